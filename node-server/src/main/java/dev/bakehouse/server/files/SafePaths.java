@@ -8,37 +8,37 @@ import java.nio.file.Path;
 
 /** Confinement checks shared by downloads and uploads. */
 final class SafePaths {
-  private SafePaths() {}
+    private SafePaths() {}
 
-  /** True for names that no file request may carry: NUL, backslashes (Windows separators). */
-  static boolean hasForbiddenCharacter(String value) {
-    return value.indexOf('\0') >= 0 || value.indexOf('\\') >= 0;
-  }
-
-  /**
-   * Resolves {@code relative} below {@code root} lexically; null when the result leaves the root
-   * (absolute paths, {@code ..}) or is not a valid path.
-   */
-  static Path lexicallyInside(Path root, String relative) {
-    try {
-      Path base = root.toAbsolutePath().normalize();
-      Path resolved = base.resolve(relative).normalize();
-      return resolved.startsWith(base) ? resolved : null;
-    } catch (InvalidPathException e) {
-      return null;
+    /** True for names that no file request may carry: NUL, backslashes (Windows separators). */
+    static boolean hasForbiddenCharacter(String value) {
+        return value.indexOf('\0') >= 0 || value.indexOf('\\') >= 0;
     }
-  }
 
-  /**
-   * True when the existing path, with every symlink followed, is still inside the root (with its
-   * symlinks followed too). A symlink inside the area that points elsewhere fails this.
-   */
-  static boolean reallyInside(Path root, Path existing) throws IOException {
-    Path realRoot = root.toRealPath();
-    return existing.toRealPath().startsWith(realRoot);
-  }
+    /**
+     * Resolves {@code relative} below {@code root} lexically; null when the result leaves the root
+     * (absolute paths, {@code ..}) or is not a valid path.
+     */
+    static Path lexicallyInside(Path root, String relative) {
+        try {
+            Path base = root.toAbsolutePath().normalize();
+            Path resolved = base.resolve(relative).normalize();
+            return resolved.startsWith(base) ? resolved : null;
+        } catch (InvalidPathException e) {
+            return null;
+        }
+    }
 
-  static boolean isRegularFileNoFollow(Path path) {
-    return Files.isRegularFile(path, LinkOption.NOFOLLOW_LINKS);
-  }
+    /**
+     * True when the existing path, with every symlink followed, is still inside the root (with its
+     * symlinks followed too). A symlink inside the area that points elsewhere fails this.
+     */
+    static boolean reallyInside(Path root, Path existing) throws IOException {
+        Path realRoot = root.toRealPath();
+        return existing.toRealPath().startsWith(realRoot);
+    }
+
+    static boolean isRegularFileNoFollow(Path path) {
+        return Files.isRegularFile(path, LinkOption.NOFOLLOW_LINKS);
+    }
 }

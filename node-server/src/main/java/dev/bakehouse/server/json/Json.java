@@ -13,55 +13,55 @@ import java.io.UncheckedIOException;
  * (message field order, prompt key order in {@code execution_cached}).
  */
 public final class Json {
-  public static final ObjectMapper MAPPER = new ObjectMapper();
+    public static final ObjectMapper MAPPER = new ObjectMapper();
 
-  private Json() {}
+    private Json() {}
 
-  public static ObjectNode object() {
-    return JsonNodeFactory.instance.objectNode();
-  }
-
-  public static ArrayNode array() {
-    return JsonNodeFactory.instance.arrayNode();
-  }
-
-  /** Parses text into a tree; throws {@link JsonProcessingException} on malformed input. */
-  public static JsonNode parse(String text) throws JsonProcessingException {
-    return MAPPER.readTree(text);
-  }
-
-  /** Parses JSON text this server wrote itself; malformed text here is a bug, not bad input. */
-  public static JsonNode parseTrusted(String text) {
-    try {
-      return MAPPER.readTree(text);
-    } catch (JsonProcessingException e) {
-      throw new UncheckedIOException("stored JSON is corrupt: " + e.getOriginalMessage(), e);
+    public static ObjectNode object() {
+        return JsonNodeFactory.instance.objectNode();
     }
-  }
 
-  public static String write(Object value) {
-    try {
-      return MAPPER.writeValueAsString(value);
-    } catch (JsonProcessingException e) {
-      throw new UncheckedIOException(e);
+    public static ArrayNode array() {
+        return JsonNodeFactory.instance.arrayNode();
     }
-  }
 
-  /**
-   * Python's {@code str()} of a JSON value, which is how the reference turns a client-supplied
-   * {@code prompt_id} into a string ({@code 5} → "5", {@code true} → "True", {@code null} →
-   * "None").
-   */
-  public static String pythonStr(JsonNode value) {
-    if (value == null || value.isNull()) {
-      return "None";
+    /** Parses text into a tree; throws {@link JsonProcessingException} on malformed input. */
+    public static JsonNode parse(String text) throws JsonProcessingException {
+        return MAPPER.readTree(text);
     }
-    if (value.isTextual()) {
-      return value.textValue();
+
+    /** Parses JSON text this server wrote itself; malformed text here is a bug, not bad input. */
+    public static JsonNode parseTrusted(String text) {
+        try {
+            return MAPPER.readTree(text);
+        } catch (JsonProcessingException e) {
+            throw new UncheckedIOException("stored JSON is corrupt: " + e.getOriginalMessage(), e);
+        }
     }
-    if (value.isBoolean()) {
-      return value.booleanValue() ? "True" : "False";
+
+    public static String write(Object value) {
+        try {
+            return MAPPER.writeValueAsString(value);
+        } catch (JsonProcessingException e) {
+            throw new UncheckedIOException(e);
+        }
     }
-    return value.toString();
-  }
+
+    /**
+     * Python's {@code str()} of a JSON value, which is how the reference turns a client-supplied
+     * {@code prompt_id} into a string ({@code 5} → "5", {@code true} → "True", {@code null} →
+     * "None").
+     */
+    public static String pythonStr(JsonNode value) {
+        if (value == null || value.isNull()) {
+            return "None";
+        }
+        if (value.isTextual()) {
+            return value.textValue();
+        }
+        if (value.isBoolean()) {
+            return value.booleanValue() ? "True" : "False";
+        }
+        return value.toString();
+    }
 }

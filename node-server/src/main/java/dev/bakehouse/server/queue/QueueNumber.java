@@ -11,20 +11,20 @@ import com.fasterxml.jackson.databind.node.LongNode;
  */
 public record QueueNumber(double value, boolean explicit) implements Comparable<QueueNumber> {
 
-  public static QueueNumber counter(long value) {
-    return new QueueNumber(value, false);
-  }
+    public static QueueNumber counter(long value) {
+        return new QueueNumber(value, false);
+    }
 
-  public static QueueNumber explicit(double value) {
-    return new QueueNumber(value, true);
-  }
+    public static QueueNumber explicit(double value) {
+        return new QueueNumber(value, true);
+    }
 
-  public JsonNode toJson() {
-    return explicit ? DoubleNode.valueOf(value) : LongNode.valueOf((long) value);
-  }
+    public JsonNode toJson() {
+        return explicit ? DoubleNode.valueOf(value) : LongNode.valueOf((long) value);
+    }
 
-  @Override
-  public int compareTo(QueueNumber other) {
-    return Double.compare(value, other.value);
-  }
+    @Override
+    public int compareTo(QueueNumber other) {
+        return Double.compare(value, other.value);
+    }
 }

@@ -12,23 +12,23 @@ import java.util.concurrent.TimeUnit;
 @FunctionalInterface
 public interface Scheduler {
 
-  void schedule(Duration delay, Runnable task);
+    void schedule(Duration delay, Runnable task);
 
-  /** A scheduler on one daemon thread of real time. */
-  static Scheduler realTime(String threadName) {
-    ScheduledExecutorService executor =
-        Executors.newSingleThreadScheduledExecutor(
-            r -> {
-              Thread thread = new Thread(r, threadName);
-              thread.setDaemon(true);
-              return thread;
-            });
-    return (delay, task) -> {
-      if (delay.isZero() || delay.isNegative()) {
-        executor.execute(task);
-      } else {
-        executor.schedule(task, delay.toNanos(), TimeUnit.NANOSECONDS);
-      }
-    };
-  }
+    /** A scheduler on one daemon thread of real time. */
+    static Scheduler realTime(String threadName) {
+        ScheduledExecutorService executor =
+                Executors.newSingleThreadScheduledExecutor(
+                        r -> {
+                            Thread thread = new Thread(r, threadName);
+                            thread.setDaemon(true);
+                            return thread;
+                        });
+        return (delay, task) -> {
+            if (delay.isZero() || delay.isNegative()) {
+                executor.execute(task);
+            } else {
+                executor.schedule(task, delay.toNanos(), TimeUnit.NANOSECONDS);
+            }
+        };
+    }
 }

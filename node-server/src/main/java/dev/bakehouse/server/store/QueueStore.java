@@ -16,27 +16,27 @@ import java.util.List;
  */
 public interface QueueStore {
 
-  /** A persisted item and whether it was running when last written. */
-  record Stored(QueueItem item, boolean running) {}
+    /** A persisted item and whether it was running when last written. */
+    record Stored(QueueItem item, boolean running) {}
 
-  /** Every item, pending and running, in no particular order. */
-  List<Stored> loadAll();
+    /** Every item, pending and running, in no particular order. */
+    List<Stored> loadAll();
 
-  void addPending(QueueItem item);
+    void addPending(QueueItem item);
 
-  void markRunning(String promptId);
+    void markRunning(String promptId);
 
-  /** Removes the item whatever its state (used when it has moved to history). */
-  void remove(String promptId);
+    /** Removes the item whatever its state (used when it has moved to history). */
+    void remove(String promptId);
 
-  /** Removes pending items with these ids; running items are not affected. */
-  void removePending(Collection<String> promptIds);
+    /** Removes pending items with these ids; running items are not affected. */
+    void removePending(Collection<String> promptIds);
 
-  void clearPending();
+    void clearPending();
 
-  /**
-   * Returns the counter's current value and advances it by one, durably: queue numbers keep
-   * increasing across restarts, so prompts queued after a restart sort after surviving ones.
-   */
-  long takeNumber();
+    /**
+     * Returns the counter's current value and advances it by one, durably: queue numbers keep
+     * increasing across restarts, so prompts queued after a restart sort after surviving ones.
+     */
+    long takeNumber();
 }

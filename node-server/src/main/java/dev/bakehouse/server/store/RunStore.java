@@ -9,23 +9,23 @@ import java.util.Optional;
  */
 public interface RunStore {
 
-  /** What is known about one run. {@code currentNode} is the node that started last. */
-  record Run(
-      String promptId,
-      long startedAtMillis,
-      Long finishedAtMillis,
-      String outcome,
-      String currentNode,
-      String currentClassType,
-      List<String> executed) {}
+    /** What is known about one run. {@code currentNode} is the node that started last. */
+    record Run(
+            String promptId,
+            long startedAtMillis,
+            Long finishedAtMillis,
+            String outcome,
+            String currentNode,
+            String currentClassType,
+            List<String> executed) {}
 
-  void started(String promptId, long atMillis);
+    void started(String promptId, long atMillis);
 
-  void nodeStarted(String promptId, String nodeId, String classType);
+    void nodeStarted(String promptId, String nodeId, String classType);
 
-  void nodeFinished(String promptId, String nodeId);
+    void nodeFinished(String promptId, String nodeId);
 
-  void finished(String promptId, String outcome, long atMillis);
+    void finished(String promptId, String outcome, long atMillis);
 
-  Optional<Run> get(String promptId);
+    Optional<Run> get(String promptId);
 }

@@ -10,112 +10,74 @@ import java.util.List;
 
 /** {@link QueueStore} in the embedded SQLite database. */
 public final class SqliteQueueStore implements QueueStore {
-  private static final String COUNTER_KEY = "queue_counter";
+    private static final String COUNTER_KEY = "queue_counter";
 
-  private final SqliteDatabase db;
+    private final SqliteDatabase db;
 
-  public SqliteQueueStore(SqliteDatabase db) {
-    this.db = db;
-  }
+    public SqliteQueueStore(SqliteDatabase db) {
+        this.db = db;
+    }
 
-  @Override
-  public List<Stored> loadAll() {
-    return db.transaction(
-        c -> {
-          List<Stored> items = new ArrayList<>();
-          try (PreparedStatement select = c.prepareStatement("SELECT item, state FROM queue ORDER BY id");
-              ResultSet rows = select.executeQuery()) {
-            while (rows.next()) {
-              QueueItem item = QueueItem.fromStoredJson(Json.parseTrusted(rows.getString(1)));
-              items.add(new Stored(item, "running".equals(rows.getString(2))));
-            }
-          }
-          return items;
-        });
-  }
+    @Override
+    public List<Stored> loadAll() {
+        return db.transaction(
+                c -> {
+                    List<Stored> items = new ArrayList<>();
+                    try (PreparedStatement select = c.prepareStatement("SELECT item, state FROM queue ORDER BY id");
+                            ResultSet rows = select.executeQuery()) {
+                        while (rows.next()) {
+                            QueueItem item = QueueItem.fromStoredJson(Json.parseTrusted(rows.getString(1)));
+                            items.add(new Stored(item, "running".equals(rows.getString(2))));
+                        }
+                    }
+                    return items;
+                });
+    }
 
-  @Override
-  public void addPending(QueueItem item) {
-    db.transaction(
-        c -> {
-          try (PreparedStatement insert =
-              c.prepareStatement("INSERT INTO queue (prompt_id, state, item) VALUES (?, 'pending', ?)")) {
-            insert.setString(1, item.promptId());
-            insert.setString(2, Json.write(item.toStoredJson()));
-            insert.executeUpdate();
-          }
-          return null;
-        });
-  }
+    @Override
+    public void addPending(QueueItem item) {
+        db.update(
+                "INSERT INTO queue (prompt_id, state, item) VALUES (?, 'pending', ?)",
+                item.promptId(),
+                Json.write(item.toStoredJson()));
+    }
 
-  @Override
-  public void markRunning(String promptId) {
-    update("UPDATE queue SET state = 'running' WHERE prompt_id = ?", promptId);
-  }
+    @Override
+    public void markRunning(String promptId) {
+        db.update("UPDATE queue SET state = 'running' WHERE prompt_id = ?", promptId);
+    }
 
-  @Override
-  public void remove(String promptId) {
-    update("DELETE FROM queue WHERE prompt_id = ?", promptId);
-  }
+    @Override
+    public void remove(String promptId) {
+        db.update("DELETE FROM queue WHERE prompt_id = ?", promptId);
+    }
 
-  @Override
-  public void removePending(Collection<String> promptIds) {
-    db.transaction(
-        c -> {
-          try (PreparedStatement delete =
-              c.prepareStatement("DELETE FROM queue WHERE prompt_id = ? AND state = 'pending'")) {
-            for (String id : promptIds) {
-              delete.setString(1, id);
-              delete.addBatch();
-            }
-            delete.executeBatch();
-          }
-          return null;
-        });
-  }
+    @Override
+    public void removePending(Collection<String> promptIds) {
+        db.batch("DELETE FROM queue WHERE prompt_id = ? AND state = 'pending'", promptIds);
+    }
 
-  @Override
-  public void clearPending() {
-    db.transaction(
-        c -> {
-          try (PreparedStatement delete = c.prepareStatement("DELETE FROM queue WHERE state = 'pending'")) {
-            delete.executeUpdate();
-          }
-          return null;
-        });
-  }
+    @Override
+    public void clearPending() {
+        db.update("DELETE FROM queue WHERE state = 'pending'");
+    }
 
-  @Override
-  public long takeNumber() {
-    return db.transaction(
-        c -> {
-          long current = 0;
-          try (PreparedStatement select = c.prepareStatement("SELECT value FROM meta WHERE key = ?")) {
-            select.setString(1, COUNTER_KEY);
-            try (ResultSet rows = select.executeQuery()) {
-              if (rows.next()) {
-                current = Long.parseLong(rows.getString(1));
-              }
-            }
-          }
-          try (PreparedStatement upsert =
-              c.prepareStatement("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)")) {
-            upsert.setString(1, COUNTER_KEY);
-            upsert.setString(2, Long.toString(current + 1));
-            upsert.executeUpdate();
-          }
-          return current;
-        });
-  }
-
-  private void update(String sql, String promptId) {
-    db.transaction(
-        c -> {
-          try (PreparedStatement statement = c.prepareStatement(sql)) {
-            statement.setString(1, promptId);
-            statement.executeUpdate();
-          }
-          return null;
-        });
-  }
+    @Override
+    public long takeNumber() {
+        return db.transaction(
+                c -> {
+                    long current = 0;
+                    try (PreparedStatement select = c.prepareStatement("SELECT value FROM meta WHERE key = ?")) {
+                        select.setString(1, COUNTER_KEY);
+                        try (ResultSet rows = select.executeQuery()) {
+                            if (rows.next()) {
+                                current = Long.parseLong(rows.getString(1));
+                            }
+                        }
+                    }
+                    SqliteDatabase.update(
+                            c, "INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)", COUNTER_KEY, Long.toString(current + 1));
+                    return current;
+                });
+    }
 }

@@ -10,100 +10,60 @@ import java.util.Optional;
 
 /** {@link RunStore} in the embedded SQLite database. */
 public final class SqliteRunStore implements RunStore {
-  private final SqliteDatabase db;
+    private final SqliteDatabase db;
 
-  public SqliteRunStore(SqliteDatabase db) {
-    this.db = db;
-  }
+    public SqliteRunStore(SqliteDatabase db) {
+        this.db = db;
+    }
 
-  @Override
-  public void started(String promptId, long atMillis) {
-    db.transaction(
-        c -> {
-          try (PreparedStatement upsert =
-              c.prepareStatement(
-                  "INSERT OR REPLACE INTO runs (prompt_id, started_at, executed) VALUES (?, ?, '[]')")) {
-            upsert.setString(1, promptId);
-            upsert.setLong(2, atMillis);
-            upsert.executeUpdate();
-          }
-          return null;
-        });
-  }
+    @Override
+    public void started(String promptId, long atMillis) {
+        db.update("INSERT OR REPLACE INTO runs (prompt_id, started_at, executed) VALUES (?, ?, '[]')", promptId, atMillis);
+    }
 
-  @Override
-  public void nodeStarted(String promptId, String nodeId, String classType) {
-    db.transaction(
-        c -> {
-          try (PreparedStatement update =
-              c.prepareStatement("UPDATE runs SET current_node = ?, current_class = ? WHERE prompt_id = ?")) {
-            update.setString(1, nodeId);
-            update.setString(2, classType);
-            update.setString(3, promptId);
-            update.executeUpdate();
-          }
-          return null;
-        });
-  }
+    @Override
+    public void nodeStarted(String promptId, String nodeId, String classType) {
+        db.update("UPDATE runs SET current_node = ?, current_class = ? WHERE prompt_id = ?", nodeId, classType, promptId);
+    }
 
-  @Override
-  public void nodeFinished(String promptId, String nodeId) {
-    db.transaction(
-        c -> {
-          try (PreparedStatement update =
-              c.prepareStatement(
-                  "UPDATE runs SET executed = json_insert(executed, '$[#]', ?) WHERE prompt_id = ?")) {
-            update.setString(1, nodeId);
-            update.setString(2, promptId);
-            update.executeUpdate();
-          }
-          return null;
-        });
-  }
+    @Override
+    public void nodeFinished(String promptId, String nodeId) {
+        db.update("UPDATE runs SET executed = json_insert(executed, '$[#]', ?) WHERE prompt_id = ?", nodeId, promptId);
+    }
 
-  @Override
-  public void finished(String promptId, String outcome, long atMillis) {
-    db.transaction(
-        c -> {
-          try (PreparedStatement update =
-              c.prepareStatement("UPDATE runs SET outcome = ?, finished_at = ? WHERE prompt_id = ?")) {
-            update.setString(1, outcome);
-            update.setLong(2, atMillis);
-            update.setString(3, promptId);
-            update.executeUpdate();
-          }
-          return null;
-        });
-  }
+    @Override
+    public void finished(String promptId, String outcome, long atMillis) {
+        db.update("UPDATE runs SET outcome = ?, finished_at = ? WHERE prompt_id = ?", outcome, atMillis, promptId);
+    }
 
-  @Override
-  public Optional<Run> get(String promptId) {
-    return db.transaction(
-        c -> {
-          try (PreparedStatement select =
-              c.prepareStatement(
-                  "SELECT started_at, finished_at, outcome, current_node, current_class, executed"
-                      + " FROM runs WHERE prompt_id = ?")) {
-            select.setString(1, promptId);
-            try (ResultSet rows = select.executeQuery()) {
-              if (!rows.next()) {
-                return Optional.empty();
-              }
-              long finished = rows.getLong(2);
-              Long finishedAt = rows.wasNull() ? null : finished;
-              List<String> executed = new ArrayList<>();
-              ((ArrayNode) Json.parseTrusted(rows.getString(6))).forEach(n -> executed.add(n.asText()));
-              return Optional.of(
-                  new Run(
-                      promptId,
-                      rows.getLong(1),
-                      finishedAt,
-                      rows.getString(3),
-                      rows.getString(4),
-                      rows.getString(5),
-                      executed));
-            }
-          }
-        });
-  }
+    @Override
+    public Optional<Run> get(String promptId) {
+        return db.transaction(
+                c -> {
+                    try (PreparedStatement select =
+                            c.prepareStatement(
+                                    "SELECT started_at, finished_at, outcome, current_node, current_class, executed"
+                                            + " FROM runs WHERE prompt_id = ?")) {
+                        select.setString(1, promptId);
+                        try (ResultSet rows = select.executeQuery()) {
+                            if (!rows.next()) {
+                                return Optional.empty();
+                            }
+                            long finished = rows.getLong(2);
+                            Long finishedAt = rows.wasNull() ? null : finished;
+                            List<String> executed = new ArrayList<>();
+                            ((ArrayNode) Json.parseTrusted(rows.getString(6))).forEach(n -> executed.add(n.asText()));
+                            return Optional.of(
+                                    new Run(
+                                            promptId,
+                                            rows.getLong(1),
+                                            finishedAt,
+                                            rows.getString(3),
+                                            rows.getString(4),
+                                            rows.getString(5),
+                                            executed));
+                        }
+                    }
+                });
+    }
 }

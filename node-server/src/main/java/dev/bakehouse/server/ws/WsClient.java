@@ -18,104 +18,104 @@ import org.slf4j.LoggerFactory;
  * is disconnected (it reconnects and re-reads state over HTTP).
  */
 final class WsClient {
-  static final int MAX_BACKLOG = 10_000;
-  private static final Logger LOG = LoggerFactory.getLogger(WsClient.class);
+    static final int MAX_BACKLOG = 10_000;
+    private static final Logger LOG = LoggerFactory.getLogger(WsClient.class);
 
-  private final String sid;
-  private final WsContext socket;
-  private final Executor senders;
-  private final Queue<Object> outbox = new ConcurrentLinkedQueue<>();
-  private final AtomicInteger backlog = new AtomicInteger();
-  private final AtomicBoolean draining = new AtomicBoolean();
-  private final AtomicBoolean firstMessageSeen = new AtomicBoolean();
-  private volatile JsonNode featureFlags;
-  private volatile boolean open = true;
+    private final String sid;
+    private final WsContext socket;
+    private final Executor senders;
+    private final Queue<Object> outbox = new ConcurrentLinkedQueue<>();
+    private final AtomicInteger backlog = new AtomicInteger();
+    private final AtomicBoolean draining = new AtomicBoolean();
+    private final AtomicBoolean firstMessageSeen = new AtomicBoolean();
+    private volatile JsonNode featureFlags;
+    private volatile boolean open = true;
 
-  WsClient(String sid, WsContext socket, Executor senders) {
-    this.sid = sid;
-    this.socket = socket;
-    this.senders = senders;
-  }
-
-  String sid() {
-    return sid;
-  }
-
-  WsContext socket() {
-    return socket;
-  }
-
-  /** True once; only the first text frame may negotiate features (spec §5.3). */
-  boolean takeFirstMessage() {
-    return firstMessageSeen.compareAndSet(false, true);
-  }
-
-  void featureFlags(JsonNode flags) {
-    this.featureFlags = flags;
-  }
-
-  boolean supportsPreviewMetadata() {
-    JsonNode flags = featureFlags;
-    return flags != null && flags.path("supports_preview_metadata").asBoolean(false);
-  }
-
-  void sendText(String frame) {
-    enqueue(frame);
-  }
-
-  void sendBinary(byte[] frame) {
-    enqueue(frame);
-  }
-
-  void closed() {
-    open = false;
-    outbox.clear();
-  }
-
-  private void enqueue(Object frame) {
-    if (!open) {
-      return;
+    WsClient(String sid, WsContext socket, Executor senders) {
+        this.sid = sid;
+        this.socket = socket;
+        this.senders = senders;
     }
-    if (backlog.incrementAndGet() > MAX_BACKLOG) {
-      LOG.warn("WebSocket client {} is {} frames behind; disconnecting it", sid, MAX_BACKLOG);
-      open = false;
-      outbox.clear();
-      socket.closeSession(1008, "client too slow");
-      return;
-    }
-    outbox.add(frame);
-    if (draining.compareAndSet(false, true)) {
-      senders.execute(this::drain);
-    }
-  }
 
-  private void drain() {
-    while (true) {
-      Object frame;
-      while ((frame = outbox.poll()) != null) {
-        backlog.decrementAndGet();
-        write(frame);
-      }
-      draining.set(false);
-      // A frame added between the last poll and the flag reset would otherwise wait forever.
-      if (outbox.isEmpty() || !draining.compareAndSet(false, true)) {
-        return;
-      }
+    String sid() {
+        return sid;
     }
-  }
 
-  private void write(Object frame) {
-    if (!open || !socket.session.isOpen()) {
-      return;
+    WsContext socket() {
+        return socket;
     }
-    try {
-      if (frame instanceof String text) {
-        socket.send(text);
-      } else {
-        socket.send(ByteBuffer.wrap((byte[]) frame));
-      }
-    } catch (RuntimeException e) {
-      LOG.debug("send to WebSocket client {} failed: {}", sid, e.toString());
+
+    /** True once; only the first text frame may negotiate features (spec §5.3). */
+    boolean takeFirstMessage() {
+        return firstMessageSeen.compareAndSet(false, true);
     }
-  }
+
+    void featureFlags(JsonNode flags) {
+        this.featureFlags = flags;
+    }
+
+    boolean supportsPreviewMetadata() {
+        JsonNode flags = featureFlags;
+        return flags != null && flags.path("supports_preview_metadata").asBoolean(false);
+    }
+
+    void sendText(String frame) {
+        enqueue(frame);
+    }
+
+    void sendBinary(byte[] frame) {
+        enqueue(frame);
+    }
+
+    void closed() {
+        open = false;
+        outbox.clear();
+    }
+
+    private void enqueue(Object frame) {
+        if (!open) {
+            return;
+        }
+        if (backlog.incrementAndGet() > MAX_BACKLOG) {
+            LOG.warn("WebSocket client {} is {} frames behind; disconnecting it", sid, MAX_BACKLOG);
+            open = false;
+            outbox.clear();
+            socket.closeSession(1008, "client too slow");
+            return;
+        }
+        outbox.add(frame);
+        if (draining.compareAndSet(false, true)) {
+            senders.execute(this::drain);
+        }
+    }
+
+    private void drain() {
+        while (true) {
+            Object frame;
+            while ((frame = outbox.poll()) != null) {
+                backlog.decrementAndGet();
+                write(frame);
+            }
+            draining.set(false);
+            // A frame added between the last poll and the flag reset would otherwise wait forever.
+            if (outbox.isEmpty() || !draining.compareAndSet(false, true)) {
+                return;
+            }
+        }
+    }
+
+    private void write(Object frame) {
+        if (!open || !socket.session.isOpen()) {
+            return;
+        }
+        try {
+            if (frame instanceof String text) {
+                socket.send(text);
+            } else {
+                socket.send(ByteBuffer.wrap((byte[]) frame));
+            }
+        } catch (RuntimeException e) {
+            LOG.debug("send to WebSocket client {} failed: {}", sid, e.toString());
+        }
+    }
 }
