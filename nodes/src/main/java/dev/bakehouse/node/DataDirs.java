@@ -1,0 +1,266 @@
+package dev.bakehouse.node;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.stream.Stream;
+
+/**
+ * The folders a server reads and writes, laid out like ComfyUI's under one data root:
+ * {@code models/checkpoints}, {@code models/loras}, {@code models/vae}, {@code models/embeddings},
+ * {@code input}, {@code output}, {@code temp}, {@code datasets}. Folders are created when first
+ * asked for.
+ *
+ * <p>Models may also come from existing installs ({@link Builder#comfyUi}, {@link Builder#a1111});
+ * they are searched after our own folder when listing and resolving model files.
+ *
+ * <p>Every user-supplied name goes through {@link #resolveInside}, which refuses absolute paths,
+ * {@code ..} segments and symlinks leading out of the folder.
+ */
+public final class DataDirs {
+    public static final String CHECKPOINTS = "checkpoints";
+    public static final String LORAS = "loras";
+    public static final String VAE = "vae";
+    public static final String EMBEDDINGS = "embeddings";
+
+    /** Extensions ComfyUI lists as model files. */
+    private static final Set<String> MODEL_EXTENSIONS =
+            Set.of(".safetensors", ".ckpt", ".pt", ".pth", ".bin", ".sft");
+
+    private final Path root;
+    private final Map<String, List<Path>> extraModelDirs;
+
+    private DataDirs(Path root, Map<String, List<Path>> extraModelDirs) {
+        this.root = root.toAbsolutePath().normalize();
+        this.extraModelDirs = extraModelDirs;
+    }
+
+    /** A data root without extra model folders. */
+    public static DataDirs of(Path root) {
+        return builder(root).build();
+    }
+
+    public static Builder builder(Path root) {
+        return new Builder(root);
+    }
+
+    public Path root() {
+        return root;
+    }
+
+    /** Uploaded and loader images. */
+    public Path input() {
+        return ensure(root.resolve("input"));
+    }
+
+    /** Saved results. */
+    public Path output() {
+        return ensure(root.resolve("output"));
+    }
+
+    /** Previews. */
+    public Path temp() {
+        return ensure(root.resolve("temp"));
+    }
+
+    /** Training datasets. */
+    public Path datasets() {
+        return ensure(root.resolve("datasets"));
+    }
+
+    /**
+     * The file area named by a {@code type} of {@code /view} and UI outputs.
+     *
+     * @throws IllegalArgumentException for anything but {@code input}, {@code output}, {@code temp}
+     */
+    public Path area(String type) {
+        return switch (type) {
+            case "input" -> input();
+            case "output" -> output();
+            case "temp" -> temp();
+            default -> throw new IllegalArgumentException(
+                    "unknown file area '" + type + "' (expected input, output or temp)");
+        };
+    }
+
+    /** Model folder names, as {@code GET /models} lists them. */
+    public List<String> modelFolders() {
+        return List.of(CHECKPOINTS, LORAS, VAE, EMBEDDINGS);
+    }
+
+    /** Our own folder for a model kind, e.g. {@code <root>/models/loras}. */
+    public Path models(String folder) {
+        requireModelFolder(folder);
+        return ensure(root.resolve("models").resolve(folder));
+    }
+
+    /** Every folder searched for a model kind: ours first, then extra installs that exist. */
+    public List<Path> modelDirs(String folder) {
+        List<Path> dirs = new ArrayList<>();
+        dirs.add(models(folder));
+        for (Path extra : extraModelDirs.getOrDefault(folder, List.of())) {
+            if (Files.isDirectory(extra)) {
+                dirs.add(extra);
+            }
+        }
+        return dirs;
+    }
+
+    /**
+     * Model files of a kind: paths relative to their folder with forward slashes, sorted, each
+     * name once (a file in our folder hides one of the same name in an extra install).
+     */
+    public List<String> listModels(String folder) {
+        Set<String> names = new TreeSet<>();
+        for (Path dir : modelDirs(folder)) {
+            try (Stream<Path> files = Files.walk(dir)) {
+                files.filter(Files::isRegularFile)
+                        .filter(DataDirs::isModelFile)
+                        .map(p -> dir.relativize(p).toString().replace('\\', '/'))
+                        .forEach(names::add);
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot list model folder " + dir, e);
+            }
+        }
+        return List.copyOf(names);
+    }
+
+    /**
+     * The file behind a model name from {@link #listModels}.
+     *
+     * @throws IllegalArgumentException if the name is unsafe or no folder holds it
+     */
+    public Path resolveModel(String folder, String name) {
+        List<Path> dirs = modelDirs(folder);
+        for (Path dir : dirs) {
+            Path candidate = resolveInside(dir, name);
+            if (Files.isRegularFile(candidate)) {
+                return candidate;
+            }
+        }
+        throw new IllegalArgumentException(
+                "model '" + name + "' not found in " + folder + " (searched " + dirs + ")");
+    }
+
+    /**
+     * Resolves a user-supplied relative path inside {@code base}.
+     *
+     * @throws IllegalArgumentException for an empty or absolute path, a {@code ..} segment, or a
+     *                                  path whose real location (after symlinks) is outside
+     *                                  {@code base}
+     */
+    public static Path resolveInside(Path base, String relative) {
+        if (relative == null || relative.isEmpty()) {
+            throw new IllegalArgumentException("empty file name");
+        }
+        String unified = relative.replace('\\', '/');
+        if (unified.startsWith("/") || Path.of(relative).isAbsolute()) {
+            throw new IllegalArgumentException("absolute path not allowed: " + relative);
+        }
+        for (String segment : unified.split("/")) {
+            if (segment.equals("..")) {
+                throw new IllegalArgumentException("'..' not allowed in path: " + relative);
+            }
+        }
+        Path normalBase = base.toAbsolutePath().normalize();
+        Path resolved = normalBase.resolve(unified).normalize();
+        if (!resolved.startsWith(normalBase)) {
+            throw new IllegalArgumentException("path escapes its folder: " + relative);
+        }
+        // The nearest part of the path that exists decides where it really leads (a file to be
+        // written does not exist yet, but its folder may be a link).
+        Path existing = resolved;
+        while (!Files.exists(existing, LinkOption.NOFOLLOW_LINKS)) {
+            existing = existing.getParent();
+        }
+        try {
+            if (existing.startsWith(normalBase)
+                    && !existing.toRealPath().startsWith(normalBase.toRealPath())) {
+                throw new IllegalArgumentException(
+                        "path leads out of its folder through a link: " + relative);
+            }
+        } catch (IOException e) {
+            // A dangling link or an unreadable folder: refuse rather than guess.
+            throw new IllegalArgumentException("cannot resolve " + relative + ": " + e, e);
+        }
+        return resolved;
+    }
+
+    private static boolean isModelFile(Path file) {
+        String name = file.getFileName().toString().toLowerCase(Locale.ROOT);
+        int dot = name.lastIndexOf('.');
+        return dot >= 0 && MODEL_EXTENSIONS.contains(name.substring(dot));
+    }
+
+    private void requireModelFolder(String folder) {
+        if (!modelFolders().contains(folder)) {
+            throw new IllegalArgumentException(
+                    "unknown model folder '" + folder + "' (known: " + modelFolders() + ")");
+        }
+    }
+
+    private static Path ensure(Path dir) {
+        try {
+            return Files.createDirectories(dir);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create folder " + dir, e);
+        }
+    }
+
+    /** Adds model folders of existing installs. */
+    public static final class Builder {
+        private final Path root;
+        private final Map<String, Set<Path>> extra = new LinkedHashMap<>();
+
+        private Builder(Path root) {
+            this.root = root;
+        }
+
+        /**
+         * An existing ComfyUI install: either its root or its {@code models} folder
+         * ({@code checkpoints}, {@code loras}, {@code vae}, {@code embeddings} below it).
+         */
+        public Builder comfyUi(Path installOrModels) {
+            Path models = Files.isDirectory(installOrModels.resolve("models"))
+                    ? installOrModels.resolve("models") : installOrModels;
+            add(CHECKPOINTS, models.resolve("checkpoints"));
+            add(LORAS, models.resolve("loras"));
+            add(VAE, models.resolve("vae"));
+            add(EMBEDDINGS, models.resolve("embeddings"));
+            return this;
+        }
+
+        /**
+         * An existing AUTOMATIC1111 install root: {@code models/Stable-diffusion},
+         * {@code models/Lora}, {@code models/VAE}, {@code embeddings}.
+         */
+        public Builder a1111(Path install) {
+            add(CHECKPOINTS, install.resolve("models").resolve("Stable-diffusion"));
+            add(LORAS, install.resolve("models").resolve("Lora"));
+            add(VAE, install.resolve("models").resolve("VAE"));
+            add(EMBEDDINGS, install.resolve("embeddings"));
+            return this;
+        }
+
+        private void add(String folder, Path dir) {
+            extra.computeIfAbsent(folder, k -> new LinkedHashSet<>())
+                    .add(dir.toAbsolutePath().normalize());
+        }
+
+        public DataDirs build() {
+            Map<String, List<Path>> frozen = new LinkedHashMap<>();
+            extra.forEach((k, v) -> frozen.put(k, List.copyOf(v)));
+            return new DataDirs(root, Map.copyOf(frozen));
+        }
+    }
+}

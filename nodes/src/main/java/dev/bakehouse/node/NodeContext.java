@@ -1,0 +1,42 @@
+package dev.bakehouse.node;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.time.Clock;
+
+/** What a running node may ask of the executor. One context per node run. */
+public interface NodeContext {
+
+    /** Id of the prompt being executed. */
+    String promptId();
+
+    /** The node's id in the prompt (hidden {@code UNIQUE_ID}). */
+    String nodeId();
+
+    /** The data folders (input, output, temp, models, datasets). */
+    DataDirs dirs();
+
+    /** The whole API prompt after validation (hidden {@code PROMPT}); do not modify it. */
+    ObjectNode prompt();
+
+    /** {@code extra_data.extra_pnginfo} (hidden {@code EXTRA_PNGINFO}), or {@code null}. */
+    JsonNode extraPngInfo();
+
+    /** The clock for timestamps and file-name placeholders (injected so tests control time). */
+    Clock clock();
+
+    /**
+     * Reports step progress ({@code value} of {@code max}) to the client, then checks for an
+     * interrupt.
+     *
+     * @throws ExecutionInterruptedException if an interrupt was requested
+     */
+    void progress(long value, long max);
+
+    /**
+     * Throws if an interrupt was requested; long loops call this (or {@link #progress}) often.
+     *
+     * @throws ExecutionInterruptedException if an interrupt was requested
+     */
+    void checkInterrupted();
+}
