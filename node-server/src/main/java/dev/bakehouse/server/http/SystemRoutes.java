@@ -45,7 +45,6 @@ public final class SystemRoutes {
     public void register(ApiRouter router) {
         router.get("/system_stats", this::systemStats);
         router.get("/features", ctx -> JsonBodies.respond(ctx, features));
-        router.get("/embeddings", ctx -> JsonBodies.respond(ctx, Json.array()));
         router.get("/extensions", ctx -> JsonBodies.respond(ctx, Json.array()));
         router.post("/free", this::free);
     }

@@ -104,45 +104,4 @@ public final class Events {
     public static ObjectNode executionSuccess(String promptId, long timestamp) {
         return executionStart(promptId, timestamp);
     }
-
-    /** {@code execution_error}; every key present, as the frontend requires. */
-    public static ObjectNode executionError(
-            String promptId,
-            String nodeId,
-            String nodeType,
-            Collection<String> executed,
-            String exceptionMessage,
-            String exceptionType,
-            Collection<String> traceback,
-            JsonNode currentInputs,
-            Collection<String> currentOutputs,
-            long timestamp) {
-        ObjectNode data = Json.object();
-        data.put("prompt_id", promptId);
-        data.put("node_id", nodeId);
-        data.put("node_type", nodeType);
-        strings(data.putArray("executed"), executed);
-        data.put("exception_message", exceptionMessage);
-        data.put("exception_type", exceptionType);
-        strings(data.putArray("traceback"), traceback);
-        data.set("current_inputs", currentInputs);
-        strings(data.putArray("current_outputs"), currentOutputs);
-        data.put("timestamp", timestamp);
-        return data;
-    }
-
-    public static ObjectNode executionInterrupted(
-            String promptId, String nodeId, String nodeType, Collection<String> executed, long timestamp) {
-        ObjectNode data = Json.object();
-        data.put("prompt_id", promptId);
-        data.put("node_id", nodeId);
-        data.put("node_type", nodeType);
-        strings(data.putArray("executed"), executed);
-        data.put("timestamp", timestamp);
-        return data;
-    }
-
-    private static void strings(ArrayNode array, Collection<String> values) {
-        values.forEach(array::add);
-    }
 }
