@@ -39,6 +39,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.function.Function;
+import java.util.function.UnaryOperator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -65,7 +66,7 @@ public final class BakehouseServer implements AutoCloseable {
         NodeRegistry registry = builder.nodes.apply(dirs);
         this.database = SqliteDatabase.open(config.dataDir().resolve("bakehouse.db"));
         SqliteQueueStore queueStore = new SqliteQueueStore(database);
-        this.history = new SqliteHistoryStore(database, HistoryStore.DEFAULT_CAPACITY);
+        this.history = builder.historyDecorator.apply(new SqliteHistoryStore(database, HistoryStore.DEFAULT_CAPACITY));
         SqliteRunStore runs = new SqliteRunStore(database);
         ObjectNode features = SystemRoutes.features(config.maxUploadBytes());
         this.hub = new WsHub(() -> queue().remaining(), features);
@@ -179,6 +180,7 @@ public final class BakehouseServer implements AutoCloseable {
         private Function<DataDirs, NodeRegistry> nodes = dirs -> NodeRegistry.of(BasicNodes.all(dirs));
         private Scheduler scheduler = Scheduler.realTime("prompt-release");
         private Clock clock = Clock.systemUTC();
+        private UnaryOperator<HistoryStore> historyDecorator = store -> store;
 
         private Builder(ServerConfig config) {
             this.config = config;
@@ -197,6 +199,12 @@ public final class BakehouseServer implements AutoCloseable {
 
         public Builder clock(Clock timeSource) {
             this.clock = timeSource;
+            return this;
+        }
+
+        /** Wraps the history store (tests pause it to observe what happens around storing). */
+        public Builder decorateHistory(UnaryOperator<HistoryStore> decorator) {
+            this.historyDecorator = decorator;
             return this;
         }
 

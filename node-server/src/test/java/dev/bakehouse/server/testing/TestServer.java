@@ -8,6 +8,7 @@ import dev.bakehouse.server.BakehouseServer;
 import dev.bakehouse.server.ServerConfig;
 import dev.bakehouse.server.json.Json;
 import dev.bakehouse.server.queue.Scheduler;
+import dev.bakehouse.server.store.HistoryStore;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -33,11 +34,17 @@ public final class TestServer implements AutoCloseable {
     }
 
     private TestServer(Path dataDir, TestNodes.GateControl gate, Scheduler scheduler, UnaryOperator<ServerConfig> tweak) {
+        this(dataDir, gate, scheduler, tweak, store -> store);
+    }
+
+    private TestServer(Path dataDir, TestNodes.GateControl gate, Scheduler scheduler, UnaryOperator<ServerConfig> tweak,
+            UnaryOperator<HistoryStore> history) {
         this.dataDir = dataDir;
         this.gate = gate;
         ServerConfig config = tweak.apply(ServerConfig.defaults(dataDir).withPort(0));
         BakehouseServer.Builder builder = BakehouseServer.builder(config)
-                .nodes(dirs -> NodeRegistry.of(BasicNodes.all(dirs)).with(TestNodes.all(gate)));
+                .nodes(dirs -> NodeRegistry.of(BasicNodes.all(dirs)).with(TestNodes.all(gate)))
+                .decorateHistory(history);
         if (scheduler != null) {
             builder.scheduler(scheduler);
         }
@@ -58,6 +65,11 @@ public final class TestServer implements AutoCloseable {
 
     public static TestServer start(Path dataDir, UnaryOperator<ServerConfig> tweak) {
         return new TestServer(dataDir, new TestNodes.GateControl(), null, tweak);
+    }
+
+    /** A server whose history store is wrapped by the test. */
+    public static TestServer withHistory(Path dataDir, UnaryOperator<HistoryStore> history) {
+        return new TestServer(dataDir, new TestNodes.GateControl(), null, c -> c, history);
     }
 
     public URI uri(String pathAndQuery) {
