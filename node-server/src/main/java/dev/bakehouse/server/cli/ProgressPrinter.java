@@ -3,7 +3,7 @@ package dev.bakehouse.server.cli;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.bakehouse.server.exec.ExecutionListener;
-import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.util.List;
 
 /**
@@ -14,11 +14,11 @@ final class ProgressPrinter implements ExecutionListener {
     private static final int BAR_WIDTH = 30;
 
     private final ObjectNode prompt;
-    private final PrintStream err;
-    private final PrintStream out;
+    private final PrintWriter err;
+    private final PrintWriter out;
     private boolean barOpen;
 
-    ProgressPrinter(ObjectNode prompt, PrintStream err, PrintStream out) {
+    ProgressPrinter(ObjectNode prompt, PrintWriter err, PrintWriter out) {
         this.prompt = prompt;
         this.err = err;
         this.out = out;

@@ -17,7 +17,7 @@ import dev.bakehouse.server.exec.PromptValidator;
 import dev.bakehouse.server.exec.Validation;
 import dev.bakehouse.server.json.Json;
 import java.io.IOException;
-import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -25,7 +25,9 @@ import java.util.UUID;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
 
 /**
  * {@code bakehouse run WORKFLOW.json}: validates and executes an API-format workflow without a
@@ -49,9 +51,13 @@ final class RunCommand implements Callable<Integer> {
     @Mixin
     CommonOptions common;
 
+    @Spec
+    CommandSpec spec;
+
     @Override
     public Integer call() throws IOException {
-        PrintStream err = System.err;
+        PrintWriter err = spec.commandLine().getErr();
+        PrintWriter out = spec.commandLine().getOut();
         JsonNode file;
         try {
             file = Json.parse(Files.readString(workflow));
@@ -78,7 +84,7 @@ final class RunCommand implements Callable<Integer> {
         PromptExecutor executor = new PromptExecutor(registry, dirs, new OutputCache());
         Outcome outcome = executor.execute(
                 UUID.randomUUID().toString(), accepted.prompt(), extraData, accepted.outputs(),
-                new ProgressPrinter(accepted.prompt(), err, System.out), new InterruptFlag());
+                new ProgressPrinter(accepted.prompt(), err, out), new InterruptFlag());
         if (outcome instanceof Outcome.Failed failed) {
             ExecutionError error = failed.error();
             err.printf("node %s (%s) failed: %s: %s%n", error.nodeId(), error.nodeType(),
@@ -91,6 +97,8 @@ final class RunCommand implements Callable<Integer> {
             return INTERRUPTED;
         }
         err.println("done");
+        err.flush();
+        out.flush();
         return 0;
     }
 
