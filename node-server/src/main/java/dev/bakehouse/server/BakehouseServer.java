@@ -1,0 +1,216 @@
+package dev.bakehouse.server;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.bakehouse.node.BasicNodes;
+import dev.bakehouse.node.DataDirs;
+import dev.bakehouse.node.NodeRegistry;
+import dev.bakehouse.node.ObjectInfo;
+import dev.bakehouse.server.exec.InterruptFlag;
+import dev.bakehouse.server.exec.OutputCache;
+import dev.bakehouse.server.exec.PromptExecutor;
+import dev.bakehouse.server.exec.PromptValidator;
+import dev.bakehouse.server.files.FileAreas;
+import dev.bakehouse.server.files.UploadStore;
+import dev.bakehouse.server.files.ViewResolver;
+import dev.bakehouse.server.http.ApiRouter;
+import dev.bakehouse.server.http.FileRoutes;
+import dev.bakehouse.server.http.HistoryRoutes;
+import dev.bakehouse.server.http.HttpFailure;
+import dev.bakehouse.server.http.JsonBodies;
+import dev.bakehouse.server.http.NodeRoutes;
+import dev.bakehouse.server.http.PromptRoutes;
+import dev.bakehouse.server.http.QueueRoutes;
+import dev.bakehouse.server.http.RequestGuard;
+import dev.bakehouse.server.http.SystemRoutes;
+import dev.bakehouse.server.queue.PromptQueue;
+import dev.bakehouse.server.queue.Scheduler;
+import dev.bakehouse.server.store.HistoryStore;
+import dev.bakehouse.server.store.SqliteDatabase;
+import dev.bakehouse.server.store.SqliteHistoryStore;
+import dev.bakehouse.server.store.SqliteQueueStore;
+import dev.bakehouse.server.store.SqliteRunStore;
+import dev.bakehouse.server.worker.PromptWorker;
+import dev.bakehouse.server.worker.StartupRecovery;
+import dev.bakehouse.server.ws.WsHub;
+import io.javalin.Javalin;
+import io.javalin.config.SizeUnit;
+import io.javalin.http.HandlerType;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.function.Function;
+import java.util.function.UnaryOperator;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One running node server: HTTP/WS API (Javalin), queue, worker, history, all on one data dir.
+ * Built by {@link #builder}; {@link #close()} stops it cleanly, {@link #halt()} abruptly.
+ */
+public final class BakehouseServer implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(BakehouseServer.class);
+
+    private final ServerConfig config;
+    private final DataDirs dirs;
+    private final SqliteDatabase database;
+    private final PromptQueue queue;
+    private final HistoryStore history;
+    private final WsHub hub;
+    private final PromptWorker worker;
+    private final Thread workerThread;
+    private final Javalin app;
+
+    private BakehouseServer(Builder builder) {
+        this.config = builder.config;
+        this.dirs = dataDirs(config);
+        NodeRegistry registry = builder.nodes.apply(dirs);
+        this.database = SqliteDatabase.open(config.dataDir().resolve("bakehouse.db"));
+        SqliteQueueStore queueStore = new SqliteQueueStore(database);
+        this.history = builder.historyDecorator.apply(new SqliteHistoryStore(database, HistoryStore.DEFAULT_CAPACITY));
+        SqliteRunStore runs = new SqliteRunStore(database);
+        ObjectNode features = SystemRoutes.features(config.maxUploadBytes());
+        this.hub = new WsHub(() -> queue().remaining(), features);
+        this.queue = new PromptQueue(queueStore, hub::broadcastStatus);
+        queue.restore(StartupRecovery.recover(queueStore, history, runs, builder.clock));
+
+        OutputCache cache = new OutputCache();
+        InterruptFlag interrupt = new InterruptFlag();
+        PromptExecutor executor = new PromptExecutor(registry, dirs, cache, builder.clock);
+        this.worker = new PromptWorker(queue, executor, cache, interrupt, history, runs, hub, builder.clock);
+        hub.runningNodeOfClient(worker::runningNodeOf);
+
+        this.app = Javalin.create(javalin -> {
+            javalin.showJavalinBanner = false;
+            javalin.startupWatcherEnabled = false;
+            javalin.http.maxRequestSize = config.maxUploadBytes();
+            javalin.jetty.multipartConfig.maxFileSize(config.maxUploadBytes(), SizeUnit.BYTES);
+            javalin.jetty.multipartConfig.maxTotalRequestSize(config.maxUploadBytes(), SizeUnit.BYTES);
+        });
+        RequestGuard guard = new RequestGuard(config.authToken());
+        app.before(ctx -> {
+            if (ctx.method() != HandlerType.OPTIONS) {
+                guard.check(ctx);
+            }
+        });
+        app.wsBeforeUpgrade(guard::check);
+        app.options("/*", JsonBodies::empty);
+        app.exception(HttpFailure.class, (failure, ctx) -> {
+            ctx.status(failure.status());
+            JsonBodies.respond(ctx, failure.body());
+        });
+        app.ws("/ws", hub::configure);
+        app.ws("/api/ws", hub::configure);
+
+        ApiRouter router = new ApiRouter(app);
+        new PromptRoutes(new PromptValidator(registry), queue, queueStore, builder.scheduler, config.startGrace())
+                .register(router);
+        new QueueRoutes(queue, id -> interrupt.request()).register(router);
+        new HistoryRoutes(history).register(router);
+        FileAreas areas = new FileAreas(dirs.input(), dirs.output(), dirs.temp());
+        new FileRoutes(new ViewResolver(areas), new UploadStore(areas), config.maxUploadBytes()).register(router);
+        new NodeRoutes(new ObjectInfo(registry), dirs).register(router);
+        new SystemRoutes(features, config.device(), config.argv(), worker::requestFree).register(router);
+
+        this.workerThread = new Thread(worker, "prompt-worker");
+        workerThread.setDaemon(true);
+    }
+
+    public static Builder builder(ServerConfig config) {
+        return new Builder(config);
+    }
+
+    /** Data dirs from the config: the data dir plus each extra install (ComfyUI or A1111 layout). */
+    public static DataDirs dataDirs(ServerConfig config) {
+        DataDirs.Builder builder = DataDirs.builder(config.dataDir());
+        for (Path extra : config.extraModelDirs()) {
+            if (Files.isDirectory(extra.resolve("models").resolve("Stable-diffusion"))) {
+                builder.a1111(extra);
+            } else {
+                builder.comfyUi(extra);
+            }
+        }
+        return builder.build();
+    }
+
+    private BakehouseServer start() {
+        app.start(config.listen(), config.port());
+        workerThread.start();
+        LOG.info("Bakehouse listening on http://{}:{} (data dir {})", config.listen(), port(), dirs.root());
+        return this;
+    }
+
+    private PromptQueue queue() {
+        return queue;
+    }
+
+    /** The bound port (useful with port 0). */
+    public int port() {
+        return app.port();
+    }
+
+    public DataDirs dirs() {
+        return dirs;
+    }
+
+    /** Stops accepting requests, lets the worker go and closes the database. */
+    @Override
+    public void close() {
+        worker.stop();
+        queue.close();
+        app.stop();
+        hub.close();
+        database.close();
+    }
+
+    /**
+     * Stops as if the process were killed: nothing is drained or recorded; a running prompt is
+     * abandoned on its thread and can no longer write (the database is closed first).
+     */
+    public void halt() {
+        worker.stop();
+        database.close();
+        queue.close();
+        app.stop();
+        hub.close();
+    }
+
+    /** How to build a server; tests inject nodes, time and the grace scheduler. */
+    public static final class Builder {
+        private final ServerConfig config;
+        private Function<DataDirs, NodeRegistry> nodes = dirs -> NodeRegistry.of(BasicNodes.all(dirs));
+        private Scheduler scheduler = Scheduler.realTime("prompt-release");
+        private Clock clock = Clock.systemUTC();
+        private UnaryOperator<HistoryStore> historyDecorator = store -> store;
+
+        private Builder(ServerConfig config) {
+            this.config = config;
+        }
+
+        /** The node types offered (default: {@link BasicNodes}). */
+        public Builder nodes(Function<DataDirs, NodeRegistry> registry) {
+            this.nodes = registry;
+            return this;
+        }
+
+        public Builder scheduler(Scheduler releaseScheduler) {
+            this.scheduler = releaseScheduler;
+            return this;
+        }
+
+        public Builder clock(Clock timeSource) {
+            this.clock = timeSource;
+            return this;
+        }
+
+        /** Wraps the history store (tests pause it to observe what happens around storing). */
+        public Builder decorateHistory(UnaryOperator<HistoryStore> decorator) {
+            this.historyDecorator = decorator;
+            return this;
+        }
+
+        /** Builds, recovers the persisted queue, binds and starts the worker. */
+        public BakehouseServer start() {
+            return new BakehouseServer(this).start();
+        }
+    }
+}

@@ -1,0 +1,71 @@
+package dev.bakehouse.server;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * Everything a server instance is started with.
+ *
+ * @param listen address to bind; 127.0.0.1 unless the user asks otherwise
+ * @param port 0 picks a free port
+ * @param dataDir the root of models/, input/, output/, temp/, datasets/ and bakehouse.db
+ * @param extraModelDirs existing ComfyUI or AUTOMATIC1111 installs whose models are listed too
+ * @param authToken token every request must carry, or null for none
+ * @param maxUploadBytes request size limit, advertised as {@code max_upload_size}
+ * @param startGrace how long after the {@code POST /prompt} response a prompt may start (§3.3)
+ * @param device "cpu" or "cuda", reported in {@code /system_stats}
+ * @param argv the command line, reported in {@code /system_stats}
+ */
+public record ServerConfig(
+        String listen,
+        int port,
+        Path dataDir,
+        List<Path> extraModelDirs,
+        String authToken,
+        long maxUploadBytes,
+        Duration startGrace,
+        String device,
+        List<String> argv) {
+
+    public static final int DEFAULT_PORT = 8188;
+    public static final String DEFAULT_LISTEN = "127.0.0.1";
+    public static final long DEFAULT_MAX_UPLOAD_BYTES = 100L * 1024 * 1024;
+    public static final Duration DEFAULT_START_GRACE = Duration.ofMillis(100);
+
+    public ServerConfig {
+        Objects.requireNonNull(listen, "listen");
+        Objects.requireNonNull(dataDir, "dataDir");
+        extraModelDirs = List.copyOf(extraModelDirs);
+        argv = List.copyOf(argv);
+        if (port < 0 || port > 65535) {
+            throw new IllegalArgumentException("port must be 0..65535, was " + port);
+        }
+        if (maxUploadBytes < 1) {
+            throw new IllegalArgumentException("max upload size must be positive, was " + maxUploadBytes);
+        }
+        if (startGrace.isNegative()) {
+            throw new IllegalArgumentException("start grace must not be negative, was " + startGrace);
+        }
+    }
+
+    /** Defaults for a data dir: loopback, port 8188, no token, CPU. */
+    public static ServerConfig defaults(Path dataDir) {
+        return new ServerConfig(
+                DEFAULT_LISTEN, DEFAULT_PORT, dataDir, List.of(), null,
+                DEFAULT_MAX_UPLOAD_BYTES, DEFAULT_START_GRACE, "cpu", List.of());
+    }
+
+    public ServerConfig withPort(int newPort) {
+        return new ServerConfig(listen, newPort, dataDir, extraModelDirs, authToken, maxUploadBytes, startGrace, device, argv);
+    }
+
+    public ServerConfig withAuthToken(String token) {
+        return new ServerConfig(listen, port, dataDir, extraModelDirs, token, maxUploadBytes, startGrace, device, argv);
+    }
+
+    public ServerConfig withMaxUploadBytes(long bytes) {
+        return new ServerConfig(listen, port, dataDir, extraModelDirs, authToken, bytes, startGrace, device, argv);
+    }
+}

@@ -1,0 +1,41 @@
+package dev.bakehouse.server.cli;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import picocli.CommandLine.Option;
+
+/** Options shared by commands that work on a data dir. */
+final class CommonOptions {
+    static final String DATA_DIR_ENV = "BAKEHOUSE_DATA_DIR";
+
+    @Option(
+            names = "--data-dir",
+            paramLabel = "DIR",
+            description = "Root of models/, input/, output/, temp/, datasets/ and the database "
+                    + "(default: $" + DATA_DIR_ENV + ", else ./data).")
+    Path dataDir;
+
+    @Option(
+            names = "--extra-model-dir",
+            paramLabel = "DIR",
+            description = "An existing ComfyUI (or its models/ folder) or AUTOMATIC1111 install whose "
+                    + "checkpoints, LoRAs, VAEs and embeddings are listed too. Repeatable.")
+    List<Path> extraModelDirs = new ArrayList<>();
+
+    @Option(
+            names = "--device",
+            paramLabel = "cpu|cuda",
+            defaultValue = "${sys:bakehouse.device:-cpu}",
+            description = "Compute device (default: ${DEFAULT-VALUE}). The launcher script sets up libtorch for it.")
+    String device;
+
+    /** The flag, else the environment variable, else ./data. */
+    Path resolvedDataDir() {
+        if (dataDir != null) {
+            return dataDir;
+        }
+        String fromEnv = System.getenv(DATA_DIR_ENV);
+        return fromEnv == null || fromEnv.isBlank() ? Path.of("data") : Path.of(fromEnv);
+    }
+}

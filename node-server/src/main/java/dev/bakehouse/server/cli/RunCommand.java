@@ -1,0 +1,110 @@
+package dev.bakehouse.server.cli;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.bakehouse.node.BasicNodes;
+import dev.bakehouse.node.DataDirs;
+import dev.bakehouse.node.NodeRegistry;
+import dev.bakehouse.server.BakehouseServer;
+import dev.bakehouse.server.ServerConfig;
+import dev.bakehouse.server.exec.ExecutionError;
+import dev.bakehouse.server.exec.InterruptFlag;
+import dev.bakehouse.server.exec.Outcome;
+import dev.bakehouse.server.exec.OutputCache;
+import dev.bakehouse.server.exec.PromptExecutor;
+import dev.bakehouse.server.exec.PromptValidator;
+import dev.bakehouse.server.exec.Validation;
+import dev.bakehouse.server.json.Json;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code bakehouse run WORKFLOW.json}: validates and executes an API-format workflow without a
+ * server. Exit codes: 0 success, 1 a node failed, 2 the workflow was rejected, 3 interrupted.
+ */
+@Command(
+        name = "run",
+        mixinStandardHelpOptions = true,
+        description = "Validate and execute an API-format workflow headless; progress goes to stderr, "
+                + "written files to stdout.")
+final class RunCommand implements Callable<Integer> {
+    static final int NODE_FAILED = 1;
+    static final int REJECTED = 2;
+    static final int INTERRUPTED = 3;
+
+    @Parameters(
+            paramLabel = "WORKFLOW.json",
+            description = "The API-format prompt, bare or as a POST /prompt body {\"prompt\": …}.")
+    Path workflow;
+
+    @Mixin
+    CommonOptions common;
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() throws IOException {
+        PrintWriter err = spec.commandLine().getErr();
+        PrintWriter out = spec.commandLine().getOut();
+        JsonNode file;
+        try {
+            file = Json.parse(Files.readString(workflow));
+        } catch (JsonProcessingException e) {
+            err.println(workflow + ": not valid JSON: " + e.getOriginalMessage());
+            return REJECTED;
+        }
+        JsonNode prompt = bodyForm(file) ? file.get("prompt") : file;
+        ObjectNode extraData = file.path("extra_data") instanceof ObjectNode extra && bodyForm(file)
+                ? extra : Json.object();
+        ServerConfig config = ServerConfig.defaults(common.resolvedDataDir());
+        config = new ServerConfig(config.listen(), config.port(), config.dataDir(), common.extraModelDirs,
+                null, config.maxUploadBytes(), config.startGrace(), common.device, List.of());
+        DataDirs dirs = BakehouseServer.dataDirs(config);
+        NodeRegistry registry = NodeRegistry.of(BasicNodes.all(dirs));
+
+        Validation validation = new PromptValidator(registry).validate(prompt, null);
+        if (validation instanceof Validation.Rejected rejected) {
+            err.println(workflow + " was rejected:");
+            err.println(Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(rejected.body()));
+            return REJECTED;
+        }
+        Validation.Accepted accepted = (Validation.Accepted) validation;
+        PromptExecutor executor = new PromptExecutor(registry, dirs, new OutputCache());
+        Outcome outcome = executor.execute(
+                UUID.randomUUID().toString(), accepted.prompt(), extraData, accepted.outputs(),
+                new ProgressPrinter(accepted.prompt(), err, out), new InterruptFlag());
+        if (outcome instanceof Outcome.Failed failed) {
+            ExecutionError error = failed.error();
+            err.printf("node %s (%s) failed: %s: %s%n", error.nodeId(), error.nodeType(),
+                    error.exceptionType(), error.exceptionMessage().strip());
+            error.traceback().forEach(err::print);
+            return NODE_FAILED;
+        }
+        if (outcome instanceof Outcome.Interrupted interrupted) {
+            err.println("interrupted at node " + interrupted.nodeId());
+            return INTERRUPTED;
+        }
+        err.println("done");
+        err.flush();
+        out.flush();
+        return 0;
+    }
+
+    /** A {@code POST /prompt} body rather than a bare prompt: its "prompt" is not itself a node. */
+    private static boolean bodyForm(JsonNode file) {
+        JsonNode inner = file.get("prompt");
+        return inner != null && inner.isObject() && !inner.has("class_type");
+    }
+}

@@ -1,0 +1,65 @@
+package dev.bakehouse.server.cli;
+
+import dev.bakehouse.server.BakehouseServer;
+import dev.bakehouse.server.ServerConfig;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** {@code bakehouse serve}: runs the HTTP/WebSocket server until stopped. */
+@Command(
+        name = "serve",
+        mixinStandardHelpOptions = true,
+        description = "Run the ComfyUI-compatible node server.")
+final class ServeCommand implements Callable<Integer> {
+
+    @Option(names = "--port", paramLabel = "N", defaultValue = "8188", description = "Port (default: ${DEFAULT-VALUE}).")
+    int port;
+
+    @Option(
+            names = "--listen",
+            paramLabel = "ADDR",
+            defaultValue = ServerConfig.DEFAULT_LISTEN,
+            description = "Address to bind (default: ${DEFAULT-VALUE}; use 0.0.0.0 to expose it, "
+                    + "preferably with --auth-token).")
+    String listen;
+
+    @Option(
+            names = "--auth-token",
+            paramLabel = "T",
+            description = "Require this token on every request: header 'Authorization: Bearer T' "
+                    + "or query '?token=T' (for WebSockets and browsers).")
+    String authToken;
+
+    @Option(
+            names = "--max-upload-size",
+            paramLabel = "BYTES",
+            defaultValue = "104857600",
+            description = "Largest accepted request body (default: ${DEFAULT-VALUE}).")
+    long maxUploadBytes;
+
+    @Mixin
+    CommonOptions common;
+
+    @Override
+    public Integer call() throws InterruptedException {
+        List<String> argv = new ArrayList<>(List.of("bakehouse", "serve", "--listen", listen, "--port", Integer.toString(port)));
+        ServerConfig config = new ServerConfig(
+                listen, port, common.resolvedDataDir(), common.extraModelDirs, authToken,
+                maxUploadBytes, ServerConfig.DEFAULT_START_GRACE, common.device, argv);
+        BakehouseServer server = BakehouseServer.builder(config).start();
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            server.close();
+            stopped.countDown();
+        }, "shutdown"));
+        System.err.printf("Bakehouse is serving http://%s:%d  (data dir %s; Ctrl-C stops)%n",
+                listen, server.port(), server.dirs().root());
+        stopped.await();
+        return 0;
+    }
+}

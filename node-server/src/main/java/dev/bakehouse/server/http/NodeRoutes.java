@@ -1,0 +1,59 @@
+package dev.bakehouse.server.http;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import dev.bakehouse.node.DataDirs;
+import dev.bakehouse.node.ObjectInfo;
+import dev.bakehouse.server.json.Json;
+import io.javalin.http.Context;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+
+/** Node definitions and model listings: {@code /object_info}, {@code /models}, {@code /embeddings}. */
+public final class NodeRoutes {
+    private final ObjectInfo objectInfo;
+    private final DataDirs dirs;
+
+    public NodeRoutes(ObjectInfo objectInfo, DataDirs dirs) {
+        this.objectInfo = objectInfo;
+        this.dirs = dirs;
+    }
+
+    public void register(ApiRouter router) {
+        router.get("/object_info", ctx -> JsonBodies.respond(ctx, objectInfo.all()));
+        router.get("/object_info/{node_class}", this::oneNode);
+        router.get("/models", ctx -> JsonBodies.respond(ctx, strings(dirs.modelFolders())));
+        router.get("/models/{folder}", this::models);
+        router.get("/embeddings", this::embeddings);
+    }
+
+    /** Class names may contain spaces and brackets; Javalin hands the segment over undecoded. */
+    private void oneNode(Context ctx) {
+        String classType = URLDecoder.decode(ctx.pathParam("node_class").replace("+", "%2B"), StandardCharsets.UTF_8);
+        JsonBodies.respond(ctx, objectInfo.one(classType));
+    }
+
+    private void models(Context ctx) {
+        String folder = ctx.pathParam("folder");
+        if (!dirs.modelFolders().contains(folder)) {
+            ctx.status(404);
+            return;
+        }
+        JsonBodies.respond(ctx, strings(dirs.listModels(folder)));
+    }
+
+    /** Embedding names without their extension (spec §3.13). */
+    private void embeddings(Context ctx) {
+        ArrayNode names = Json.array();
+        for (String file : dirs.listModels(DataDirs.EMBEDDINGS)) {
+            int dot = file.lastIndexOf('.');
+            names.add(dot > 0 ? file.substring(0, dot) : file);
+        }
+        JsonBodies.respond(ctx, names);
+    }
+
+    private static ArrayNode strings(Iterable<String> values) {
+        ArrayNode array = Json.array();
+        values.forEach(array::add);
+        return array;
+    }
+}

@@ -1,0 +1,34 @@
+package dev.bakehouse.server.queue;
+
+import java.time.Duration;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Runs a task after a delay. Injected so that tests control time: the grace period before a new
+ * prompt may start (spec §3.3) is a scheduled release, and a test scheduler fires it on demand.
+ */
+@FunctionalInterface
+public interface Scheduler {
+
+    void schedule(Duration delay, Runnable task);
+
+    /** A scheduler on one daemon thread of real time. */
+    static Scheduler realTime(String threadName) {
+        ScheduledExecutorService executor =
+                Executors.newSingleThreadScheduledExecutor(
+                        r -> {
+                            Thread thread = new Thread(r, threadName);
+                            thread.setDaemon(true);
+                            return thread;
+                        });
+        return (delay, task) -> {
+            if (delay.isZero() || delay.isNegative()) {
+                executor.execute(task);
+            } else {
+                executor.schedule(task, delay.toNanos(), TimeUnit.NANOSECONDS);
+            }
+        };
+    }
+}

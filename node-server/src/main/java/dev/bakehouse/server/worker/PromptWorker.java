@@ -1,0 +1,251 @@
+package dev.bakehouse.server.worker;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.bakehouse.server.exec.ExecutionError;
+import dev.bakehouse.server.exec.ExecutionListener;
+import dev.bakehouse.server.exec.InterruptFlag;
+import dev.bakehouse.server.exec.Outcome;
+import dev.bakehouse.server.exec.OutputCache;
+import dev.bakehouse.server.exec.PromptExecutor;
+import dev.bakehouse.server.json.Json;
+import dev.bakehouse.server.queue.PromptQueue;
+import dev.bakehouse.server.queue.QueueItem;
+import dev.bakehouse.server.store.HistoryStore;
+import dev.bakehouse.server.store.RunStore;
+import dev.bakehouse.server.ws.Events;
+import dev.bakehouse.server.ws.ProgressState;
+import dev.bakehouse.server.ws.WsHub;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.time.Clock;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The single worker (spec §6.1): takes the head of the queue, runs it, and ends it in the order
+ * clients depend on (spec §5.8): history stored → terminal event ({@code execution_success},
+ * {@code _error} or {@code _interrupted}) → removed from running and {@code status} broadcast →
+ * {@code executing {node: null}} last, for every outcome.
+ */
+public final class PromptWorker implements Runnable {
+    private static final Logger LOG = LoggerFactory.getLogger(PromptWorker.class);
+
+    /** What the worker is doing, for the reconnect hint (spec §5.1). */
+    private record Current(String clientId, String nodeId) {}
+
+    private final PromptQueue queue;
+    private final PromptExecutor executor;
+    private final OutputCache cache;
+    private final InterruptFlag interrupt;
+    private final HistoryStore history;
+    private final RunStore runs;
+    private final WsHub hub;
+    private final Clock clock;
+    private final AtomicBoolean unloadModels = new AtomicBoolean();
+    private final AtomicBoolean freeMemory = new AtomicBoolean();
+    private volatile Current current;
+    private volatile boolean stopping;
+
+    public PromptWorker(
+            PromptQueue queue,
+            PromptExecutor executor,
+            OutputCache cache,
+            InterruptFlag interrupt,
+            HistoryStore history,
+            RunStore runs,
+            WsHub hub,
+            Clock clock) {
+        this.queue = queue;
+        this.executor = executor;
+        this.cache = cache;
+        this.interrupt = interrupt;
+        this.history = history;
+        this.runs = runs;
+        this.hub = hub;
+        this.clock = clock;
+    }
+
+    @Override
+    public void run() {
+        while (!stopping) {
+            QueueItem item;
+            try {
+                item = queue.take();
+            } catch (InterruptedException e) {
+                return;
+            }
+            try {
+                runOne(item);
+                applyFreeRequests();
+            } catch (RuntimeException e) {
+                if (stopping) {
+                    return; // an abrupt stop closed the stores under a running prompt
+                }
+                LOG.error("worker failed while finishing prompt {}", item.promptId(), e);
+            }
+        }
+    }
+
+    /** Stops taking prompts; a prompt that is running keeps its thread until its node returns. */
+    public void stop() {
+        stopping = true;
+    }
+
+    /** {@code POST /free}: acted upon after the current prompt (or at once when idle). */
+    public void requestFree(boolean unload, boolean free) {
+        unloadModels.compareAndSet(false, unload);
+        freeMemory.compareAndSet(false, free);
+        if (queue.running().isEmpty()) {
+            applyFreeRequests();
+        }
+    }
+
+    /** The running node's id when the running prompt belongs to this client, else null. */
+    public String runningNodeOf(String clientId) {
+        Current now = current;
+        return now != null && clientId.equals(now.clientId()) ? now.nodeId() : null;
+    }
+
+    private synchronized void applyFreeRequests() {
+        boolean free = freeMemory.getAndSet(false);
+        if (unloadModels.getAndSet(false) || free) {
+            executor.dropNodeInstances();
+        }
+        if (free) {
+            cache.clear();
+        }
+    }
+
+    private void runOne(QueueItem item) {
+        String promptId = item.promptId();
+        PromptEvents events = new PromptEvents(hub, item.clientId());
+        ArrayNode messages = Json.array();
+        current = new Current(item.clientId(), null);
+        runs.started(promptId, clock.millis());
+        Listener listener = new Listener(item, events, messages);
+        Outcome outcome;
+        try {
+            outcome = executor.execute(
+                    promptId, item.prompt(), item.extraData(), item.outputs(), listener, interrupt);
+        } catch (RuntimeException e) {
+            if (stopping) {
+                throw e;
+            }
+            LOG.error("executor failed outside any node for prompt {}", promptId, e);
+            outcome = new Outcome.Failed(executorFailure(listener.lastNode, item, e), Map.of());
+        }
+        finish(item, outcome, events, messages);
+    }
+
+    private void finish(QueueItem item, Outcome outcome, PromptEvents events, ArrayNode messages) {
+        String promptId = item.promptId();
+        long now = clock.millis();
+        String type;
+        ObjectNode data;
+        if (outcome instanceof Outcome.Success) {
+            type = Events.EXECUTION_SUCCESS;
+            data = Events.executionSuccess(promptId, now);
+        } else if (outcome instanceof Outcome.Failed failed) {
+            type = Events.EXECUTION_ERROR;
+            data = failed.error().toJson(promptId, now);
+        } else {
+            type = Events.EXECUTION_INTERRUPTED;
+            data = ((Outcome.Interrupted) outcome).toJson(promptId, now);
+        }
+        messages.add(HistoryEntries.message(type, data));
+        boolean success = outcome instanceof Outcome.Success;
+        history.put(promptId, Json.write(HistoryEntries.entry(item, outcome.uiOutputs(), success, messages)));
+        runs.finished(promptId, type, now);
+        if (type.equals(Events.EXECUTION_INTERRUPTED)) {
+            events.toClientOrEveryone(type, data);
+        } else {
+            events.toClient(type, data);
+        }
+        current = null;
+        queue.finishRunning();
+        events.toClient(Events.EXECUTING, Events.executingDone(promptId));
+    }
+
+    private static ExecutionError executorFailure(String nodeId, QueueItem item, RuntimeException e) {
+        StringWriter trace = new StringWriter();
+        e.printStackTrace(new PrintWriter(trace));
+        String node = nodeId == null ? "" : nodeId;
+        JsonNode classType = item.prompt().path(node).path("class_type");
+        return new ExecutionError(
+                node,
+                classType.asText(""),
+                List.of(),
+                String.valueOf(e.getMessage()),
+                e.getClass().getName(),
+                Arrays.asList(trace.toString().split("(?<=\n)")),
+                Json.object(),
+                List.copyOf(item.outputs()));
+    }
+
+    /** Turns executor callbacks into WebSocket events, history messages and run records. */
+    private final class Listener implements ExecutionListener {
+        private final QueueItem item;
+        private final String promptId;
+        private final PromptEvents events;
+        private final ArrayNode messages;
+        private final ProgressState progress;
+        private String lastNode;
+
+        Listener(QueueItem item, PromptEvents events, ArrayNode messages) {
+            this.item = item;
+            this.promptId = item.promptId();
+            this.events = events;
+            this.messages = messages;
+            this.progress = new ProgressState(promptId);
+        }
+
+        @Override
+        public void executionStart() {
+            ObjectNode data = Events.executionStart(promptId, clock.millis());
+            messages.add(HistoryEntries.message(Events.EXECUTION_START, data));
+            events.toClient(Events.EXECUTION_START, data);
+        }
+
+        @Override
+        public void executionCached(List<String> nodeIds) {
+            ObjectNode data = Events.executionCached(nodeIds, promptId, clock.millis());
+            messages.add(HistoryEntries.message(Events.EXECUTION_CACHED, data));
+            events.toClient(Events.EXECUTION_CACHED, data);
+        }
+
+        @Override
+        public void nodeStarting(String nodeId) {
+            lastNode = nodeId;
+            progress.started(nodeId);
+            events.toClientOrEveryone(Events.PROGRESS_STATE, progress.snapshot());
+            current = new Current(item.clientId(), nodeId);
+            events.toClient(Events.EXECUTING, Events.executing(nodeId, nodeId, promptId));
+            runs.nodeStarted(promptId, nodeId, item.prompt().path(nodeId).path("class_type").asText(""));
+        }
+
+        @Override
+        public void progress(String nodeId, long value, long max) {
+            progress.progress(nodeId, value, max);
+            events.toClientOrEveryone(Events.PROGRESS_STATE, progress.snapshot());
+            events.toClientOrEveryone(Events.PROGRESS, Events.progress(value, max, promptId, nodeId));
+        }
+
+        @Override
+        public void executed(String nodeId, ObjectNode ui) {
+            events.toClient(Events.EXECUTED, Events.executed(nodeId, nodeId, ui, promptId));
+        }
+
+        @Override
+        public void nodeFinished(String nodeId) {
+            progress.finished(nodeId);
+            events.toClientOrEveryone(Events.PROGRESS_STATE, progress.snapshot());
+            runs.nodeFinished(promptId, nodeId);
+        }
+    }
+}

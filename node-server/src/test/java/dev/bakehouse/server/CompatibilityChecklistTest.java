@@ -1,0 +1,255 @@
+package dev.bakehouse.server;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.bakehouse.server.json.Json;
+import dev.bakehouse.server.testing.Prompts;
+import dev.bakehouse.server.testing.TestServer;
+import dev.bakehouse.server.testing.TestServer.Response;
+import dev.bakehouse.server.testing.WsRecorder;
+import java.net.http.HttpRequest;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** One test per item of the spec's §10 compatibility checklist, against the real server. */
+class CompatibilityChecklistTest {
+    @TempDir
+    Path dataDir;
+
+    private TestServer server;
+
+    @BeforeEach
+    void start() {
+        server = TestServer.start(dataDir);
+    }
+
+    @AfterEach
+    void stop() {
+        server.close();
+    }
+
+    private static List<String> fieldNames(JsonNode node) {
+        List<String> names = new ArrayList<>();
+        node.fieldNames().forEachRemaining(names::add);
+        return names;
+    }
+
+    @Test
+    void item1_everyRoute_answersAtPlainPathAndUnderApi() throws Exception {
+        for (String prefix : List.of("", "/api")) {
+            for (String path : List.of("/prompt", "/queue", "/history", "/history/unknown", "/object_info",
+                    "/object_info/PrimitiveInt", "/system_stats", "/features", "/embeddings", "/extensions",
+                    "/models", "/models/checkpoints", "/view?filename=missing.png")) {
+                int expected = path.startsWith("/view") ? 404 : 200;
+                assertEquals(expected, server.get(prefix + path).status(), prefix + path);
+            }
+            for (String path : List.of("/queue", "/history", "/interrupt", "/free")) {
+                assertEquals(200, server.post(prefix + path, "{}").status(), "POST " + prefix + path);
+            }
+        }
+        try (WsRecorder ws = WsRecorder.connect(server.http, server.uri("/api/ws?clientId=api").resolve(
+                "ws://127.0.0.1:" + server.server.port() + "/api/ws?clientId=api"))) {
+            JsonNode status = ws.next();
+            assertEquals("status", status.path("type").asText());
+            assertEquals("api", status.path("data").path("sid").asText());
+        }
+    }
+
+    @Test
+    void item2_jsonBodiesParsedWhateverTheContentType_emptyInterruptBodyAccepted() {
+        String body = Json.write(Json.object().set("prompt", Prompts.steps(1, "x")));
+        assertEquals(200, server.post("/prompt", body).status(), "no Content-Type at all");
+        Response textPlain = server.send(HttpRequest.newBuilder(server.uri("/prompt"))
+                .header("Content-Type", "text/plain;charset=UTF-8")
+                .POST(HttpRequest.BodyPublishers.ofString(body)).build());
+        assertEquals(200, textPlain.status(), textPlain.body());
+        Response interrupt = server.post("/interrupt", "");
+        assertEquals(200, interrupt.status());
+        assertEquals("{}", interrupt.body());
+    }
+
+    @Test
+    void item3_unknownQueryParametersIgnored_unknownPaths404WithoutSpaFallback() {
+        assertEquals(200, server.get("/prompt?clientId=abc&whatever=1").status());
+        assertEquals(200, server.get("/history?clientId=abc&max_items=x").status());
+        assertEquals(404, server.get("/manager/version").status());
+        assertEquals(404, server.get("/").status());
+        assertEquals(404, server.get("/api/no/such/route").status());
+    }
+
+    @Test
+    void item4_postPrompt_returnsIdNumberNodeErrors_honoursClientId_400ShapeOnFailure() {
+        ObjectNode request = Json.object();
+        request.set("prompt", Prompts.steps(1, "a"));
+        request.put("prompt_id", 5);
+        Response accepted = server.postJson("/prompt", request);
+        assertEquals(200, accepted.status());
+        assertEquals(List.of("prompt_id", "number", "node_errors"), fieldNames(accepted.json()));
+        assertEquals("5", accepted.json().path("prompt_id").asText(), "Python's str() of a number");
+        assertTrue(accepted.json().path("number").isIntegralNumber());
+        assertEquals(Json.object(), accepted.json().path("node_errors"));
+
+        Response noPrompt = server.post("/prompt", "{}");
+        assertEquals(400, noPrompt.status());
+        assertEquals("no_prompt", noPrompt.json().path("error").path("type").asText());
+        assertEquals(List.of("type", "message", "details", "extra_info"), fieldNames(noPrompt.json().path("error")));
+        assertTrue(noPrompt.json().path("node_errors").isObject());
+
+        ObjectNode badNode = Prompts.steps(1, "a");
+        ((ObjectNode) badNode.path("1").path("inputs")).put("steps", 5000);
+        Response invalid = server.postJson("/prompt", Json.object().set("prompt", badNode));
+        assertEquals(400, invalid.status());
+        assertEquals("prompt_outputs_failed_validation", invalid.json().path("error").path("type").asText());
+        assertEquals("value_bigger_than_max",
+                invalid.json().path("node_errors").path("1").path("errors").path(0).path("type").asText());
+
+        Response malformed = server.post("/prompt", "{\"prompt\": ");
+        assertEquals(400, malformed.status());
+        assertEquals("invalid_prompt", malformed.json().path("error").path("type").asText());
+        assertTrue(malformed.json().path("node_errors").isObject());
+    }
+
+    @Test
+    void item5_historyOfOnePrompt_isEmptyObjectUntilFinished_thenTheFullEntry() throws Exception {
+        try (WsRecorder ws = server.ws("c5")) {
+            ws.next();
+            String id = server.queue(Prompts.gate(1), "c5");
+            assertEquals(id, server.gate.awaitEntered());
+            Response running = server.get("/history/" + id);
+            assertEquals(200, running.status());
+            assertEquals("{}", running.body());
+            server.gate.open();
+            ws.untilDone(id);
+        }
+        JsonNode entry = server.get("/history/" + id(server)).json();
+        assertEquals(1, entry.size());
+        JsonNode only = entry.elements().next();
+        assertEquals(List.of("prompt", "outputs", "status", "meta"), fieldNames(only));
+        assertEquals("success", only.path("status").path("status_str").asText());
+        assertTrue(only.path("status").path("completed").asBoolean());
+        List<String> events = new ArrayList<>();
+        only.path("status").path("messages").forEach(m -> events.add(m.path(0).asText()));
+        assertEquals(List.of("execution_start", "execution_cached", "execution_success"), events);
+        assertEquals("gate 1", only.path("outputs").path("1").path("text").path(0).asText());
+        assertEquals("1", only.path("meta").path("1").path("real_node_id").asText());
+        assertEquals(5, only.path("prompt").size());
+    }
+
+    /** The id of the only history entry. */
+    private static String id(TestServer server) {
+        return server.get("/history").json().fieldNames().next();
+    }
+
+    @Test
+    void item6_objectInfoOfUnknownClass_is200EmptyObject() {
+        Response unknown = server.get("/object_info/NoSuchNode");
+        assertEquals(200, unknown.status());
+        assertEquals("{}", unknown.body());
+        JsonNode known = server.get("/object_info/TestSteps").json();
+        assertEquals(List.of("TestSteps"), fieldNames(known));
+        assertTrue(server.get("/object_info").json().has("TestGate"));
+    }
+
+    @Test
+    void item7_wsStatusWithSidOnConnect_clientIdHonoured_reconnectReplacesOldSocket() throws Exception {
+        try (WsRecorder anonymous = server.ws(null)) {
+            JsonNode status = anonymous.next();
+            assertEquals("status", status.path("type").asText());
+            assertTrue(status.path("data").path("sid").asText().matches("[0-9a-f]{32}"));
+            assertEquals(0, status.path("data").path("status").path("exec_info").path("queue_remaining").asInt());
+        }
+        WsRecorder first = server.ws("same");
+        assertEquals("same", first.next().path("data").path("sid").asText());
+        try (WsRecorder second = server.ws("same")) {
+            second.next();
+            first.close(); // the old socket closes after the reconnect: routing must survive
+            String id = server.queue(Prompts.steps(1, "after reconnect"), "same");
+            List<JsonNode> events = second.untilDone(id);
+            assertTrue(events.stream().anyMatch(e -> e.path("type").asText().equals("executed")));
+        }
+    }
+
+    @Test
+    void item11_featureFlags_answeredOnlyToNegotiatingSocket_andEqualToFeaturesRoute() throws Exception {
+        JsonNode features = server.get("/features").json();
+        assertEquals(104857600L, features.path("max_upload_size").asLong());
+        try (WsRecorder negotiating = server.ws("n1"); WsRecorder legacy = server.ws("n2")) {
+            negotiating.next();
+            legacy.next();
+            negotiating.sendText("{\"type\":\"feature_flags\",\"data\":{\"supports_preview_metadata\":true}}");
+            JsonNode reply = negotiating.next();
+            assertEquals("feature_flags", reply.path("type").asText());
+            assertEquals(features, reply.path("data"));
+            negotiating.sendText("{\"type\":\"feature_flags\",\"data\":{}}");
+            String id = server.queue(Prompts.steps(0, "x"), "n2");
+            List<JsonNode> legacyEvents = legacy.untilDone(id);
+            assertFalse(legacyEvents.stream().anyMatch(e -> e.path("type").asText().equals("feature_flags")));
+            String second = server.queue(Prompts.steps(0, "y"), "n1");
+            List<JsonNode> events = negotiating.untilDone(second);
+            assertFalse(events.stream().anyMatch(e -> e.path("type").asText().equals("feature_flags")),
+                    "only the first frame negotiates");
+        }
+    }
+
+    @Test
+    void item13_emptyRoutes_answerJsonEmptyObject() {
+        for (String path : List.of("/queue", "/history", "/interrupt", "/free")) {
+            Response response = server.post(path, "");
+            assertEquals("{}", response.body(), path);
+            assertTrue(response.headers().firstValue("Content-Type").orElse("").startsWith("application/json"), path);
+        }
+    }
+
+    @Test
+    void crossOriginRequestToLoopback_is403_sameOriginPasses() {
+        Response foreign = server.send(HttpRequest.newBuilder(server.uri("/queue"))
+                .header("Origin", "http://evil.example").GET().build());
+        assertEquals(403, foreign.status());
+        Response same = server.send(HttpRequest.newBuilder(server.uri("/queue"))
+                .header("Origin", "http://127.0.0.1:" + server.server.port()).GET().build());
+        assertEquals(200, same.status());
+    }
+
+    @Test
+    void modelsRoutes_listFoldersAndFiles_unknownFolder404() throws Exception {
+        Path loras = Files.createDirectories(dataDir.resolve("models/loras/style"));
+        Files.write(loras.resolve("ink.safetensors"), new byte[] {0});
+        Files.createDirectories(dataDir.resolve("models/embeddings"));
+        Files.write(dataDir.resolve("models/embeddings/EasyNegative.pt"), new byte[] {0});
+        assertTrue(fieldNamesOfArray(server.get("/models").json()).contains("loras"));
+        assertEquals(List.of("style/ink.safetensors"), fieldNamesOfArray(server.get("/models/loras").json()));
+        assertEquals(List.of("EasyNegative"), fieldNamesOfArray(server.get("/embeddings").json()));
+        assertEquals(404, server.get("/models/nonsense").status());
+    }
+
+    @Test
+    void systemStats_hasEveryKeyTheFrontendRequires() {
+        JsonNode stats = server.get("/system_stats").json();
+        for (String key : List.of("os", "ram_total", "ram_free", "comfyui_version", "python_version",
+                "pytorch_version", "embedded_python", "argv")) {
+            assertTrue(stats.path("system").has(key), key);
+        }
+        assertTrue(stats.path("system").path("argv").isArray());
+        JsonNode device = stats.path("devices").path(0);
+        assertEquals("cpu", device.path("type").asText());
+        assertEquals(0, device.path("index").asInt());
+        assertNotEquals(0, stats.path("system").path("ram_total").asLong());
+    }
+
+    private static List<String> fieldNamesOfArray(JsonNode array) {
+        List<String> values = new ArrayList<>();
+        array.forEach(v -> values.add(v.asText()));
+        return values;
+    }
+}

@@ -1,0 +1,82 @@
+package dev.bakehouse.server;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.bakehouse.server.testing.Prompts;
+import dev.bakehouse.server.testing.TestNodes;
+import dev.bakehouse.server.testing.TestServer;
+import dev.bakehouse.server.testing.WsRecorder;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Queue and history survive an abrupt stop: finished prompts stay in history, pending ones run
+ * after the restart, and the one that was running is recorded as interrupted (not re-run).
+ */
+class KillRestartTest {
+    @TempDir
+    Path dataDir;
+
+    @Test
+    void killWhileRunning_restartKeepsHistory_runsPending_recordsRunningAsInterrupted() throws Exception {
+        TestNodes.GateControl firstGate = new TestNodes.GateControl();
+        TestServer first = TestServer.start(dataDir, firstGate);
+        String done;
+        String running;
+        List<String> pending = new ArrayList<>();
+        try (WsRecorder ws = first.ws("k")) {
+            ws.next();
+            done = first.queue(Prompts.steps(1, "before the kill"), "k");
+            ws.untilDone(done);
+            running = first.queue(Prompts.gate(1), "k");
+            assertEquals(running, firstGate.awaitEntered());
+            pending.add(first.queue(Prompts.steps(1, "pending a"), "k"));
+            pending.add(first.queue(Prompts.steps(2, "pending b"), "k"));
+            pending.add(first.queue(Prompts.gate(2), "k"));
+            assertEquals(3, first.get("/queue").json().path("queue_pending").size());
+        }
+        first.server.halt();
+
+        TestNodes.GateControl secondGate = new TestNodes.GateControl();
+        try (TestServer second = TestServer.start(dataDir, secondGate); WsRecorder ws = second.ws("k")) {
+            JsonNode history = second.get("/history").json();
+            assertEquals("success", history.path(done).path("status").path("status_str").asText());
+            JsonNode interrupted = history.path(running).path("status");
+            assertEquals("error", interrupted.path("status_str").asText());
+            assertFalse(interrupted.path("completed").asBoolean());
+            JsonNode lastMessage = interrupted.path("messages").path(interrupted.path("messages").size() - 1);
+            assertEquals("execution_interrupted", lastMessage.path(0).asText());
+            assertEquals("1", lastMessage.path(1).path("node_id").asText(), "names the node that was running");
+            assertEquals("TestGate", lastMessage.path(1).path("node_type").asText());
+
+            ws.next();
+            // The restored prompts start at once; the last one is a gate, so when it is entered
+            // the two before it have finished, and its own end is seen on this socket.
+            assertEquals(pending.get(2), secondGate.awaitEntered());
+            secondGate.open();
+            ws.untilDone(pending.get(2));
+            JsonNode after = second.get("/history").json();
+            List<String> order = new ArrayList<>();
+            after.fieldNames().forEachRemaining(order::add);
+            List<String> expected = new ArrayList<>(List.of(done, running));
+            expected.addAll(pending);
+            assertEquals(expected, order, "pending prompts ran after the restart, in queue order");
+            for (String id : pending) {
+                assertTrue(after.path(id).path("status").path("completed").asBoolean(), id);
+            }
+            assertEquals(0, second.get("/prompt").json().path("exec_info").path("queue_remaining").asInt());
+            String next = second.queue(Prompts.steps(0, "new"), "k");
+            ws.untilDone(next);
+            long nextNumber = second.get("/history/" + next).json().path(next).path("prompt").path(0).asLong();
+            assertEquals(5, nextNumber, "the queue counter continues across the restart");
+        } finally {
+            firstGate.open(); // lets the abandoned worker thread of the first server end
+        }
+    }
+}

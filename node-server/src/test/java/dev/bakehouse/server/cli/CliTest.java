@@ -1,0 +1,107 @@
+package dev.bakehouse.server.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.awt.image.BufferedImage;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import javax.imageio.ImageIO;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+class CliTest {
+    @TempDir
+    Path dir;
+
+    private record Result(int exitCode, String out, String err) {}
+
+    private static Result bakehouse(String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        CommandLine cli = new CommandLine(new BakehouseCommand());
+        cli.setOut(new PrintWriter(out, true));
+        cli.setErr(new PrintWriter(err, true));
+        int code = cli.execute(args);
+        return new Result(code, out.toString(), err.toString());
+    }
+
+    private Path dataDirWithImage() throws Exception {
+        Path data = dir.resolve("data");
+        Files.createDirectories(data.resolve("input"));
+        ImageIO.write(new BufferedImage(4, 4, BufferedImage.TYPE_INT_RGB), "png", data.resolve("input/in.png").toFile());
+        return data;
+    }
+
+    private static String loadAndSave(String prefix) {
+        return """
+                {"1": {"class_type": "LoadImage", "inputs": {"image": "in.png"}},
+                 "2": {"class_type": "SaveImage", "inputs": {"images": ["1", 0], "filename_prefix": "%s"}}}
+                """.formatted(prefix);
+    }
+
+    @Test
+    void everyCommand_hasHelp() {
+        for (String[] args : new String[][] {{"--help"}, {"serve", "--help"}, {"run", "--help"}}) {
+            Result result = bakehouse(args);
+            assertEquals(0, result.exitCode(), String.join(" ", args));
+            assertTrue(result.out().contains("Usage:"), result.out());
+        }
+        String serveHelp = bakehouse("serve", "--help").out();
+        for (String option : new String[] {"--port", "--listen", "--data-dir", "--auth-token", "--extra-model-dir", "--device"}) {
+            assertTrue(serveHelp.contains(option), option);
+        }
+    }
+
+    @Test
+    void run_bareWorkflow_writesOutputsAndListsThem() throws Exception {
+        Path data = dataDirWithImage();
+        Path workflow = Files.writeString(dir.resolve("w.json"), loadAndSave("cli"));
+        Result result = bakehouse("run", workflow.toString(), "--data-dir", data.toString());
+        assertEquals(0, result.exitCode(), result.err());
+        assertTrue(Files.isRegularFile(data.resolve("output/cli_00001_.png")));
+        assertTrue(result.out().contains("output/cli_00001_.png"), result.out());
+        assertTrue(result.err().contains("node 2 (SaveImage)"), result.err());
+    }
+
+    @Test
+    void run_promptBodyForm_isAcceptedToo() throws Exception {
+        Path data = dataDirWithImage();
+        Path workflow = Files.writeString(dir.resolve("body.json"),
+                "{\"prompt\": " + loadAndSave("body") + ", \"client_id\": \"x\"}");
+        Result result = bakehouse("run", workflow.toString(), "--data-dir", data.toString());
+        assertEquals(0, result.exitCode(), result.err());
+        assertTrue(Files.isRegularFile(data.resolve("output/body_00001_.png")));
+    }
+
+    @Test
+    void run_failingNode_exitsNonZeroNamingTheNode() throws Exception {
+        Path data = dataDirWithImage();
+        Path workflow = Files.writeString(dir.resolve("bad.json"), loadAndSave("../../escape"));
+        Result result = bakehouse("run", workflow.toString(), "--data-dir", data.toString());
+        assertEquals(RunCommand.NODE_FAILED, result.exitCode(), result.err());
+        assertTrue(result.err().contains("node 2 (SaveImage) failed"), result.err());
+    }
+
+    @Test
+    void run_invalidWorkflow_exitsWithTheValidationErrors() throws Exception {
+        Path data = dataDirWithImage();
+        Path workflow = Files.writeString(dir.resolve("invalid.json"),
+                "{\"1\": {\"class_type\": \"NoSuchNode\", \"inputs\": {}}}");
+        Result result = bakehouse("run", workflow.toString(), "--data-dir", data.toString());
+        assertEquals(RunCommand.REJECTED, result.exitCode());
+        assertTrue(result.err().contains("invalid_prompt"), result.err());
+        Path notJson = Files.writeString(dir.resolve("broken.json"), "{");
+        assertEquals(RunCommand.REJECTED, bakehouse("run", notJson.toString(), "--data-dir", data.toString()).exitCode());
+    }
+
+    @Test
+    void progressBar_drawsProportionally() {
+        assertEquals("[###############...............] 10/20", ProgressPrinter.bar(10, 20));
+        assertEquals("[" + "#".repeat(30) + "] 0/0", ProgressPrinter.bar(0, 0), "nothing to do is complete");
+        assertEquals("[" + "#".repeat(30) + "] 25/20", ProgressPrinter.bar(25, 20), "overshoot is clamped");
+    }
+}

@@ -1,0 +1,124 @@
+package dev.bakehouse.server.testing;
+
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.bakehouse.node.DataType;
+import dev.bakehouse.node.InputSpec.IntInput;
+import dev.bakehouse.node.InputSpec.StringInput;
+import dev.bakehouse.node.Node;
+import dev.bakehouse.node.NodeContext;
+import dev.bakehouse.node.NodeInputs;
+import dev.bakehouse.node.NodeResult;
+import dev.bakehouse.node.NodeSpec;
+import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+
+/** A test-only node pack: progress, failure and a gate the test opens. */
+public final class TestNodes {
+    private TestNodes() {}
+
+    /** Controls {@link Gate} nodes: each run announces itself, then waits for {@link #open()}. */
+    public static final class GateControl {
+        private final BlockingQueue<String> entered = new LinkedBlockingQueue<>();
+        private final CountDownLatch open = new CountDownLatch(1);
+
+        /** Waits until a gate node runs; returns its prompt id. */
+        public String awaitEntered() throws InterruptedException {
+            String promptId = entered.poll(30, TimeUnit.SECONDS);
+            if (promptId == null) {
+                throw new AssertionError("no Gate node started within 30 s");
+            }
+            return promptId;
+        }
+
+        public void open() {
+            open.countDown();
+        }
+    }
+
+    public static List<Supplier<? extends Node>> all(GateControl gate) {
+        return List.of(Steps::new, Fail::new, () -> new Gate(gate));
+    }
+
+    /** Reports {@code steps} progress steps, then shows {@code text: ["<label>"]}. */
+    public static final class Steps implements Node {
+        private static final NodeSpec SPEC = NodeSpec.builder("TestSteps")
+                .category("testing")
+                .outputNode()
+                .required(IntInput.of("steps", 3, 0, 1000), StringInput.of("label", "done"))
+                .output(DataType.INT)
+                .build();
+
+        @Override
+        public NodeSpec spec() {
+            return SPEC;
+        }
+
+        @Override
+        public NodeResult execute(NodeInputs inputs, NodeContext ctx) {
+            long steps = inputs.getLong("steps");
+            for (long i = 1; i <= steps; i++) {
+                ctx.progress(i, steps);
+            }
+            ObjectNode ui = JsonNodeFactory.instance.objectNode();
+            ui.putArray("text").add(inputs.getString("label"));
+            return new NodeResult(List.of(steps), ui);
+        }
+    }
+
+    /** Always fails with "boom: <message>". */
+    public static final class Fail implements Node {
+        private static final NodeSpec SPEC = NodeSpec.builder("TestFail")
+                .category("testing")
+                .outputNode()
+                .required(StringInput.of("message", "bad"))
+                .build();
+
+        @Override
+        public NodeSpec spec() {
+            return SPEC;
+        }
+
+        @Override
+        public NodeResult execute(NodeInputs inputs, NodeContext ctx) {
+            throw new IllegalStateException("boom: " + inputs.getString("message"));
+        }
+    }
+
+    /**
+     * Announces itself to its {@link GateControl}, then waits until the test opens the gate,
+     * checking for interrupts while it waits (as a long node checks between steps).
+     */
+    public static final class Gate implements Node {
+        private static final NodeSpec SPEC = NodeSpec.builder("TestGate")
+                .category("testing")
+                .outputNode()
+                .required(IntInput.of("n", 0, 0, 1_000_000))
+                .build();
+        private final GateControl control;
+
+        Gate(GateControl control) {
+            this.control = control;
+        }
+
+        @Override
+        public NodeSpec spec() {
+            return SPEC;
+        }
+
+        @Override
+        public NodeResult execute(NodeInputs inputs, NodeContext ctx) throws InterruptedException {
+            control.entered.add(ctx.promptId());
+            while (!control.open.await(20, TimeUnit.MILLISECONDS)) {
+                ctx.checkInterrupted();
+            }
+            ObjectNode ui = JsonNodeFactory.instance.objectNode();
+            ui.putArray("text").add("gate " + inputs.getLong("n"));
+            return NodeResult.ui(ui);
+        }
+    }
+}
