@@ -40,7 +40,7 @@ final class BasicTransformerBlock {
 
     /** GEGLU: the projection's first half is the value, its second half the (erf-GELU) gate. */
     private NDArray geglu(NDArray x) {
-        NDList valueGate = ffProj.forward(x).split(2, -1);
+        NDList valueGate = ffProj.forward(x).split(2, 2);
         return ffOut.forward(valueGate.get(0).mul(Activations.gelu(valueGate.get(1))));
     }
 }

@@ -43,7 +43,7 @@ final class VaeAttention {
             long b = s.get(0);
             NDArray tokens = norm.forward(in).reshape(b, channels, -1).transpose(0, 2, 1); // (B, HW, C)
             NDList qkv = ai.djl.nn.core.Linear.linear(tokens, qkvWeight.get(), qkvBias.get()).singletonOrThrow()
-                    .split(3, -1); // 3 x (B, HW, C)
+                    .split(3, 2); // 3 x (B, HW, C)
             float scale = (float) Math.pow(channels, -0.5);
             NDArray o = Attention.attend(qkv.get(0), qkv.get(1), qkv.get(2), scale, null);
             return projOut.forward(o.transpose(0, 2, 1).reshape(s)).add(in);
