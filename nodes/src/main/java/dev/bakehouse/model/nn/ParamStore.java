@@ -83,7 +83,13 @@ public final class ParamStore {
             throw new CheckpointMismatchException(source.description(), problems);
         }
         for (Param p : params.values()) {
-            NDArray array = manager.create(source.readFloats(p.key()), p.shape());
+            NDArray array;
+            // DJL's create() wraps a direct ByteBuffer without copying, so a full checkpoint would
+            // live in (and exhaust) the JVM's direct-memory budget; a libtorch-owned copy frees the
+            // buffer for the garbage collector right away.
+            try (NDArray wrapped = manager.create(source.readFloats(p.key()), p.shape())) {
+                array = wrapped.duplicate();
+            }
             NDArray old = p.set(array);
             if (old != null) {
                 old.close();
