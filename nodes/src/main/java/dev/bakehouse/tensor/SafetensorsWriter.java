@@ -86,6 +86,21 @@ public final class SafetensorsWriter {
         return put(name, new Entry(dtype, shape.clone(), byteLength(name, dtype, shape), bytes));
     }
 
+    /**
+     * A writer with the same tensors (sharing their byte suppliers) and, as metadata, only the
+     * entries of {@code metadata} whose key passes {@code keep}.
+     */
+    public SafetensorsWriter withMetadataOnly(java.util.function.Predicate<String> keep, Map<String, String> metadata) {
+        SafetensorsWriter copy = new SafetensorsWriter();
+        copy.entries.putAll(entries);
+        metadata.forEach((k, v) -> {
+            if (keep.test(k)) {
+                copy.metadata.put(k, v);
+            }
+        });
+        return copy;
+    }
+
     public boolean contains(String name) {
         return entries.containsKey(name);
     }
