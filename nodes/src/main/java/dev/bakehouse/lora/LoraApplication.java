@@ -1,8 +1,8 @@
 package dev.bakehouse.lora;
 
 import dev.bakehouse.lora.format.LoraModule;
+import dev.bakehouse.lora.format.LoraNetwork;
 import dev.bakehouse.lora.ops.LoraBlockWeights;
-import java.util.List;
 
 /**
  * One LoRA to apply at run time, as A1111's {@code <lora:name:unet:te>} with an optional LoRA Block
@@ -12,15 +12,12 @@ import java.util.List;
  * @param name         for error messages (file name)
  * @param blockWeights null for none (every ratio 1)
  */
-public record LoraApplication(String name, List<LoraModule> modules, float unetStrength, float textStrength,
+public record LoraApplication(String name, LoraNetwork network, float unetStrength, float textStrength,
         LoraBlockWeights blockWeights) {
-    public LoraApplication {
-        modules = List.copyOf(modules);
-    }
 
     /** The same strength for UNet and text encoder, no block weights. */
-    public static LoraApplication of(String name, List<LoraModule> modules, float strength) {
-        return new LoraApplication(name, modules, strength, strength, null);
+    public static LoraApplication of(String name, LoraNetwork network, float strength) {
+        return new LoraApplication(name, network, strength, strength, null);
     }
 
     /** The multiplier of a module modifying {@code ldmKey}. */

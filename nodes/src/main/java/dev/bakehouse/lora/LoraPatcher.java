@@ -62,7 +62,10 @@ public final class LoraPatcher {
     private static Map<LoraModule, Param> plan(LoraApplication lora, Map<String, Param> byModule) {
         Map<LoraModule, Param> plan = new java.util.LinkedHashMap<>();
         List<String> problems = new ArrayList<>();
-        for (LoraModule m : lora.modules()) {
+        for (String key : lora.network().unknownKeys()) {
+            problems.add(key + ": tensor belongs to no LoRA module");
+        }
+        for (LoraModule m : lora.network().modules().values()) {
             Param target = byModule.get(m.name());
             if (target == null) {
                 problems.add(m.name() + ": no such layer in the model");
