@@ -1,10 +1,11 @@
 package dev.bakehouse.model;
 
-import dev.bakehouse.tensor.SafetensorsFile;
+import dev.bakehouse.tensor.TensorFiles;
+import dev.bakehouse.tensor.TensorSource;
 import java.io.IOException;
 import java.nio.file.Path;
 
-/** Loads a single-file checkpoint from disk, with its configuration from a file or its shapes. */
+/** Loads a single-file checkpoint (.safetensors or .ckpt) from disk, with its configuration from a file or its shapes. */
 public final class Checkpoints {
     private Checkpoints() {}
 
@@ -13,7 +14,7 @@ public final class Checkpoints {
      *               SD1.x configuration from the weight shapes
      */
     public static StableDiffusion load(Path checkpoint, Path config, ComputeDevice device) throws IOException {
-        try (SafetensorsFile file = SafetensorsFile.open(checkpoint)) {
+        try (TensorSource file = TensorFiles.open(checkpoint)) {
             WeightSource weights = new TensorSourceWeights(file);
             ModelConfig cfg = config != null ? ModelConfigs.fromLdmJson(config) : ModelConfigs.inferSd1(weights);
             return StableDiffusion.load(weights, cfg, device);

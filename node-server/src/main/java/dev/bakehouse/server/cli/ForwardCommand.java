@@ -1,9 +1,16 @@
 package dev.bakehouse.server.cli;
 
+import dev.bakehouse.lora.LoraApplication;
+import dev.bakehouse.lora.LoraMismatchException;
+import dev.bakehouse.lora.LoraPatcher;
+import dev.bakehouse.lora.format.LoraReader;
+import dev.bakehouse.lora.ops.LoraBlockWeights;
+import dev.bakehouse.model.CheckpointMismatchException;
 import dev.bakehouse.model.Checkpoints;
 import dev.bakehouse.model.ComputeDevice;
 import dev.bakehouse.model.ForwardCheck;
 import dev.bakehouse.model.StableDiffusion;
+import dev.bakehouse.model.WeightPatcher;
 import dev.bakehouse.tensor.SafetensorsFile;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -38,6 +45,18 @@ public final class ForwardCommand implements Callable<Integer> {
     @Option(names = "--device", defaultValue = "cpu", description = "cpu (default), cuda or cuda:N")
     String device;
 
+    @Option(names = "--lora", description = "LoRA file applied to UNet and text encoder before the forward passes")
+    Path lora;
+
+    @Option(names = "--lora-strength", defaultValue = "1.0", description = "UNet strength of --lora (default 1.0)")
+    float loraStrength;
+
+    @Option(names = "--lora-te-strength", description = "text encoder strength of --lora (default: --lora-strength)")
+    Float loraTextStrength;
+
+    @Option(names = "--lbw", description = "LoRA Block Weight: 17 or 26 comma-separated ratios, or a preset (ALL, INS, OUTD, ...)")
+    String lbw;
+
     /** Exit code for input the command cannot use (bad file, missing tensor, mismatched checkpoint). */
     static final int BAD_INPUT = 2;
 
@@ -45,13 +64,21 @@ public final class ForwardCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         try {
             ComputeDevice computeDevice = ComputeDevice.parse(device);
+            if (lora == null && (lbw != null || loraTextStrength != null)) {
+                throw new IllegalArgumentException("--lbw and --lora-te-strength need --lora");
+            }
+            LoraBlockWeights blockWeights = lbw == null ? null : LoraBlockWeights.parse(lbw);
             try (StableDiffusion model = Checkpoints.load(checkpoint, config, computeDevice);
-                    SafetensorsFile in = SafetensorsFile.open(inputs)) {
+                    SafetensorsFile in = SafetensorsFile.open(inputs);
+                    WeightPatcher patch = lora == null ? new WeightPatcher(model.params()) : LoraPatcher.apply(model, List.of(
+                            new LoraApplication(lora.getFileName().toString(), LoraReader.read(lora), loraStrength,
+                                    loraTextStrength == null ? loraStrength : loraTextStrength, blockWeights)))) {
                 List<String> written = ForwardCheck.run(model, in, output);
                 spec.commandLine().getOut().println("wrote " + String.join(", ", written) + " to " + output);
             }
             return 0;
-        } catch (IOException | UncheckedIOException | IllegalArgumentException | IllegalStateException e) {
+        } catch (IOException | UncheckedIOException | IllegalArgumentException | IllegalStateException
+                | CheckpointMismatchException | LoraMismatchException e) {
             // user errors: the message names the file, key or option; a stack trace would only bury it
             spec.commandLine().getErr().println("forward: " + e.getMessage());
             return BAD_INPUT;

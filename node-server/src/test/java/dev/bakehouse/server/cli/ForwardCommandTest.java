@@ -42,18 +42,52 @@ class ForwardCommandTest {
                     .stream().sorted().toList(), got.names());
             for (String name : got.names()) {
                 assertEquals(DType.F32, got.info(name).dtype(), name);
-                assertArrayEquals(expected.info(name).shape(), got.info(name).shape(), name);
-                float[] a = got.readFloats(name);
-                float[] b = expected.readFloats(name);
-                double maxErr = 0;
-                double maxRef = 0;
-                for (int i = 0; i < a.length; i++) {
-                    maxErr = Math.max(maxErr, Math.abs(a[i] - b[i]));
-                    maxRef = Math.max(maxRef, Math.abs(b[i]));
-                }
-                assertTrue(maxErr <= 1e-4 * maxRef + 1e-5, name + ": max abs error " + maxErr);
+                assertMatches(got, name, expected, name);
             }
         }
+    }
+
+    @Test
+    void forward_withLoraAndBlockWeights_reproducesLoraReferences(@TempDir Path dir) throws Exception {
+        Path lora = Fixtures.file("sd15-tiny/lora.safetensors");
+        Path full = dir.resolve("lora.safetensors");
+        Path lbw = dir.resolve("lbw.safetensors");
+        String[] common = {"--checkpoint", Fixtures.file("sd15-tiny/tiny.safetensors").toString(),
+                "--config", Fixtures.file("sd15-tiny/config.json").toString(),
+                "--inputs", Fixtures.file("sd15-tiny/cases.safetensors").toString(), "--lora", lora.toString()};
+        assertEquals(0, run(concat(common, "--output", full.toString(), "--lora-strength", "1")), err.toString());
+        assertEquals(0, run(concat(common, "--output", lbw.toString(),
+                "--lbw", "0.8,1.0,0.5,0.0,0.25,1.0,0.75,0.6,1.0,0.3,0.0,0.9,0.5,1.0,0.4,0.7,0.2")), err.toString());
+        try (SafetensorsFile expected = SafetensorsFile.open(Fixtures.file("sd15-tiny/lora-cases.safetensors"));
+                SafetensorsFile gotFull = SafetensorsFile.open(full);
+                SafetensorsFile gotLbw = SafetensorsFile.open(lbw)) {
+            assertMatches(gotFull, "eps", expected, "lora_eps");
+            assertMatches(gotFull, "text_last", expected, "lora_text_last");
+            assertMatches(gotFull, "text_penultimate_ln", expected, "lora_text_penultimate_ln");
+            assertMatches(gotLbw, "eps", expected, "lbw_eps");
+            assertMatches(gotLbw, "text_last", expected, "lbw_text_last");
+        }
+    }
+
+    private static String[] concat(String[] a, String... b) {
+        String[] out = java.util.Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, out, a.length, b.length);
+        return out;
+    }
+
+    /** The fixture rule: max|a-b| <= 1e-4 max|b| + 1e-5 over the whole tensor. */
+    private static void assertMatches(SafetensorsFile got, String name, SafetensorsFile expected, String expectedName)
+            throws Exception {
+        assertArrayEquals(expected.info(expectedName).shape(), got.info(name).shape(), name);
+        float[] a = got.readFloats(name);
+        float[] b = expected.readFloats(expectedName);
+        double maxErr = 0;
+        double maxRef = 0;
+        for (int i = 0; i < a.length; i++) {
+            maxErr = Math.max(maxErr, Math.abs(a[i] - b[i]));
+            maxRef = Math.max(maxRef, Math.abs(b[i]));
+        }
+        assertTrue(maxErr <= 1e-4 * maxRef + 1e-5, name + " vs " + expectedName + ": max abs error " + maxErr);
     }
 
     @Test
