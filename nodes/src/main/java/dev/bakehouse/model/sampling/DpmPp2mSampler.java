@@ -18,6 +18,9 @@ public final class DpmPp2mSampler extends Sampler {
 
             @Override
             public NDArray step(int i, NDArray x, NDManager step, StepReport report) {
+                if (previous != null) {
+                    previous.attach(step); // used for the last time in this step
+                }
                 NDArray denoised = denoiser.denoise(x, sigmas[i]);
                 report.denoised(denoised);
                 NDArray next;
@@ -32,9 +35,6 @@ public final class DpmPp2mSampler extends Sampler {
                         d = denoised.mul(1 + 1 / (2 * r)).sub(previous.mul(1 / (2 * r)));
                     }
                     next = x.mul(sigmas[i + 1] / sigmas[i]).sub(d.mul(Math.expm1(-h)));
-                }
-                if (previous != null) {
-                    previous.attach(step);
                 }
                 denoised.attach(run.manager());
                 previous = denoised;

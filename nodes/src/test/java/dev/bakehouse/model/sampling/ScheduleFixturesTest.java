@@ -93,4 +93,41 @@ class ScheduleFixturesTest {
         assertArrayEquals(cases.readLongs("ddim_timesteps_20_trailing"),
                 DiffusersSchedules.ddimTimesteps(1000, STEPS, TimestepSpacing.TRAILING, 0));
     }
+
+    @Test
+    void comfySimple_isEveryFiftiethTrainedSigma_likeDiffusersTrailing() throws IOException {
+        check("euler_sigmas_20_trailing", Scheduler.SIMPLE.sigmas(SD15, STEPS));
+    }
+
+    @Test
+    void comfyDdimUniform_isSigmaAtDdimLeadingTimesteps() throws IOException {
+        long[] t = cases.readLongs("ddim_timesteps_20");
+        double[] sigmas = Scheduler.DDIM_UNIFORM.sigmas(SD15, STEPS);
+        double[] trained = SD15.sigmas();
+        assertEquals(STEPS + 1, sigmas.length);
+        for (int i = 0; i < STEPS; i++) {
+            assertEquals(trained[(int) t[i]], sigmas[i], 0.0, "step " + i);
+        }
+        assertEquals(0.0, sigmas[STEPS]);
+    }
+
+    @Test
+    void comfyExponential_isLogUniformBetweenTrainedExtremes() {
+        double[] sigmas = Scheduler.EXPONENTIAL.sigmas(SD15, STEPS);
+        assertEquals(SD15.sigmaMax(), sigmas[0], 1e-12);
+        assertEquals(SD15.sigmaMin(), sigmas[STEPS - 1], 1e-12);
+        double ratio = Math.log(sigmas[1] / sigmas[0]);
+        for (int i = 1; i < STEPS; i++) {
+            assertEquals(ratio, Math.log(sigmas[i] / sigmas[i - 1]), 1e-12);
+        }
+    }
+
+    @Test
+    void comfySgmUniform_dropsTheLastOfStepsPlusOneTimesteps() {
+        double[] sigmas = Scheduler.SGM_UNIFORM.sigmas(SD15, STEPS);
+        assertEquals(STEPS + 1, sigmas.length);
+        for (int i = 0; i < STEPS; i++) {
+            assertEquals(SD15.sigma(999.0 - i * 999.0 / STEPS), sigmas[i], 1e-12);
+        }
+    }
 }
