@@ -10,6 +10,11 @@ import java.util.Arrays;
 public final class KohyaRows {
     private KohyaRows() {}
 
+    /** Rows of {@code prompt} tokenized as kohya does (HF CLIPTokenizer with ftfy installed). */
+    public static TokenRows rows(String prompt, ClipTokenizer tokenizer, int maxTokenLength) {
+        return rows(tokenizer.encode(prompt, TextNormalization.HF_FTFY), maxTokenLength);
+    }
+
     /** @param maxTokenLength kohya's {@code max_token_length}: 75, 150 or 225 */
     public static TokenRows rows(int[] ids, int maxTokenLength) {
         if (maxTokenLength != 75 && maxTokenLength != 150 && maxTokenLength != 225) {
