@@ -49,6 +49,31 @@ public enum DType {
         return kind == Kind.FLOAT;
     }
 
+    /**
+     * Position in the reference implementation's dtype order (BOOL, U8, I8, F8_E5M2, F8_E4M3, I16,
+     * U16, F16, BF16, I32, U32, F32, F64, I64, U64). Writers lay tensors out by this rank
+     * descending, then by name, as the reference does, so our files match its bytes.
+     */
+    public int writeOrderRank() {
+        return switch (this) {
+            case BOOL -> 0;
+            case U8 -> 1;
+            case I8 -> 2;
+            case F8_E5M2 -> 3;
+            case F8_E4M3 -> 4;
+            case I16 -> 5;
+            case U16 -> 6;
+            case F16 -> 7;
+            case BF16 -> 8;
+            case I32 -> 9;
+            case U32 -> 10;
+            case F32 -> 11;
+            case F64 -> 12;
+            case I64 -> 13;
+            case U64 -> 14;
+        };
+    }
+
     /** The safetensors header spelling ({@code "F16"}, {@code "BOOL"}, ...). */
     public String safetensorsName() {
         return name();

@@ -149,14 +149,6 @@ public final class SafetensorsFile implements TensorSource {
     }
 
     @Override
-    public byte[] readBytes(String name) throws TensorFileException {
-        ByteBuffer b = view(name);
-        byte[] out = new byte[b.remaining()];
-        b.get(out);
-        return out;
-    }
-
-    @Override
     public float[] readFloats(String name) throws TensorFileException {
         TensorInfo t = info(name);
         float[] out = new float[elementCount(t)];

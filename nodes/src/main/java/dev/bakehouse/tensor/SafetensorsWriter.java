@@ -7,18 +7,23 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.nio.channels.FileChannel;
+import java.nio.channels.WritableByteChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Comparator;
+import java.util.List;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * Collects tensors and writes one safetensors file: tensors in sorted-key order, header
- * space-padded so the data section starts on an 8-byte boundary, written to a temp file beside
- * the target and moved into place, so a reader never sees half a file.
+ * Collects tensors and writes one safetensors file, byte for byte as the reference
+ * implementation lays it out: tensors ordered by dtype (widest alignment first, see
+ * {@link DType#writeOrderRank}) then by key, compact JSON header with {@code __metadata__} first,
+ * space-padded so the data section starts on an 8-byte boundary. The file is written to a temp
+ * file beside the target and moved into place, so a reader never sees half a file.
  *
  * <p>Tensor bytes may be given now ({@link #add}) or fetched at write time ({@link #copyFrom}),
  * so a 7 GB checkpoint can be re-written without holding it in memory.
@@ -91,20 +96,40 @@ public final class SafetensorsWriter {
 
     /** Writes the file (temp file, then an atomic move onto {@code target}). */
     public void write(Path target) throws TensorFileException {
+        AtomicFiles.write(target, ch -> writeTo(ch, target));
+    }
+
+    /**
+     * Streams the whole file to a channel (used by {@link #write} and by hashing, which needs the
+     * bytes a file would have without writing one).
+     *
+     * @param target named in error messages only
+     */
+    public void writeTo(WritableByteChannel ch, Path target) throws IOException {
         byte[] header = headerBytes(target);
-        AtomicFiles.write(target, ch -> {
-            ByteBuffer len = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putLong(header.length).flip();
-            writeFully(ch, len);
-            writeFully(ch, ByteBuffer.wrap(header));
-            for (Map.Entry<String, Entry> e : entries.entrySet()) {
-                ByteBuffer data = e.getValue().bytes().get().duplicate();
-                if (data.remaining() != e.getValue().byteLength()) {
-                    throw new TensorFileException(target, e.getKey(), "supplied " + data.remaining()
-                            + " bytes, declared " + e.getValue().byteLength());
-                }
-                writeFully(ch, data);
+        ByteBuffer len = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putLong(header.length).flip();
+        writeFully(ch, len);
+        writeFully(ch, ByteBuffer.wrap(header));
+        for (Map.Entry<String, Entry> e : ordered()) {
+            ByteBuffer data = e.getValue().bytes().get().duplicate();
+            if (data.remaining() != e.getValue().byteLength()) {
+                throw new TensorFileException(target, e.getKey(), "supplied " + data.remaining()
+                        + " bytes, declared " + e.getValue().byteLength());
             }
-        });
+            writeFully(ch, data);
+        }
+    }
+
+    /** Header length in bytes (after padding): where the data section starts, minus 8. */
+    public long headerLength() throws TensorFileException {
+        return headerBytes(null).length;
+    }
+
+    private List<Map.Entry<String, Entry>> ordered() {
+        List<Map.Entry<String, Entry>> list = new ArrayList<>(entries.entrySet());
+        list.sort(Comparator.comparingInt((Map.Entry<String, Entry> e) -> -e.getValue().dtype().writeOrderRank())
+                .thenComparing(Map.Entry::getKey));
+        return list;
     }
 
     /** The JSON header, padded with spaces to a multiple of 8 bytes. */
@@ -115,7 +140,7 @@ public final class SafetensorsWriter {
             metadata.forEach(meta::put);
         }
         long offset = 0;
-        for (Map.Entry<String, Entry> e : entries.entrySet()) {
+        for (Map.Entry<String, Entry> e : ordered()) {
             Entry t = e.getValue();
             ObjectNode node = root.putObject(e.getKey());
             node.put("dtype", t.dtype().safetensorsName());
@@ -156,7 +181,7 @@ public final class SafetensorsWriter {
         }
     }
 
-    static void writeFully(FileChannel ch, ByteBuffer b) throws IOException {
+    static void writeFully(WritableByteChannel ch, ByteBuffer b) throws IOException {
         while (b.hasRemaining()) {
             ch.write(b);
         }

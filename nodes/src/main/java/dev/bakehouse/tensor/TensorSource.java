@@ -28,13 +28,32 @@ public interface TensorSource extends AutoCloseable {
     /** Raw little-endian bytes of a contiguous tensor, read-only. */
     ByteBuffer view(String name) throws TensorFileException;
 
-    byte[] readBytes(String name) throws TensorFileException;
+    /** A copy of the raw bytes. */
+    default byte[] readBytes(String name) throws TensorFileException {
+        ByteBuffer b = view(name);
+        byte[] out = new byte[b.remaining()];
+        b.get(out);
+        return out;
+    }
 
     /** Values as floats: narrow floats widened exactly, F64 and integers to the nearest float. */
-    float[] readFloats(String name) throws TensorFileException;
+    default float[] readFloats(String name) throws TensorFileException {
+        TensorInfo info = info(name);
+        float[] out = new float[Math.toIntExact(info.numel())];
+        ElementCodec.decodeFloats(info.dtype(), view(name), out, 0);
+        return out;
+    }
 
     /** Values of an integer or BOOL tensor, exactly. */
-    long[] readLongs(String name) throws TensorFileException;
+    default long[] readLongs(String name) throws TensorFileException {
+        TensorInfo info = info(name);
+        if (info.dtype().isFloatingPoint()) {
+            throw new TensorFileException(path(), name, "is " + info.dtype() + "; readLongs needs an integer or BOOL tensor");
+        }
+        long[] out = new long[Math.toIntExact(info.numel())];
+        ElementCodec.decodeLongs(info.dtype(), view(name), out, 0);
+        return out;
+    }
 
     @Override
     void close() throws IOException;

@@ -135,6 +135,35 @@ class SafetensorsRoundTripTest {
         assertEquals(0, len.getLong() % 8);
     }
 
+    @Test
+    void writer_matchesTheReferenceSerialisationByteForByte() throws Exception {
+        // Test vectors of the reference implementation's own serialisation tests.
+        Path f = dir.resolve("ref.safetensors");
+        new SafetensorsWriter().addFloats("attn0", DType.F32, new long[] {1, 1, 2, 3}, new float[] {0, 1, 2, 3, 4, 5}).write(f);
+        byte[] expected = ("{\"attn0\":{\"dtype\":\"F32\",\"shape\":[1,1,2,3],\"data_offsets\":[0,24]}}       ")
+                .getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        byte[] actual = Files.readAllBytes(f);
+        assertEquals(72, ByteBuffer.wrap(actual).order(ByteOrder.LITTLE_ENDIAN).getLong());
+        assertArrayEquals(expected, java.util.Arrays.copyOfRange(actual, 8, 80));
+        new SafetensorsWriter().metadata("framework", "pt").write(f);
+        assertArrayEquals(("{\"__metadata__\":{\"framework\":\"pt\"}}     ").getBytes(java.nio.charset.StandardCharsets.US_ASCII),
+                java.util.Arrays.copyOfRange(Files.readAllBytes(f), 8, 48));
+    }
+
+    @Test
+    void writer_laysOutWiderDtypesFirstThenByName() throws Exception {
+        Path f = dir.resolve("order.safetensors");
+        new SafetensorsWriter()
+                .addFloats("a", DType.F16, new long[] {1}, new float[] {1})
+                .addFloats("b", DType.F32, new long[] {1}, new float[] {1})
+                .addLongs("c", DType.I64, new long[] {1}, new long[] {1})
+                .addLongs("d", DType.BOOL, new long[] {1}, new long[] {1})
+                .write(f);
+        try (SafetensorsFile sf = SafetensorsFile.open(f)) {
+            assertEquals(List.of("c", "b", "a", "d"), sf.tensors().stream().map(TensorInfo::name).toList());
+        }
+    }
+
     private static long dataLength(Map<DType, byte[]> m) {
         return m.values().stream().mapToLong(b -> b.length).sum();
     }
