@@ -247,6 +247,16 @@ class PromptExecutorTest {
     }
 
     @Test
+    void progressWithPreview_reachesTheListenerWithTheImage() {
+        run("""
+                {"1": {"class_type": "TestInt", "inputs": {"value": 1}},
+                 "2": {"class_type": "TestPreview", "inputs": {"value": ["1", 0]}},
+                 "3": {"class_type": "TestSink", "inputs": {"value": ["2", 0]}}}""");
+        assertEquals(List.of("progress 2 1/2 with ImageBatch[1×2×3×3]", "progress 2 2/2"),
+                listener.events.stream().filter(e -> e.startsWith("progress")).toList());
+    }
+
+    @Test
     void runtimeError_reportsTheFailingNodeWithInputsAndTraceback() {
         Outcome outcome = run("""
                 {"1": {"class_type": "TestInt", "inputs": {"value": 5}},

@@ -29,6 +29,11 @@ final class RecordingListener implements ExecutionListener {
     }
 
     @Override
+    public void progress(String nodeId, long value, long max, dev.bakehouse.node.ImageBatch preview) {
+        events.add("progress " + nodeId + " " + value + "/" + max + " with " + preview);
+    }
+
+    @Override
     public void executed(String nodeId, ObjectNode ui) {
         events.add("executed " + nodeId + " " + ui);
     }

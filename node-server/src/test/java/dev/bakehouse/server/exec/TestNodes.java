@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.bakehouse.node.DataType;
 import dev.bakehouse.node.HiddenInput;
+import dev.bakehouse.node.ImageBatch;
 import dev.bakehouse.node.InputSpec.BooleanInput;
 import dev.bakehouse.node.InputSpec.ComboInput;
 import dev.bakehouse.node.InputSpec.FloatInput;
@@ -178,6 +179,13 @@ final class TestNodes {
                     for (int step = 1; step <= 3; step++) {
                         ctx.progress(step, 3);
                     }
+                    return NodeResult.of(in.getLong("value"));
+                });
+        add(nodes, NodeSpec.builder("TestPreview").required(SocketInput.of("value", DataType.INT))
+                        .output(DataType.INT).build(),
+                (in, ctx) -> {
+                    ctx.progress(1, 2, new ImageBatch(1, 2, 3, 3, new float[18]));
+                    ctx.progress(2, 2, null);
                     return NodeResult.of(in.getLong("value"));
                 });
         add(nodes, NodeSpec.builder("TestUnique").required(IntInput.of("value", 0, 0, 10))
