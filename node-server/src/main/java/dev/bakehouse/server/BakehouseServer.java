@@ -1,10 +1,12 @@
 package dev.bakehouse.server;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.bakehouse.node.BasicNodes;
+import dev.bakehouse.model.ComputeDevice;
+import dev.bakehouse.node.AllNodes;
 import dev.bakehouse.node.DataDirs;
 import dev.bakehouse.node.NodeRegistry;
 import dev.bakehouse.node.ObjectInfo;
+import dev.bakehouse.node.sd.ModelSettings;
 import dev.bakehouse.server.exec.InterruptFlag;
 import dev.bakehouse.server.exec.OutputCache;
 import dev.bakehouse.server.exec.PromptExecutor;
@@ -177,16 +179,17 @@ public final class BakehouseServer implements AutoCloseable {
     /** How to build a server; tests inject nodes, time and the grace scheduler. */
     public static final class Builder {
         private final ServerConfig config;
-        private Function<DataDirs, NodeRegistry> nodes = dirs -> NodeRegistry.of(BasicNodes.all(dirs));
+        private Function<DataDirs, NodeRegistry> nodes;
         private Scheduler scheduler = Scheduler.realTime("prompt-release");
         private Clock clock = Clock.systemUTC();
         private UnaryOperator<HistoryStore> historyDecorator = store -> store;
 
         private Builder(ServerConfig config) {
             this.config = config;
+            this.nodes = dirs -> AllNodes.registry(dirs, ModelSettings.of(ComputeDevice.parse(config.device()), null));
         }
 
-        /** The node types offered (default: {@link BasicNodes}). */
+        /** The node types offered (default: {@link AllNodes} on the config's device). */
         public Builder nodes(Function<DataDirs, NodeRegistry> registry) {
             this.nodes = registry;
             return this;

@@ -1,5 +1,8 @@
 package dev.bakehouse.server.cli;
 
+import dev.bakehouse.model.ComputeDevice;
+import dev.bakehouse.model.tokenizer.TokenizerLocator;
+import dev.bakehouse.node.sd.ModelSettings;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -29,6 +32,19 @@ final class CommonOptions {
             defaultValue = "${sys:bakehouse.device:-cpu}",
             description = "Compute device (default: ${DEFAULT-VALUE}). The launcher script sets up libtorch for it.")
     String device;
+
+    @Option(
+            names = "--clip-tokenizer",
+            paramLabel = "DIR",
+            description = "Folder holding the SD1 CLIP tokenizer (vocab.json, merges.txt). Default: "
+                    + "$BAKEHOUSE_CLIP_TOKENIZER, else <data-dir>/" + TokenizerLocator.DATA_DIR_TOKENIZER
+                    + ", the checkpoint's folder, a ComfyUI install ($COMFYUI_PATH) or the Hugging Face cache.")
+    Path clipTokenizer;
+
+    /** Device and tokenizer settings of the model nodes. */
+    ModelSettings modelSettings() {
+        return ModelSettings.of(ComputeDevice.parse(device), clipTokenizer);
+    }
 
     /** The flag, else the environment variable, else ./data. */
     Path resolvedDataDir() {

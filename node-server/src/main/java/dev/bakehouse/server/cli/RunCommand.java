@@ -3,9 +3,11 @@ package dev.bakehouse.server.cli;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.bakehouse.node.BasicNodes;
+import dev.bakehouse.node.AllNodes;
 import dev.bakehouse.node.DataDirs;
 import dev.bakehouse.node.NodeRegistry;
+import dev.bakehouse.node.sd.ModelCache;
+import dev.bakehouse.node.sd.ModelSettings;
 import dev.bakehouse.server.BakehouseServer;
 import dev.bakehouse.server.ServerConfig;
 import dev.bakehouse.server.exec.ExecutionError;
@@ -72,8 +74,14 @@ final class RunCommand implements Callable<Integer> {
         config = new ServerConfig(config.listen(), config.port(), config.dataDir(), common.extraModelDirs,
                 null, config.maxUploadBytes(), config.startGrace(), common.device, List.of());
         DataDirs dirs = BakehouseServer.dataDirs(config);
-        NodeRegistry registry = NodeRegistry.of(BasicNodes.all(dirs));
+        ModelSettings settings = common.modelSettings();
+        try (ModelCache models = new ModelCache(settings.device(), settings.maxCheckpoints())) {
+            return run(NodeRegistry.of(AllNodes.all(dirs, settings, models)), dirs, prompt, extraData, err, out);
+        }
+    }
 
+    private int run(NodeRegistry registry, DataDirs dirs, JsonNode prompt, ObjectNode extraData, PrintWriter err,
+            PrintWriter out) throws IOException {
         Validation validation = new PromptValidator(registry).validate(prompt, null);
         if (validation instanceof Validation.Rejected rejected) {
             err.println(workflow + " was rejected:");

@@ -1,5 +1,6 @@
 package dev.bakehouse.server.cli;
 
+import dev.bakehouse.node.AllNodes;
 import dev.bakehouse.server.BakehouseServer;
 import dev.bakehouse.server.ServerConfig;
 import java.util.ArrayList;
@@ -51,7 +52,9 @@ final class ServeCommand implements Callable<Integer> {
         ServerConfig config = new ServerConfig(
                 listen, port, common.resolvedDataDir(), common.extraModelDirs, authToken,
                 maxUploadBytes, ServerConfig.DEFAULT_START_GRACE, common.device, argv);
-        BakehouseServer server = BakehouseServer.builder(config).start();
+        BakehouseServer server = BakehouseServer.builder(config)
+                .nodes(dirs -> AllNodes.registry(dirs, common.modelSettings()))
+                .start();
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             server.close();

@@ -16,6 +16,7 @@ import java.util.stream.Stream;
  * project does not ship. Places are tried in the order they were added; the default order is:
  * <ol>
  *   <li>a configured folder ({@link #configured}, or env {@code BAKEHOUSE_CLIP_TOKENIZER});</li>
+ *   <li>the data dir's {@code models/tokenizers/clip-vit-large-patch14/} ({@link #dataDir});</li>
  *   <li>the model's own folder and its {@code tokenizer/} subfolder (diffusers layout);</li>
  *   <li>a ComfyUI install: {@code comfy/sd1_tokenizer/} (env {@code COMFYUI_PATH});</li>
  *   <li>the Hugging Face cache, where A1111 and diffusers keep
@@ -28,6 +29,8 @@ import java.util.stream.Stream;
 public final class TokenizerLocator {
     static final String HF_REPO_FOLDER = "models--openai--clip-vit-large-patch14";
     static final String COMFY_TOKENIZER = "comfy/sd1_tokenizer";
+    /** Where a data dir keeps the tokenizer, beside its other models. */
+    public static final String DATA_DIR_TOKENIZER = "models/tokenizers/clip-vit-large-patch14";
 
     private final List<Place> places = new ArrayList<>();
 
@@ -43,6 +46,16 @@ public final class TokenizerLocator {
      * control them).
      */
     public static TokenizerLocator standard(Path configured, Path modelFolder, Map<String, String> env, Path home) {
+        return standard(configured, null, modelFolder, env, home);
+    }
+
+    /**
+     * The default search with a data dir: configured folder, env, the data dir's tokenizer
+     * folder, then the model folder, a ComfyUI install and the HF cache. {@code configured},
+     * {@code dataRoot} and {@code modelFolder} may be null.
+     */
+    public static TokenizerLocator standard(Path configured, Path dataRoot, Path modelFolder, Map<String, String> env,
+            Path home) {
         TokenizerLocator locator = new TokenizerLocator();
         if (configured != null) {
             locator.configured(configured);
@@ -50,6 +63,9 @@ public final class TokenizerLocator {
         String envFolder = env.get("BAKEHOUSE_CLIP_TOKENIZER");
         if (envFolder != null && !envFolder.isBlank()) {
             locator.configured(Path.of(envFolder));
+        }
+        if (dataRoot != null) {
+            locator.dataDir(dataRoot);
         }
         if (modelFolder != null) {
             locator.modelFolder(modelFolder);
@@ -82,6 +98,12 @@ public final class TokenizerLocator {
     /** A folder that holds vocab.json and merges.txt directly. */
     public TokenizerLocator configured(Path folder) {
         places.add(new Place("configured folder", folder));
+        return this;
+    }
+
+    /** A data root's {@code models/tokenizers/clip-vit-large-patch14/}. */
+    public TokenizerLocator dataDir(Path dataRoot) {
+        places.add(new Place("data dir", dataRoot.resolve(DATA_DIR_TOKENIZER)));
         return this;
     }
 

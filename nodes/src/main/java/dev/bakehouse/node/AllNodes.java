@@ -1,0 +1,30 @@
+package dev.bakehouse.node;
+
+import dev.bakehouse.node.sd.ModelCache;
+import dev.bakehouse.node.sd.ModelNodes;
+import dev.bakehouse.node.sd.ModelSettings;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Supplier;
+
+/**
+ * Every node type a Bakehouse server offers, in {@code /object_info} order: the basic nodes, then
+ * the Stable Diffusion nodes. The one list the server and {@code bakehouse run} register.
+ */
+public final class AllNodes {
+    private AllNodes() {}
+
+    /**
+     * @param cache loaded models, shared by all nodes of the registry (the caller closes it)
+     */
+    public static List<Supplier<? extends Node>> all(DataDirs dirs, ModelSettings settings, ModelCache cache) {
+        List<Supplier<? extends Node>> all = new ArrayList<>(BasicNodes.all(dirs));
+        all.addAll(ModelNodes.all(dirs, settings, cache));
+        return List.copyOf(all);
+    }
+
+    /** The registry of every node, with its own model cache. */
+    public static NodeRegistry registry(DataDirs dirs, ModelSettings settings) {
+        return NodeRegistry.of(all(dirs, settings, new ModelCache(settings.device(), settings.maxCheckpoints())));
+    }
+}

@@ -1,0 +1,45 @@
+package dev.bakehouse.node.sd;
+
+import dev.bakehouse.model.tokenizer.ClipTokenizer;
+import dev.bakehouse.node.DataType;
+import dev.bakehouse.node.InputSpec.SocketInput;
+import dev.bakehouse.node.InputSpec.StringInput;
+import dev.bakehouse.node.Node;
+import dev.bakehouse.node.NodeContext;
+import dev.bakehouse.node.NodeInputs;
+import dev.bakehouse.node.NodeResult;
+import dev.bakehouse.node.NodeSpec;
+import dev.bakehouse.node.OutputSpec;
+
+/**
+ * Encodes a prompt with ComfyUI's emphasis syntax and long-prompt rows ({@code CLIPTextEncode};
+ * see {@link PromptEncoder}), with the CLIP's LoRAs applied while it runs.
+ */
+public final class ClipTextEncode implements Node {
+    public static final String NAME = "CLIPTextEncode";
+
+    private static final NodeSpec SPEC = NodeSpec.builder(NAME)
+            .displayName("CLIP Text Encode (Prompt)")
+            .category("conditioning")
+            .description("Encodes a text prompt using a CLIP model into an embedding that can be used to guide "
+                    + "the diffusion model towards generating specific images.")
+            .required(StringInput.of("text", "").withMultiline().withTooltip("The text to be encoded."),
+                    SocketInput.of("clip", DataType.CLIP).withTooltip("The CLIP model used for encoding the text."))
+            .output(OutputSpec.of(DataType.CONDITIONING)
+                    .withTooltip("A conditioning containing the embedded text used to guide the diffusion model."))
+            .build();
+
+    @Override
+    public NodeSpec spec() {
+        return SPEC;
+    }
+
+    @Override
+    public NodeResult execute(NodeInputs inputs, NodeContext ctx) {
+        String text = inputs.getString("text");
+        ClipValue clip = inputs.get("clip", ClipValue.class);
+        ClipTokenizer tokenizer = clip.tokenizer().get();
+        HostTensor context = clip.checkpoint().use(model -> PromptEncoder.encode(model, tokenizer, text, clip.stopAtLayer()));
+        return NodeResult.of(new Conditioning(context));
+    }
+}

@@ -1,0 +1,30 @@
+package dev.bakehouse.node.sd;
+
+import dev.bakehouse.node.DataDirs;
+import dev.bakehouse.node.Node;
+import java.util.List;
+import java.util.function.Supplier;
+
+/** The Stable Diffusion nodes: loaders, text encoding, sampling, latents and the VAE. */
+public final class ModelNodes {
+    private ModelNodes() {}
+
+    /**
+     * Factories of the model nodes, for {@link dev.bakehouse.node.NodeRegistry#of}.
+     *
+     * @param cache shared by every node of the registry, so a checkpoint is loaded once
+     */
+    public static List<Supplier<? extends Node>> all(DataDirs dirs, ModelSettings settings, ModelCache cache) {
+        Tokenizers tokenizers = new Tokenizers(dirs, settings, cache);
+        return List.of(
+                () -> new LoadCheckpoint(LoadCheckpoint.NAME, dirs, cache, tokenizers),
+                () -> new LoadCheckpoint(LoadCheckpoint.COMFY_NAME, dirs, cache, tokenizers),
+                () -> new LoraLoader(dirs, cache),
+                ClipTextEncode::new,
+                ClipSetLastLayer::new,
+                EmptyLatentImage::new,
+                KSamplerNode::new,
+                VaeDecode::new,
+                VaeEncode::new);
+    }
+}

@@ -1,0 +1,29 @@
+package dev.bakehouse.node.sd;
+
+import dev.bakehouse.model.tokenizer.ClipTokenizer;
+import dev.bakehouse.model.tokenizer.TokenizerLocator;
+import dev.bakehouse.node.DataDirs;
+import java.nio.file.Path;
+import java.util.function.Supplier;
+
+/** Finds the CLIP tokenizer for a checkpoint, per {@link TokenizerLocator}'s order, and loads it once. */
+final class Tokenizers {
+    private final DataDirs dirs;
+    private final ModelSettings settings;
+    private final ModelCache cache;
+
+    Tokenizers(DataDirs dirs, ModelSettings settings, ModelCache cache) {
+        this.dirs = dirs;
+        this.settings = settings;
+        this.cache = cache;
+    }
+
+    /**
+     * The tokenizer for a checkpoint file, looked up when first asked for; throws
+     * {@code TokenizerNotFoundException} listing every place searched.
+     */
+    Supplier<ClipTokenizer> forCheckpoint(Path checkpoint) {
+        return () -> cache.tokenizer(TokenizerLocator.standard(settings.tokenizerDir(), dirs.root(),
+                checkpoint.getParent(), settings.env(), settings.home()).locate());
+    }
+}
