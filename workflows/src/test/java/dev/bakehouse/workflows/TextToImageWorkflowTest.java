@@ -89,21 +89,13 @@ class TextToImageWorkflowTest {
         assertFalse(Arrays.equals(pixels, pixels(otherSeed)), "seed 43 gave the image of seed 42");
     }
 
+    /**
+     * LoRA prompts between plain ones, on one registry and model cache as a server runs them: the
+     * LoRA at strength 0 is the base image exactly, at strength 1 it differs, and the shared model
+     * is unchanged afterwards.
+     */
     @Test
-    void run_loraLoader_strengthZeroIsTheBaseImage_strengthOneChangesIt() throws IOException {
-        ObjectNode prompt = shippedWorkflow();
-
-        int[] base = pixels(runCli(prompt));
-        int[] zero = pixels(runCli(withLora(prompt, 0.0)));
-        int[] full = pixels(runCli(withLora(prompt, 1.0)));
-
-        assertArrayEquals(base, zero);
-        assertFalse(Arrays.equals(base, full), "a LoRA at strength 1 changed nothing");
-    }
-
-    /** One registry and model cache for three prompts, as a server runs them. */
-    @Test
-    void loraPrompt_leavesTheSharedModelUnchanged_forTheNextPrompt() throws Exception {
+    void loraLoader_strengthZeroIsTheBaseImage_strengthOneDiffers_sharedModelUnchangedAfter() throws Exception {
         DataDirs dirs = DataDirs.of(data);
         try (ModelCache models = new ModelCache(ComputeDevice.CPU, 2)) {
             NodeRegistry registry = NodeRegistry.of(AllNodes.all(dirs,
@@ -111,11 +103,13 @@ class TextToImageWorkflowTest {
             ObjectNode prompt = shippedWorkflow();
 
             int[] before = pixels(execute(registry, dirs, prompt));
-            int[] lora = pixels(execute(registry, dirs, withLora(prompt, 1.0)));
+            int[] zero = pixels(execute(registry, dirs, withLora(prompt, 0.0)));
+            int[] full = pixels(execute(registry, dirs, withLora(prompt, 1.0)));
             int[] after = pixels(execute(registry, dirs, prompt));
 
-            assertFalse(Arrays.equals(before, lora), "the LoRA changed nothing");
-            assertArrayEquals(before, after);
+            assertArrayEquals(before, zero);
+            assertFalse(Arrays.equals(before, full), "a LoRA at strength 1 changed nothing");
+            assertArrayEquals(before, after, "the LoRA prompt left the shared model changed");
             assertEquals(1, models.checkpointLoads(), "the checkpoint should be loaded once and shared");
         }
     }

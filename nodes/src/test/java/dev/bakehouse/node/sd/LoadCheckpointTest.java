@@ -1,0 +1,96 @@
+package dev.bakehouse.node.sd;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.bakehouse.node.DataDirs;
+import dev.bakehouse.node.DataType;
+import dev.bakehouse.node.NodeResult;
+import dev.bakehouse.node.OutputSpec;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class LoadCheckpointTest {
+    @TempDir
+    Path root;
+
+    @Test
+    void spec_comfyNameHasTheSameInputsAndOutputs() {
+        try (TinyModel tiny = new TinyModel(root)) {
+            LoadCheckpoint ours = new LoadCheckpoint(LoadCheckpoint.NAME, tiny.dirs, tiny.cache, tiny.tokenizers);
+            LoadCheckpoint comfy = new LoadCheckpoint(LoadCheckpoint.COMFY_NAME, tiny.dirs, tiny.cache, tiny.tokenizers);
+            assertEquals("CheckpointLoaderSimple", comfy.spec().name());
+            assertEquals(List.of("ckpt_name"), comfy.spec().inputs().stream().map(i -> i.name()).toList());
+            assertEquals(List.of(DataType.MODEL, DataType.CLIP, DataType.VAE),
+                    comfy.spec().outputs().stream().map(OutputSpec::type).toList());
+            assertEquals(ours.spec().inputs().get(0).name(), comfy.spec().inputs().get(0).name());
+            assertEquals(ours.spec().outputs(), comfy.spec().outputs());
+        }
+    }
+
+    @Test
+    void execute_unknownCheckpoint_errorNamesTheFile() {
+        try (TinyModel tiny = new TinyModel(root)) {
+            LoadCheckpoint node = new LoadCheckpoint(LoadCheckpoint.NAME, tiny.dirs, tiny.cache, tiny.tokenizers);
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> node.execute(
+                    TinyModel.inputs("LoadCheckpoint #4", Map.of("ckpt_name", "missing.safetensors")), tiny.context()));
+            assertTrue(e.getMessage().contains("missing.safetensors"), e.getMessage());
+            assertTrue(e.getMessage().contains("checkpoints"), e.getMessage());
+        }
+    }
+
+    @Test
+    void execute_notACheckpoint_errorNamesTheFile() throws Exception {
+        try (TinyModel tiny = new TinyModel(root)) {
+            Files.writeString(tiny.dirs.models(DataDirs.CHECKPOINTS).resolve("broken.safetensors"), "not a tensor file");
+            LoadCheckpoint node = new LoadCheckpoint(LoadCheckpoint.NAME, tiny.dirs, tiny.cache, tiny.tokenizers);
+            RuntimeException e = assertThrows(RuntimeException.class, () -> node.execute(
+                    TinyModel.inputs("LoadCheckpoint #4", Map.of("ckpt_name", "broken.safetensors")), tiny.context()));
+            assertTrue(e.getMessage().contains("broken.safetensors"), e.getMessage());
+        }
+    }
+
+    @Test
+    void execute_withoutSidecarConfig_errorSaysWhereTheConfigGoes() throws Exception {
+        try (TinyModel tiny = new TinyModel(root)) {
+            Path checkpoints = tiny.dirs.models(DataDirs.CHECKPOINTS);
+            Files.copy(checkpoints.resolve(TinyModel.CHECKPOINT), checkpoints.resolve("bare.safetensors"));
+            LoadCheckpoint node = new LoadCheckpoint(LoadCheckpoint.NAME, tiny.dirs, tiny.cache, tiny.tokenizers);
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> node.execute(
+                    TinyModel.inputs("LoadCheckpoint #4", Map.of("ckpt_name", "bare.safetensors")), tiny.context()));
+            assertTrue(e.getMessage().contains("bare.config.json"), e.getMessage());
+        }
+    }
+
+    @Test
+    void execute_twice_loadsOnce_replacedFileLoadsAgainAndChangesTheFingerprint() throws Exception {
+        try (TinyModel tiny = new TinyModel(root)) {
+            LoadCheckpoint node = new LoadCheckpoint(LoadCheckpoint.NAME, tiny.dirs, tiny.cache, tiny.tokenizers);
+            Map<String, String> inputs = Map.of("ckpt_name", TinyModel.CHECKPOINT);
+            Object fingerprint = node.fingerprint(TinyModel.inputs("LoadCheckpoint", inputs));
+
+            NodeResult first = node.execute(TinyModel.inputs("LoadCheckpoint", inputs), tiny.context());
+            node.execute(TinyModel.inputs("LoadCheckpoint", inputs), tiny.context());
+            assertEquals(1, tiny.cache.checkpointLoads());
+            assertInstanceOf(ModelValue.class, first.outputs().get(0));
+            assertInstanceOf(ClipValue.class, first.outputs().get(1));
+            assertInstanceOf(VaeValue.class, first.outputs().get(2));
+            assertEquals(fingerprint, node.fingerprint(TinyModel.inputs("LoadCheckpoint", inputs)));
+
+            Path file = tiny.dirs.resolveModel(DataDirs.CHECKPOINTS, TinyModel.CHECKPOINT);
+            Files.setLastModifiedTime(file, FileTime.from(Instant.parse("2020-01-01T00:00:00Z")));
+            assertNotEquals(fingerprint, node.fingerprint(TinyModel.inputs("LoadCheckpoint", inputs)));
+            node.execute(TinyModel.inputs("LoadCheckpoint", inputs), tiny.context());
+            assertEquals(2, tiny.cache.checkpointLoads());
+        }
+    }
+}
