@@ -77,7 +77,7 @@ final class SafeUnpickler {
         try {
             return new SafeUnpickler(file, in).run();
         } catch (java.nio.BufferUnderflowException | IndexOutOfBoundsException e) {
-            throw new TensorFileException(file, null, "pickle ends early or is malformed at byte " + in.position());
+            throw new PickleTruncatedException(file, "pickle ends early or is malformed at byte " + in.position());
         }
     }
 
@@ -248,7 +248,7 @@ final class SafeUnpickler {
 
     private Object readLong(int at, int n) throws TensorFileException {
         if (n < 0 || n > in.remaining()) {
-            throw error(at, "LONG of " + n + " bytes runs past the end");
+            throw new PickleTruncatedException(file, "pickle byte " + at + ": LONG of " + n + " bytes runs past the end");
         }
         byte[] le = new byte[n];
         in.get(le);
@@ -270,7 +270,7 @@ final class SafeUnpickler {
 
     private byte[] readBytes(int at, long n) throws TensorFileException {
         if (n < 0 || n > in.remaining()) {
-            throw error(at, "string of " + n + " bytes runs past the end of the pickle");
+            throw new PickleTruncatedException(file, "pickle byte " + at + ": string of " + n + " bytes runs past the end of the pickle");
         }
         byte[] b = new byte[(int) n];
         in.get(b);
