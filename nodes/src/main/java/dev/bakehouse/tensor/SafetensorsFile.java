@@ -141,7 +141,8 @@ public final class SafetensorsFile implements TensorSource {
     }
 
     /**
-     * The raw bytes of a tensor as a read-only little-endian buffer, mapped on this call.
+     * The raw bytes of a tensor as a read-only little-endian buffer, mapped on this call (read
+     * into the heap when under 256 KiB).
      *
      * @throws TensorFileException if the tensor is 2 GB or larger (use {@link #readFloats},
      *                             which works in pieces)
