@@ -169,6 +169,7 @@ final class SafeUnpickler {
         boolean allowed = q.equals("collections.OrderedDict")
                 || q.equals("torch._utils._rebuild_tensor_v2")
                 || q.equals("torch._utils._rebuild_parameter")
+                || q.equals("torch._utils._rebuild_parameter_with_state")
                 || (module.equals("torch") && STORAGE_TYPES.contains(name))
                 || INERT.contains(q);
         if (!allowed) {
@@ -200,7 +201,7 @@ final class SafeUnpickler {
                 return new TensorRef(s, nonNegative(at, t.get(1), "storage_offset"),
                         longs(at, t.get(2), "size"), longs(at, t.get(3), "stride"));
             }
-            case "torch._utils._rebuild_parameter" -> {
+            case "torch._utils._rebuild_parameter", "torch._utils._rebuild_parameter_with_state" -> {
                 if (t.size() < 1 || !(t.get(0) instanceof TensorRef tensor)) {
                     throw error(at, "_rebuild_parameter expects a tensor as its first argument");
                 }
