@@ -36,7 +36,7 @@ public final class CkptFile implements TensorSource {
 
     private static final long MAX_PICKLE_BYTES = 512L * 1024 * 1024;
     private static final long MAP_THRESHOLD = 256 * 1024;
-    private static final BigIntegerHolder LEGACY_MAGIC = new BigIntegerHolder("1950a86a20f9469cfc6c");
+    private static final LegacyMagic LEGACY_MAGIC = new LegacyMagic("1950a86a20f9469cfc6c");
 
     /** Where a storage's bytes are: a stored region of the file, or a compressed zip entry. */
     private record StorageLocation(long offset, long byteLength, ZipDirectory.Entry compressed) {}
@@ -342,7 +342,7 @@ public final class CkptFile implements TensorSource {
     }
 
     /** torch's legacy magic number, compared without caring whether it arrived as long or BigInteger. */
-    private record BigIntegerHolder(String hex) {
+    private record LegacyMagic(String hex) {
         boolean matches(Object v) {
             return v instanceof java.math.BigInteger b && b.toString(16).equals(hex);
         }
