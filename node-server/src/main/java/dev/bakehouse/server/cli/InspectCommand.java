@@ -22,7 +22,7 @@ import picocli.CommandLine.Spec;
 public final class InspectCommand implements Callable<Integer> {
     static final int UNREADABLE = 1;
 
-    @Parameters(index = "0", paramLabel = "FILE", description = "A .safetensors, .ckpt, .pt or .pth file.")
+    @Parameters(index = "0", paramLabel = "FILE", description = "A .safetensors, .ckpt, .pt or .pth file, or a diffusers model folder.")
     Path file;
 
     @Option(names = "--keys", description = "Also list every tensor with its dtype and shape.")

@@ -11,6 +11,7 @@ import dev.bakehouse.tensor.TensorInfo;
 import dev.bakehouse.tensor.TensorSource;
 import dev.bakehouse.tensor.sd.ArchitectureDetector;
 import dev.bakehouse.tensor.sd.CheckpointComponent;
+import dev.bakehouse.tensor.sd.DiffusersFolder;
 import dev.bakehouse.tensor.sd.DetectedArchitecture;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -40,9 +41,15 @@ final class InspectReport {
 
     static List<String> lines(Path file, boolean listKeys) throws TensorFileException {
         List<String> out = new ArrayList<>();
-        try (TensorSource source = TensorFiles.open(file)) {
+        boolean folder = java.nio.file.Files.isDirectory(file);
+        DiffusersFolder.Opened diffusers = folder ? DiffusersFolder.open(file) : null;
+        try (TensorSource source = folder ? diffusers.tensors() : TensorFiles.open(file)) {
             out.add("file: " + file);
-            out.add("format: " + TensorFiles.detect(file).name().toLowerCase());
+            out.add("format: " + (folder ? "diffusers folder (shown in single-file key names)"
+                    : TensorFiles.detect(file).name().toLowerCase()));
+            if (folder && !diffusers.unmappedKeys().isEmpty()) {
+                out.add("unmapped keys: " + shorten(String.join(", ", diffusers.unmappedKeys())));
+            }
             Map<DType, Integer> dtypes = new TreeMap<>();
             long parameters = 0;
             for (String name : source.names()) {

@@ -36,6 +36,40 @@ public final class KSampler {
         }
     }
 
+    /**
+     * KSamplerAdvanced's extra widgets: run only steps {@code startAtStep .. endAtStep} of the
+     * schedule, with or without fresh noise.
+     *
+     * @param forceFullDenoise when the window ends early, end at sigma 0 (ComfyUI:
+     *     {@code return_with_leftover_noise = disable})
+     */
+    public record StepWindow(int startAtStep, int endAtStep, boolean addNoise, boolean forceFullDenoise) {
+        /** Plain KSampler: every step, fresh noise. */
+        public static final StepWindow ALL = new StepWindow(0, 10000, true, false);
+
+        public StepWindow {
+            if (startAtStep < 0 || endAtStep < 0) {
+                throw new IllegalArgumentException("start_at_step and end_at_step must be >= 0, found "
+                        + startAtStep + " and " + endAtStep);
+            }
+        }
+
+        /** The sigmas this window runs, or an array shorter than 2 when nothing is left to run. */
+        public double[] apply(double[] sigmas) {
+            double[] out = sigmas;
+            if (endAtStep < out.length - 1) {
+                out = Arrays.copyOf(out, endAtStep + 1);
+                if (forceFullDenoise) {
+                    out[out.length - 1] = 0.0;
+                }
+            }
+            if (startAtStep >= out.length - 1) {
+                return new double[0];
+            }
+            return Arrays.copyOfRange(out, startAtStep, out.length);
+        }
+    }
+
     private KSampler() {}
 
     /** {@code KSampler.set_steps}: the sigmas actually run for {@code steps} and {@code denoise}. */
@@ -71,14 +105,23 @@ public final class KSampler {
      */
     public static NDArray sample(NDManager manager, EpsPredictor model, DiscreteSchedule schedule, NDArray latentImage,
             NDArray positive, NDArray negative, Settings settings, StepListener listener, BooleanSupplier interrupted) {
-        double[] sigmas = sigmas(schedule, settings.scheduler(), settings.steps(), settings.denoise());
+        return sample(manager, model, schedule, latentImage, positive, negative, settings, StepWindow.ALL, listener, interrupted);
+    }
+
+    /** KSamplerAdvanced: {@link #sample} restricted to a {@link StepWindow}. */
+    public static NDArray sample(NDManager manager, EpsPredictor model, DiscreteSchedule schedule, NDArray latentImage,
+            NDArray positive, NDArray negative, Settings settings, StepWindow window, StepListener listener,
+            BooleanSupplier interrupted) {
+        double[] sigmas = window.apply(sigmas(schedule, settings.scheduler(), settings.steps(), settings.denoise()));
         if (sigmas.length < 2) {
             NDArray unchanged = latentImage.duplicate();
             unchanged.attach(manager);
             return unchanged;
         }
         try (NDManager run = manager.newSubManager()) {
-            NDArray noise = TorchNoise.initial(run, settings.seed(), latentImage.getShape());
+            NDArray noise = window.addNoise()
+                    ? TorchNoise.initial(run, settings.seed(), latentImage.getShape())
+                    : run.zeros(latentImage.getShape());
             NDArray latent = latentImage.duplicate();
             latent.attach(run);
             NDArray x = noiseScaling(schedule, sigmas[0], noise, latent);

@@ -3,7 +3,6 @@ package dev.bakehouse.model.tokenizer;
 import java.text.Normalizer;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 
 /**
  * How prompt text is cleaned before the CLIP split regex, one constant per reference tokenizer.
@@ -52,9 +51,9 @@ public enum TextNormalization {
     /** The text the split regex sees. */
     abstract String clean(String text);
 
-    /** Python {@code str.lower()}: full Unicode lowercase mapping, final-sigma rule included. */
+    /** Python {@code str.lower()}: full Unicode lowercase mapping, CPython's final-sigma rule. */
     static String lower(String s) {
-        return s.toLowerCase(Locale.ROOT);
+        return PythonLower.lower(s);
     }
 
     /** BasicTokenizer._clean_text: controls (C*) vanish except tab/CR/LF; spaces become ' '. */

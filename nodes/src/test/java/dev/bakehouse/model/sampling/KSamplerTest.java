@@ -90,4 +90,32 @@ class KSamplerTest {
         assertTrue(e.getMessage().contains("karras"), e.getMessage());
         assertThrows(IllegalArgumentException.class, () -> new KSampler.Settings(Seed.of(1), 0, 7, SamplerName.EULER, Scheduler.NORMAL, 1));
     }
+
+    @Test
+    void stepWindow_slicesLikeKSamplerAdvanced() {
+        double[] all = Scheduler.NORMAL.sigmas(SD15, 20);
+        assertArrayEquals(Arrays.copyOfRange(all, 5, 21), new KSampler.StepWindow(5, 10000, true, false).apply(all));
+        double[] leftover = new KSampler.StepWindow(0, 12, true, false).apply(all);
+        assertArrayEquals(Arrays.copyOf(all, 13), leftover);
+        double[] full = new KSampler.StepWindow(4, 12, false, true).apply(all);
+        assertEquals(9, full.length);
+        assertEquals(all[4], full[0]);
+        assertEquals(0.0, full[8]);
+        assertEquals(0, new KSampler.StepWindow(20, 10000, true, false).apply(all).length);
+    }
+
+    @Test
+    void twoAdvancedHalves_equalOneFullRun_forADeterministicSampler() {
+        try (NDManager m = NDManager.newBaseManager()) {
+            NDArray latent = m.zeros(new Shape(1, 4, 8, 8));
+            NDArray pos = m.full(new Shape(1, 77, 8), 0.3f);
+            KSampler.Settings settings = new KSampler.Settings(Seed.of(5), 10, 3.0, SamplerName.EULER, Scheduler.KARRAS, 1.0);
+            float[] whole = KSampler.sample(m, FAKE, SD15, latent, pos, null, settings, StepListener.none(), () -> false).toFloatArray();
+            NDArray first = KSampler.sample(m, FAKE, SD15, latent, pos, null, settings,
+                    new KSampler.StepWindow(0, 4, true, false), StepListener.none(), () -> false);
+            float[] second = KSampler.sample(m, FAKE, SD15, first, pos, null, settings,
+                    new KSampler.StepWindow(4, 10000, false, false), StepListener.none(), () -> false).toFloatArray();
+            assertArrayEquals(whole, second, 1e-5f);
+        }
+    }
 }
