@@ -1,0 +1,153 @@
+package dev.bakehouse.node.sd;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.djl.ndarray.NDArray;
+import dev.bakehouse.model.StableDiffusion;
+import dev.bakehouse.model.nn.Param;
+import dev.bakehouse.node.ExecutionInterruptedException;
+import dev.bakehouse.node.NodeInputs;
+import dev.bakehouse.node.NodeResult;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class LoraLoaderTest {
+    @TempDir
+    static Path root;
+
+    private static TinyModel tiny;
+    private static ModelValue model;
+    private static ClipValue clip;
+
+    @BeforeAll
+    static void load() throws Exception {
+        tiny = new TinyModel(root);
+        model = tiny.model();
+        clip = tiny.clip();
+    }
+
+    @AfterAll
+    static void close() {
+        tiny.close();
+    }
+
+    private static NodeResult loraLoader(double strengthModel, double strengthClip) {
+        return new LoraLoader(tiny.dirs, tiny.cache).execute(new NodeInputs("LoraLoader #10", Map.of(
+                "model", model, "clip", clip, "lora_name", TinyModel.LORA,
+                "strength_model", strengthModel, "strength_clip", strengthClip)), tiny.context());
+    }
+
+    private static Latent sample(ModelValue withModel, Conditioning positive, dev.bakehouse.node.NodeContext ctx) {
+        Map<String, Object> inputs = new HashMap<>();
+        inputs.put("model", withModel);
+        inputs.put("seed", 3L);
+        inputs.put("steps", 2L);
+        inputs.put("cfg", 5.0);
+        inputs.put("sampler_name", "euler_ancestral");
+        inputs.put("scheduler", "karras");
+        inputs.put("positive", positive);
+        inputs.put("negative", positive);
+        inputs.put("latent_image", new Latent(HostTensor.zeros(1, 4, 8, 8)));
+        inputs.put("denoise", 1.0);
+        return (Latent) new KSamplerNode().execute(new NodeInputs("KSampler #3", inputs), ctx).outputs().get(0);
+    }
+
+    /** Every weight's array (by identity) and values. */
+    private static Map<String, NDArray> weights() {
+        StableDiffusion sd = tiny.cache.checkpoint(model.checkpoint().file());
+        Map<String, NDArray> arrays = new LinkedHashMap<>();
+        for (Param p : sd.params().params().values()) {
+            arrays.put(p.key(), p.value());
+        }
+        return arrays;
+    }
+
+    private static void assertUnchanged(Map<String, NDArray> before, Map<String, float[]> values) {
+        Map<String, NDArray> after = weights();
+        for (var e : before.entrySet()) {
+            assertSame(e.getValue(), after.get(e.getKey()), e.getKey());
+            assertArrayEquals(values.get(e.getKey()), after.get(e.getKey()).toFloatArray(), e.getKey());
+        }
+    }
+
+    private static Map<String, float[]> valuesOf(Map<String, NDArray> arrays) {
+        Map<String, float[]> values = new HashMap<>();
+        arrays.forEach((k, v) -> values.put(k, v.toFloatArray()));
+        return values;
+    }
+
+    @Test
+    void execute_returnsNewViews_inputsUnchanged() {
+        NodeResult result = loraLoader(0.8, 0.5);
+        ModelValue patched = (ModelValue) result.outputs().get(0);
+        ClipValue patchedClip = (ClipValue) result.outputs().get(1);
+        assertEquals(0, model.checkpoint().loras().size());
+        assertEquals(0, clip.checkpoint().loras().size());
+        assertEquals(0.8f, patched.checkpoint().loras().get(0).unetStrength());
+        assertEquals(0f, patched.checkpoint().loras().get(0).textStrength());
+        assertEquals(0.5f, patchedClip.checkpoint().loras().get(0).textStrength());
+        assertEquals(0f, patchedClip.checkpoint().loras().get(0).unetStrength());
+    }
+
+    @Test
+    void execute_bothStrengthsZero_returnsTheInputsThemselves() {
+        NodeResult result = loraLoader(0, 0);
+        assertSame(model, result.outputs().get(0));
+        assertSame(clip, result.outputs().get(1));
+    }
+
+    @Test
+    void sampleAndEncode_withLora_changeResults_andRestoreTheSharedWeightsExactly() {
+        Map<String, NDArray> before = weights();
+        Map<String, float[]> values = valuesOf(before);
+        Conditioning plainText = tiny.encode(clip, "a red circle");
+        Latent plain = sample(model, plainText, tiny.context());
+
+        NodeResult result = loraLoader(1, 1);
+        Conditioning loraText = tiny.encode((ClipValue) result.outputs().get(1), "a red circle");
+        Latent lora = sample((ModelValue) result.outputs().get(0), plainText, tiny.context());
+
+        assertFalse(plainText.equals(loraText), "the LoRA's text encoder modules changed nothing");
+        assertFalse(plain.equals(lora), "the LoRA's UNet modules changed nothing");
+        assertUnchanged(before, values);
+        assertEquals(plain, sample(model, plainText, tiny.context()));
+    }
+
+    @Test
+    void withLoraAtStrengthZero_samplesExactlyTheBaseModel() throws Exception {
+        Conditioning text = tiny.encode(clip, "a red circle");
+        ModelValue zero = model.withLora(TinyModel.LORA, tiny.cache.lora(FileVersion.of(
+                tiny.dirs.resolveModel("loras", TinyModel.LORA))), 0f);
+        assertEquals(sample(model, text, tiny.context()), sample(zero, text, tiny.context()));
+    }
+
+    @Test
+    void interruptedSamplingWithLora_stillRestoresTheWeights() {
+        Map<String, NDArray> before = weights();
+        Map<String, float[]> values = valuesOf(before);
+        ModelValue patched = (ModelValue) loraLoader(1, 1).outputs().get(0);
+        InterruptingContext ctx = new InterruptingContext(tiny.dirs, 1);
+        assertThrows(ExecutionInterruptedException.class,
+                () -> sample(patched, tiny.encode(clip, "a"), ctx));
+        assertUnchanged(before, values);
+    }
+
+    @Test
+    void execute_unknownLora_errorNamesTheFile() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new LoraLoader(tiny.dirs, tiny.cache)
+                .execute(new NodeInputs("LoraLoader #10", Map.of("model", model, "clip", clip,
+                        "lora_name", "nope.safetensors", "strength_model", 1.0, "strength_clip", 1.0)), tiny.context()));
+        assertTrue(e.getMessage().contains("nope.safetensors"), e.getMessage());
+    }
+}
