@@ -60,6 +60,25 @@ class TokenizerLocatorTest {
     }
 
     @Test
+    void locate_dataDir_afterConfiguredAndEnv_beforeModelFolder() throws IOException {
+        Path data = tmp.resolve("data");
+        Path inData = withFiles(data.resolve(TokenizerLocator.DATA_DIR_TOKENIZER));
+        Path model = withFiles(tmp.resolve("model"));
+        Path env = withFiles(tmp.resolve("env"));
+        Path configured = withFiles(tmp.resolve("configured"));
+        Path home = tmp.resolve("home");
+        assertEquals(TokenizerFiles.in(inData), TokenizerLocator.standard(null, data, model, Map.of(), home).locate());
+        assertEquals(TokenizerFiles.in(env), TokenizerLocator.standard(null, data, model,
+                Map.of("BAKEHOUSE_CLIP_TOKENIZER", env.toString()), home).locate());
+        assertEquals(TokenizerFiles.in(configured), TokenizerLocator.standard(configured, data, model,
+                Map.of("BAKEHOUSE_CLIP_TOKENIZER", env.toString()), home).locate());
+        TokenizerNotFoundException e = assertThrows(TokenizerNotFoundException.class,
+                () -> TokenizerLocator.standard(null, tmp.resolve("empty"), null, Map.of(), home).locate());
+        assertTrue(e.getMessage().contains("data dir: " + tmp.resolve("empty").resolve(TokenizerLocator.DATA_DIR_TOKENIZER)),
+                e.getMessage());
+    }
+
+    @Test
     void locate_nothingFound_listsEveryPlaceAndWhy() throws IOException {
         Path half = tmp.resolve("half");
         Files.createDirectories(half);

@@ -93,4 +93,23 @@ class LoadCheckpointTest {
             assertEquals(2, tiny.cache.checkpointLoads());
         }
     }
+
+    @Test
+    void viewOfAnEvictedCheckpoint_loadsItAgainWhenItRuns() throws Exception {
+        try (TinyModel tiny = new TinyModel(root); ModelCache oneModel = new ModelCache(tiny.cache.device(), 1)) {
+            Path checkpoints = tiny.dirs.models(DataDirs.CHECKPOINTS);
+            Files.copy(checkpoints.resolve(TinyModel.CHECKPOINT), checkpoints.resolve("second.safetensors"));
+            Files.copy(checkpoints.resolve("tiny.config.json"), checkpoints.resolve("second.config.json"));
+            LoadCheckpoint node = new LoadCheckpoint(LoadCheckpoint.NAME, tiny.dirs, oneModel, tiny.tokenizers);
+            ModelValue first = (ModelValue) node.execute(TinyModel.inputs("LoadCheckpoint",
+                    Map.of("ckpt_name", TinyModel.CHECKPOINT)), tiny.context()).outputs().get(0);
+            var firstModel = oneModel.checkpoint(first.checkpoint().file());
+
+            node.execute(TinyModel.inputs("LoadCheckpoint", Map.of("ckpt_name", "second.safetensors")), tiny.context());
+
+            assertEquals(false, firstModel.manager().isOpen(), "the evicted model should be closed");
+            assertEquals(true, first.checkpoint().use(sd -> sd.manager().isOpen()));
+            assertEquals(3, oneModel.checkpointLoads());
+        }
+    }
 }
