@@ -26,7 +26,8 @@ import java.util.Arrays;
 /**
  * ComfyUI's {@code KSampler} node with its exact inputs: denoises a latent with the model (its
  * LoRAs applied for the run), guided by the positive and negative conditioning. Progress is
- * reported per step; an interrupt stops at the next step boundary. Sampling itself is
+ * reported per step with a preview ({@link LatentPreview}); an interrupt stops at the next step
+ * boundary. Sampling itself is
  * {@link KSampler}; this node adds ComfyUI's latent scaling ({@code process_latent_in/out}: times
  * the VAE scale factor before, divided after).
  */
@@ -95,7 +96,8 @@ public final class KSamplerNode implements Node {
             // The interrupt check throws the executor's own exception, so the prompt ends as
             // interrupted (not failed) before the next step; progress() checks again after each.
             NDArray result = KSampler.sample(run, unet, SCHEDULE, x, positive.context().toNDArray(run),
-                    negative.context().toNDArray(run), settings, (step, total, denoised) -> ctx.progress(step, total),
+                    negative.context().toNDArray(run), settings,
+                    (step, total, denoised) -> ctx.progress(step, total, LatentPreview.of(denoised)),
                     () -> {
                         ctx.checkInterrupted();
                         return false;

@@ -4,9 +4,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.bakehouse.node.ExecutionInterruptedException;
 import dev.bakehouse.node.FakeContext;
+import dev.bakehouse.node.ImageBatch;
 import dev.bakehouse.node.InputSpec;
 import dev.bakehouse.node.NodeContext;
 import dev.bakehouse.node.NodeInputs;
@@ -104,6 +106,20 @@ class KSamplerNodeTest {
     }
 
     @Test
+    void execute_previewsEachStepAtLatentResolution() {
+        RecordingContext ctx = new RecordingContext(tiny.dirs);
+        sample(inputs(new Latent(HostTensor.zeros(2, 4, 8, 8)), 9, 2, 1.0), ctx);
+        assertEquals(2, ctx.previews.size());
+        for (ImageBatch preview : ctx.previews) {
+            assertEquals(List.of(1, 8, 8, 3), List.of(preview.batch(), preview.height(), preview.width(), preview.channels()));
+            for (float v : preview.toArray()) {
+                assertTrue(v >= 0f && v <= 1f, "preview value " + v);
+            }
+        }
+        assertNotEquals(ctx.previews.get(0), ctx.previews.get(1));
+    }
+
+    @Test
     void execute_seedAboveLongMax_isTheUnsigned64BitSeed() {
         Latent empty = new Latent(HostTensor.zeros(1, 4, 8, 8));
         Map<String, Object> big = inputs(empty, 0, 2, 1.0);
@@ -115,7 +131,7 @@ class KSamplerNodeTest {
 
     @Test
     void execute_interruptWhileStepTwoIsReported_stopsAtThatStepBoundary() {
-        InterruptingContext ctx = new InterruptingContext(tiny.dirs, 2);
+        RecordingContext ctx = new RecordingContext(tiny.dirs, 2);
         Map<String, Object> inputs = inputs(new Latent(HostTensor.zeros(1, 4, 8, 8)), 1, 4, 1.0);
         assertThrows(ExecutionInterruptedException.class, () -> sample(inputs, ctx));
         assertEquals(List.of(1L, 2L), ctx.steps);

@@ -137,7 +137,7 @@ class LoraLoaderTest {
         Map<String, NDArray> before = weights();
         Map<String, float[]> values = valuesOf(before);
         ModelValue patched = (ModelValue) loraLoader(1, 1).outputs().get(0);
-        InterruptingContext ctx = new InterruptingContext(tiny.dirs, 1);
+        RecordingContext ctx = new RecordingContext(tiny.dirs, 1);
         assertThrows(ExecutionInterruptedException.class,
                 () -> sample(patched, tiny.encode(clip, "a"), ctx));
         assertUnchanged(before, values);

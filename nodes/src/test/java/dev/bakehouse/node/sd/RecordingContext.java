@@ -5,22 +5,30 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.bakehouse.node.DataDirs;
 import dev.bakehouse.node.ExecutionInterruptedException;
+import dev.bakehouse.node.ImageBatch;
 import dev.bakehouse.node.NodeContext;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
- * A context whose interrupt flag is set by the progress report of step {@code interruptAt}, as a
- * user pressing stop while that step is reported; checks then throw like the executor's.
+ * A context that records progress steps and previews, and whose interrupt flag is set by the
+ * progress report of step {@code interruptAt} (as a user pressing stop while that step is
+ * reported); checks then throw like the executor's.
  */
-final class InterruptingContext implements NodeContext {
+final class RecordingContext implements NodeContext {
     private final DataDirs dirs;
     private final long interruptAt;
     private boolean interrupted;
     final List<Long> steps = new ArrayList<>();
+    final List<ImageBatch> previews = new ArrayList<>();
 
-    InterruptingContext(DataDirs dirs, long interruptAt) {
+    /** Never interrupted. */
+    RecordingContext(DataDirs dirs) {
+        this(dirs, -1);
+    }
+
+    RecordingContext(DataDirs dirs, long interruptAt) {
         this.dirs = dirs;
         this.interruptAt = interruptAt;
     }
@@ -53,6 +61,12 @@ final class InterruptingContext implements NodeContext {
     @Override
     public Clock clock() {
         return Clock.systemUTC();
+    }
+
+    @Override
+    public void progress(long value, long max, ImageBatch preview) {
+        previews.add(preview);
+        progress(value, max);
     }
 
     @Override
