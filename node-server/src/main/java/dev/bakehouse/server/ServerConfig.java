@@ -65,6 +65,10 @@ public record ServerConfig(
         return new ServerConfig(listen, port, dataDir, extraModelDirs, token, maxUploadBytes, startGrace, device, argv);
     }
 
+    public ServerConfig withStartGrace(Duration grace) {
+        return new ServerConfig(listen, port, dataDir, extraModelDirs, authToken, maxUploadBytes, grace, device, argv);
+    }
+
     public ServerConfig withMaxUploadBytes(long bytes) {
         return new ServerConfig(listen, port, dataDir, extraModelDirs, authToken, bytes, startGrace, device, argv);
     }
