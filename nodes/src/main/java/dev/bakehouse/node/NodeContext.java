@@ -34,6 +34,17 @@ public interface NodeContext {
     void progress(long value, long max);
 
     /**
+     * Reports step progress with a preview of the work so far (a sampler's current image), which
+     * the server may show to clients (spec §5.6), then checks for an interrupt.
+     *
+     * @param preview one image (batch of one); {@code null} behaves like {@link #progress(long, long)}
+     * @throws ExecutionInterruptedException if an interrupt was requested
+     */
+    default void progress(long value, long max, ImageBatch preview) {
+        progress(value, max);
+    }
+
+    /**
      * Throws if an interrupt was requested; long loops call this (or {@link #progress}) often.
      *
      * @throws ExecutionInterruptedException if an interrupt was requested

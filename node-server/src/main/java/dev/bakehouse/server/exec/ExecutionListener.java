@@ -1,6 +1,7 @@
 package dev.bakehouse.server.exec;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.bakehouse.node.ImageBatch;
 import java.util.List;
 
 /**
@@ -41,6 +42,17 @@ public interface ExecutionListener {
 
     /** A running node reported step progress ({@code progress_state}, {@code progress}). */
     default void progress(String nodeId, long value, long max) {}
+
+    /**
+     * A running node reported step progress with a preview image (spec §5.6: the server sends
+     * {@code progress_state}, the type-4 preview frame, {@code progress}, the type-1 frame). By
+     * default the preview is ignored and this is a plain {@link #progress(String, long, long)}.
+     *
+     * @param preview one image (batch of one), values in [0, 1]
+     */
+    default void progress(String nodeId, long value, long max, ImageBatch preview) {
+        progress(nodeId, value, max);
+    }
 
     /**
      * A node produced UI output, or a cached output node replays it ({@code executed}); {@code ui}

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.bakehouse.node.DataDirs;
 import dev.bakehouse.node.ExecutionInterruptedException;
+import dev.bakehouse.node.ImageBatch;
 import dev.bakehouse.node.NodeContext;
 import java.time.Clock;
 
@@ -15,6 +16,16 @@ record RunContext(String promptId, String nodeId, DataDirs dirs, ObjectNode prom
     @Override
     public void progress(long value, long max) {
         listener.progress(nodeId, value, max);
+        checkInterrupted();
+    }
+
+    @Override
+    public void progress(long value, long max, ImageBatch preview) {
+        if (preview == null) {
+            listener.progress(nodeId, value, max);
+        } else {
+            listener.progress(nodeId, value, max, preview);
+        }
         checkInterrupted();
     }
 

@@ -29,10 +29,28 @@ public final class PngMetadataJson {
     /** One JSON value as ASCII text. */
     public static String toText(JsonNode value) {
         try {
-            return WRITER.writeValueAsString(value);
+            return lowerCaseEscapes(WRITER.writeValueAsString(value));
         } catch (JsonProcessingException e) {
             throw new UncheckedIOException("cannot serialise PNG metadata", e);
         }
+    }
+
+    /** Jackson writes escapes with upper-case hex, Python lower-case; escaped backslashes are kept. */
+    private static String lowerCaseEscapes(String json) {
+        StringBuilder out = new StringBuilder(json.length());
+        for (int i = 0; i < json.length(); i++) {
+            char c = json.charAt(i);
+            out.append(c);
+            if (c == '\\' && i + 1 < json.length()) {
+                char next = json.charAt(++i);
+                out.append(next);
+                if (next == 'u') {
+                    out.append(json.substring(i + 1, i + 5).toLowerCase(java.util.Locale.ROOT));
+                    i += 4;
+                }
+            }
+        }
+        return out.toString();
     }
 
     /**

@@ -1,0 +1,224 @@
+package dev.bakehouse.server.exec;
+
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.bakehouse.node.DataType;
+import dev.bakehouse.node.HiddenInput;
+import dev.bakehouse.node.ImageBatch;
+import dev.bakehouse.node.InputSpec.BooleanInput;
+import dev.bakehouse.node.InputSpec.ComboInput;
+import dev.bakehouse.node.InputSpec.FloatInput;
+import dev.bakehouse.node.InputSpec.IntInput;
+import dev.bakehouse.node.InputSpec.SocketInput;
+import dev.bakehouse.node.InputSpec.StringInput;
+import dev.bakehouse.node.Node;
+import dev.bakehouse.node.NodeContext;
+import dev.bakehouse.node.NodeInputs;
+import dev.bakehouse.node.NodeRegistry;
+import dev.bakehouse.node.NodeResult;
+import dev.bakehouse.node.NodeSpec;
+import dev.bakehouse.node.OutputSpec;
+import dev.bakehouse.node.ValidationResult;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Supplier;
+import java.util.stream.IntStream;
+
+/**
+ * The test-only node pack: small nodes whose runs are logged, so tests can say which nodes ran,
+ * in which order, with which inputs. Each test builds its own pack (no shared state).
+ */
+final class TestNodes {
+    /** {@code "<class_type>#<node id>"} of every node call, in order. */
+    final List<String> runs = new ArrayList<>();
+    /** What {@code TestChanging} returns as its fingerprint. */
+    Object fingerprint = "v1";
+    /** The flag {@code TestInterrupter} sets on itself. */
+    final InterruptFlag interrupt = new InterruptFlag();
+
+    /** A node built from a spec and a function, logging each call. */
+    private interface Body {
+        NodeResult run(NodeInputs in, NodeContext ctx) throws Exception;
+    }
+
+    private final class LambdaNode implements Node {
+        private final NodeSpec spec;
+        private final Body body;
+        private int calls;
+
+        LambdaNode(NodeSpec spec, Body body) {
+            this.spec = spec;
+            this.body = body;
+        }
+
+        @Override
+        public NodeSpec spec() {
+            return spec;
+        }
+
+        @Override
+        public NodeResult execute(NodeInputs inputs, NodeContext ctx) throws Exception {
+            calls++;
+            runs.add(spec.name() + "#" + ctx.nodeId());
+            return body.run(inputs, ctx);
+        }
+
+        @Override
+        public Object fingerprint(NodeInputs literalInputs) {
+            if (spec.name().equals("TestChanging")) {
+                if (fingerprint instanceof RuntimeException e) {
+                    throw e;
+                }
+                return fingerprint;
+            }
+            return NO_FINGERPRINT;
+        }
+
+        @Override
+        public ValidationResult validateInputs(NodeInputs literals, Map<String, String> linkedTypes) {
+            if (spec.name().equals("TestTyped")) {
+                return linkedTypes.getOrDefault("value", "").equals("INT")
+                        ? ValidationResult.ok() : ValidationResult.invalid("needs INT, got " + linkedTypes);
+            }
+            Object name = literals.asMap().get("name");
+            if ("bare".equals(name)) {
+                return ValidationResult.invalid();
+            }
+            return name == null || name.toString().startsWith("ok")
+                    ? ValidationResult.ok() : ValidationResult.invalid("must start with ok");
+        }
+    }
+
+    NodeRegistry registry() {
+        List<Supplier<? extends Node>> nodes = new ArrayList<>();
+        add(nodes, NodeSpec.builder("TestInt").required(IntInput.of("value", 0, -100, 100))
+                .output(DataType.INT).build(), (in, ctx) -> NodeResult.of(in.getLong("value")));
+        add(nodes, NodeSpec.builder("TestAdd")
+                        .required(SocketInput.of("a", DataType.INT), SocketInput.of("b", DataType.INT))
+                        .output(OutputSpec.of(DataType.INT, "sum")).build(),
+                (in, ctx) -> NodeResult.of(in.getLong("a") + in.getLong("b")));
+        add(nodes, NodeSpec.builder("TestOutput").outputNode()
+                        .required(SocketInput.of("value", DataType.ANY))
+                        .optional(StringInput.of("label", "")).build(),
+                (in, ctx) -> NodeResult.ui(text(String.valueOf(in.get("value", Object.class)))));
+        add(nodes, NodeSpec.builder("TestSink").outputNode()
+                .required(SocketInput.of("value", DataType.ANY)).build(), (in, ctx) -> NodeResult.of());
+        add(nodes, NodeSpec.builder("TestLoader")
+                        .required(StringInput.of("name", "m"))
+                        .output(DataType.MODEL).output(DataType.CLIP).output(DataType.VAE).build(),
+                (in, ctx) -> NodeResult.of("model", "clip", "vae"));
+        add(nodes, NodeSpec.builder("TestEmptyLatent").required(IntInput.of("width", 64, 8, 4096))
+                .output(DataType.LATENT).build(), (in, ctx) -> NodeResult.of("latent"));
+        add(nodes, NodeSpec.builder("TestEncode")
+                        .required(StringInput.of("text", ""), SocketInput.of("clip", DataType.CLIP))
+                        .output(DataType.CONDITIONING).build(),
+                (in, ctx) -> NodeResult.of("cond:" + in.getString("text")));
+        add(nodes, NodeSpec.builder("TestSampler")
+                        .required(SocketInput.of("model", DataType.MODEL),
+                                IntInput.of("seed", 0, 0, Long.MAX_VALUE),
+                                SocketInput.of("positive", DataType.CONDITIONING),
+                                SocketInput.of("negative", DataType.CONDITIONING),
+                                SocketInput.of("latent_image", DataType.LATENT))
+                        .output(DataType.LATENT).build(),
+                (in, ctx) -> NodeResult.of("sampled"));
+        add(nodes, NodeSpec.builder("TestDecode")
+                        .required(SocketInput.of("samples", DataType.LATENT), SocketInput.of("vae", DataType.VAE))
+                        .output(DataType.IMAGE).build(),
+                (in, ctx) -> NodeResult.of("image"));
+        add(nodes, NodeSpec.builder("TestLatentSink").outputNode()
+                .required(SocketInput.of("samples", DataType.LATENT)).build(), (in, ctx) -> NodeResult.of());
+        add(nodes, NodeSpec.builder("TestWidgets").outputNode()
+                        .required(IntInput.of("steps", 20, 1, 100), FloatInput.of("cfg", 7.5, 0, 30),
+                                StringInput.of("text", ""), BooleanInput.of("flag", false),
+                                ComboInput.of("sampler", List.of("euler", "ddim")))
+                        .build(),
+                (in, ctx) -> NodeResult.ui(text(in.asMap().toString())));
+        add(nodes, NodeSpec.builder("TestBigCombo").outputNode()
+                        .required(ComboInput.of("choice",
+                                IntStream.range(0, 25).mapToObj(i -> "o" + i).toList())).build(),
+                (in, ctx) -> NodeResult.of());
+        add(nodes, NodeSpec.builder("TestValidated").outputNode()
+                        .required(ComboInput.of("name", List.of("ok-listed")), IntInput.of("count", 1, 1, 5))
+                        .customValidation("name").build(),
+                (in, ctx) -> NodeResult.of());
+        add(nodes, NodeSpec.builder("TestTyped").outputNode()
+                        .required(SocketInput.of("value", DataType.STRING)).validatesInputTypes().build(),
+                (in, ctx) -> NodeResult.of());
+        add(nodes, NodeSpec.builder("TestChanging").required(IntInput.of("value", 0, 0, 10))
+                .output(DataType.INT).build(), (in, ctx) -> NodeResult.of(in.getLong("value")));
+        add(nodes, NodeSpec.builder("TestList").required(IntInput.of("count", 1, 0, 10))
+                        .output(OutputSpec.of(DataType.INT).asList()).build(),
+                (in, ctx) -> NodeResult.of(new ArrayList<Object>(
+                        IntStream.range(0, in.getInt("count")).mapToObj(i -> (long) i).toList())));
+        add(nodes, NodeSpec.builder("TestSum").inputIsList()
+                        .required(SocketInput.of("values", DataType.INT)).output(DataType.INT).build(),
+                (in, ctx) -> NodeResult.of(in.getList("values", Long.class).stream()
+                        .mapToLong(Long::longValue).sum()));
+        add(nodes, NodeSpec.builder("TestFail").required(SocketInput.of("value", DataType.INT))
+                        .output(DataType.INT).build(),
+                (in, ctx) -> {
+                    throw new IllegalStateException("boom at " + in.getLong("value"));
+                });
+        add(nodes, NodeSpec.builder("TestInterrupter").required(SocketInput.of("value", DataType.INT))
+                        .output(DataType.INT).build(),
+                (in, ctx) -> {
+                    interrupt.request();
+                    ctx.progress(1, 2);
+                    return NodeResult.of(in.getLong("value"));
+                });
+        add(nodes, NodeSpec.builder("TestFlagSetter").required(SocketInput.of("value", DataType.INT))
+                        .output(DataType.INT).build(),
+                (in, ctx) -> {
+                    interrupt.request();
+                    return NodeResult.of(in.getLong("value"));
+                });
+        add(nodes, NodeSpec.builder("TestProgress").required(SocketInput.of("value", DataType.INT))
+                        .output(DataType.INT).build(),
+                (in, ctx) -> {
+                    for (int step = 1; step <= 3; step++) {
+                        ctx.progress(step, 3);
+                    }
+                    return NodeResult.of(in.getLong("value"));
+                });
+        add(nodes, NodeSpec.builder("TestPreview").required(SocketInput.of("value", DataType.INT))
+                        .output(DataType.INT).build(),
+                (in, ctx) -> {
+                    ctx.progress(1, 2, new ImageBatch(1, 2, 3, 3, new float[18]));
+                    ctx.progress(2, 2, null);
+                    return NodeResult.of(in.getLong("value"));
+                });
+        add(nodes, NodeSpec.builder("TestUnique").required(IntInput.of("value", 0, 0, 10))
+                        .hidden(HiddenInput.UNIQUE_ID).output(DataType.INT).build(),
+                (in, ctx) -> NodeResult.of(in.getLong("value")));
+        add(nodes, NodeSpec.builder("TestOpaque").output(DataType.MODEL).build(),
+                (in, ctx) -> NodeResult.of(new StringBuilder("opaque-model")));
+        add(nodes, NodeSpec.builder("TestModelFail").required(SocketInput.of("model", DataType.MODEL),
+                        IntInput.of("seed", 0, 0, 100)).output(DataType.INT).build(),
+                (in, ctx) -> {
+                    throw new IllegalArgumentException("bad model");
+                });
+        add(nodes, NodeSpec.builder("TestCounter").required(IntInput.of("value", 0, 0, 10))
+                .output(DataType.INT).build(), null);
+        return NodeRegistry.of(nodes);
+    }
+
+    /** Output values of {@code TestCounter}: how often this instance ran. */
+    private void add(List<Supplier<? extends Node>> nodes, NodeSpec spec, Body body) {
+        if (body == null) {
+            nodes.add(() -> {
+                LambdaNode[] self = new LambdaNode[1];
+                self[0] = new LambdaNode(spec, (in, ctx) -> NodeResult.of((long) self[0].calls));
+                return self[0];
+            });
+        } else {
+            nodes.add(() -> new LambdaNode(spec, body));
+        }
+    }
+
+    static ObjectNode text(String value) {
+        ObjectNode ui = JsonNodeFactory.instance.objectNode();
+        ui.putArray("text").add(value);
+        return ui;
+    }
+}

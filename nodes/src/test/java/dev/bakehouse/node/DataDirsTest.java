@@ -1,0 +1,86 @@
+package dev.bakehouse.node;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class DataDirsTest {
+    @TempDir
+    Path tmp;
+
+    @Test
+    void folders_areCreatedOnDemandUnderTheRoot() {
+        DataDirs dirs = DataDirs.of(tmp.resolve("data"));
+        assertTrue(Files.isDirectory(dirs.input()));
+        assertTrue(Files.isDirectory(dirs.models(DataDirs.LORAS)));
+        assertEquals(tmp.resolve("data/models/checkpoints"), dirs.models(DataDirs.CHECKPOINTS));
+        assertEquals(tmp.resolve("data/temp"), dirs.area("temp"));
+    }
+
+    @Test
+    void area_unknownType_isRejected() {
+        assertThrows(IllegalArgumentException.class, () -> DataDirs.of(tmp).area("secrets"));
+    }
+
+    @Test
+    void resolveInside_refusesParentSegmentsAndAbsolutePaths() {
+        assertThrows(IllegalArgumentException.class, () -> DataDirs.resolveInside(tmp, "../x.png"));
+        assertThrows(IllegalArgumentException.class, () -> DataDirs.resolveInside(tmp, "a/../../x"));
+        assertThrows(IllegalArgumentException.class, () -> DataDirs.resolveInside(tmp, "/etc/passwd"));
+        assertThrows(IllegalArgumentException.class, () -> DataDirs.resolveInside(tmp, ""));
+        assertEquals(tmp.resolve("sub/x.png"), DataDirs.resolveInside(tmp, "sub/x.png"));
+    }
+
+    @Test
+    void resolveInside_refusesSymlinkLeadingOutside() throws IOException {
+        Path base = Files.createDirectories(tmp.resolve("base"));
+        Path outside = Files.createDirectories(tmp.resolve("outside"));
+        Files.writeString(outside.resolve("secret.txt"), "x");
+        Files.createSymbolicLink(base.resolve("link"), outside);
+        assertThrows(IllegalArgumentException.class, () -> DataDirs.resolveInside(base, "link/secret.txt"));
+        assertThrows(IllegalArgumentException.class, () -> DataDirs.resolveInside(base, "link/new.png"));
+    }
+
+    @Test
+    void listModels_mergesOwnComfyUiAndA1111FoldersWithForwardSlashes() throws IOException {
+        DataDirs plain = DataDirs.of(tmp.resolve("data"));
+        touch(plain.models(DataDirs.LORAS).resolve("mine.safetensors"));
+        touch(plain.models(DataDirs.LORAS).resolve("readme.txt"));
+        Path comfy = tmp.resolve("ComfyUI");
+        touch(comfy.resolve("models/loras/style/ink.safetensors"));
+        touch(comfy.resolve("models/checkpoints/sd15.ckpt"));
+        Path a1111 = tmp.resolve("webui");
+        touch(a1111.resolve("models/Lora/char.pt"));
+        touch(a1111.resolve("models/Stable-diffusion/anime.safetensors"));
+
+        DataDirs dirs = DataDirs.builder(tmp.resolve("data")).comfyUi(comfy).a1111(a1111).build();
+
+        assertEquals(List.of("char.pt", "mine.safetensors", "style/ink.safetensors"),
+                dirs.listModels(DataDirs.LORAS));
+        assertEquals(List.of("anime.safetensors", "sd15.ckpt"), dirs.listModels(DataDirs.CHECKPOINTS));
+        assertEquals(comfy.resolve("models/loras/style/ink.safetensors"),
+                dirs.resolveModel(DataDirs.LORAS, "style/ink.safetensors"));
+    }
+
+    @Test
+    void resolveModel_missingOrEscaping_isRejectedNamingTheFile() {
+        DataDirs dirs = DataDirs.of(tmp);
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> dirs.resolveModel(DataDirs.LORAS, "nope.safetensors"));
+        assertTrue(e.getMessage().contains("nope.safetensors"), e.getMessage());
+        assertThrows(IllegalArgumentException.class,
+                () -> dirs.resolveModel(DataDirs.LORAS, "../../etc/passwd"));
+    }
+
+    private static void touch(Path file) throws IOException {
+        Files.createDirectories(file.getParent());
+        Files.writeString(file, "x");
+    }
+}

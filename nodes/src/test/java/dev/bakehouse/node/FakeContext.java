@@ -1,0 +1,66 @@
+package dev.bakehouse.node;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+
+/** A {@link NodeContext} for calling nodes directly in tests; records progress reports. */
+public final class FakeContext implements NodeContext {
+    private final DataDirs dirs;
+    private final ObjectNode prompt;
+    private final JsonNode extraPngInfo;
+    private final Clock clock;
+    public final List<long[]> progress = new ArrayList<>();
+
+    public FakeContext(DataDirs dirs, ObjectNode prompt, JsonNode extraPngInfo, Clock clock) {
+        this.dirs = dirs;
+        this.prompt = prompt;
+        this.extraPngInfo = extraPngInfo;
+        this.clock = clock;
+    }
+
+    public FakeContext(DataDirs dirs) {
+        this(dirs, JsonNodeFactory.instance.objectNode(), null, Clock.systemDefaultZone());
+    }
+
+    @Override
+    public String promptId() {
+        return "test-prompt";
+    }
+
+    @Override
+    public String nodeId() {
+        return "1";
+    }
+
+    @Override
+    public DataDirs dirs() {
+        return dirs;
+    }
+
+    @Override
+    public ObjectNode prompt() {
+        return prompt;
+    }
+
+    @Override
+    public JsonNode extraPngInfo() {
+        return extraPngInfo;
+    }
+
+    @Override
+    public Clock clock() {
+        return clock;
+    }
+
+    @Override
+    public void progress(long value, long max) {
+        progress.add(new long[] {value, max});
+    }
+
+    @Override
+    public void checkInterrupted() {}
+}

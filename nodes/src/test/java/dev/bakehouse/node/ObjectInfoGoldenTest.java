@@ -1,0 +1,66 @@
+package dev.bakehouse.node;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Freezes {@code /object_info} of the basic nodes: the text (key order included) must equal the
+ * golden file exactly. Set {@code -Dbakehouse.updateGolden=<path>} to write a new one for review.
+ */
+class ObjectInfoGoldenTest {
+    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+    @TempDir
+    Path tmp;
+
+    @Test
+    void basicNodes_matchTheGoldenFileExactly() throws IOException {
+        DataDirs dirs = DataDirs.of(tmp);
+        Files.writeString(dirs.input().resolve("b.jpg"), "x");
+        Files.writeString(dirs.input().resolve("a.png"), "x");
+        Files.writeString(dirs.input().resolve("notes.txt"), "x");
+        ObjectNode info = new ObjectInfo(NodeRegistry.of(BasicNodes.all(dirs, new Random(0)))).all();
+        String actual = JSON.writeValueAsString(info) + "\n";
+
+        String update = System.getProperty("bakehouse.updateGolden");
+        if (update != null) {
+            Files.writeString(Path.of(update), actual);
+        }
+        assertEquals(golden("/object_info/basic_nodes.json"), actual);
+    }
+
+    @Test
+    void one_unknownClass_isAnEmptyObject() {
+        ObjectInfo info = new ObjectInfo(NodeRegistry.of(BasicNodes.all(DataDirs.of(tmp))));
+        assertEquals(JSON.createObjectNode(), info.one("NoSuchNode"));
+        assertEquals(1, info.one("PrimitiveInt").size());
+    }
+
+    @Test
+    void comboOptions_areReadAtCallTime() throws IOException {
+        DataDirs dirs = DataDirs.of(tmp);
+        ObjectInfo info = new ObjectInfo(NodeRegistry.of(BasicNodes.all(dirs)));
+        assertEquals("[[],{\"image_upload\":true}]",
+                info.one("LoadImage").at("/LoadImage/input/required/image").toString());
+        Files.writeString(dirs.input().resolve("new.png"), "x");
+        assertEquals("[[\"new.png\"],{\"image_upload\":true}]",
+                info.one("LoadImage").at("/LoadImage/input/required/image").toString());
+    }
+
+    private static String golden(String resource) throws IOException {
+        try (InputStream in = ObjectInfoGoldenTest.class.getResourceAsStream(resource)) {
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
+    }
+}
