@@ -49,6 +49,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class BakehouseServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(BakehouseServer.class);
+    private static final int STOP_WAIT_SECONDS = 10;
 
     private final ServerConfig config;
     private final DataDirs dirs;
@@ -59,6 +60,8 @@ public final class BakehouseServer implements AutoCloseable {
     private final PromptWorker worker;
     private final Thread workerThread;
     private final Javalin app;
+    private final InterruptFlag interrupt;
+    private final AutoCloseable ownedScheduler;
 
     private BakehouseServer(Builder builder) {
         this.config = builder.config;
@@ -74,7 +77,7 @@ public final class BakehouseServer implements AutoCloseable {
         queue.restore(StartupRecovery.recover(queueStore, history, runs, builder.clock));
 
         OutputCache cache = new OutputCache();
-        InterruptFlag interrupt = new InterruptFlag();
+        this.interrupt = new InterruptFlag();
         PromptExecutor executor = new PromptExecutor(registry, dirs, cache, builder.clock);
         this.worker = new PromptWorker(queue, executor, cache, interrupt, history, runs, hub, builder.clock);
         hub.runningNodeOfClient(worker::runningNodeOf);
@@ -102,7 +105,9 @@ public final class BakehouseServer implements AutoCloseable {
         app.ws("/api/ws", hub::configure);
 
         ApiRouter router = new ApiRouter(app);
-        new PromptRoutes(new PromptValidator(registry), queue, queueStore, builder.scheduler, config.startGrace())
+        Scheduler scheduler = builder.scheduler != null ? builder.scheduler : Scheduler.realTime("prompt-release");
+        this.ownedScheduler = builder.scheduler == null ? (Scheduler.RealTime) scheduler : () -> { };
+        new PromptRoutes(new PromptValidator(registry), queue, queueStore, scheduler, config.startGrace())
                 .register(router);
         new QueueRoutes(queue, id -> interrupt.request()).register(router);
         new HistoryRoutes(history).register(router);
@@ -152,14 +157,36 @@ public final class BakehouseServer implements AutoCloseable {
         return dirs;
     }
 
-    /** Stops accepting requests, lets the worker go and closes the database. */
+    /**
+     * Stops accepting requests, asks a running prompt to stop (it is then recorded as
+     * interrupted) and waits up to {@value #STOP_WAIT_SECONDS} s for it, then closes the
+     * database. A node that ignores the interrupt longer is left behind; the next start records
+     * its prompt as interrupted instead.
+     */
     @Override
     public void close() {
+        app.stop();
         worker.stop();
         queue.close();
-        app.stop();
+        if (queue.running().isPresent()) {
+            interrupt.request();
+        }
+        try {
+            workerThread.join(STOP_WAIT_SECONDS * 1000L);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        closeQuietly(ownedScheduler);
         hub.close();
         database.close();
+    }
+
+    private static void closeQuietly(AutoCloseable resource) {
+        try {
+            resource.close();
+        } catch (Exception e) {
+            LOG.warn("closing {} failed: {}", resource, e.toString());
+        }
     }
 
     /**
@@ -171,6 +198,7 @@ public final class BakehouseServer implements AutoCloseable {
         database.close();
         queue.close();
         app.stop();
+        closeQuietly(ownedScheduler);
         hub.close();
     }
 
@@ -178,7 +206,7 @@ public final class BakehouseServer implements AutoCloseable {
     public static final class Builder {
         private final ServerConfig config;
         private Function<DataDirs, NodeRegistry> nodes = dirs -> NodeRegistry.of(BasicNodes.all(dirs));
-        private Scheduler scheduler = Scheduler.realTime("prompt-release");
+        private Scheduler scheduler;
         private Clock clock = Clock.systemUTC();
         private UnaryOperator<HistoryStore> historyDecorator = store -> store;
 
@@ -192,6 +220,7 @@ public final class BakehouseServer implements AutoCloseable {
             return this;
         }
 
+        /** Schedules the release of new prompts after the grace (default: real time). */
         public Builder scheduler(Scheduler releaseScheduler) {
             this.scheduler = releaseScheduler;
             return this;

@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.bakehouse.server.json.Json;
 import dev.bakehouse.server.testing.Prompts;
+import dev.bakehouse.server.testing.Sequences;
 import dev.bakehouse.server.testing.TestServer;
 import dev.bakehouse.server.testing.TestServer.Response;
 import dev.bakehouse.server.testing.WsRecorder;
@@ -22,7 +23,12 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** One test per item of the spec's §10 compatibility checklist, against the real server. */
+/**
+ * One test per item of the spec's §10 compatibility checklist, against the real server. Item 8
+ * (event order and timing) is covered rule by rule in {@link OrderingRulesTest}; items 9 and 12
+ * (executed file references, cached output re-sent, PNG tEXt chunks) on the real image nodes in
+ * {@link ExecutionFlowTest}; the path-safety half of item 10 in {@link PathSafetyHttpTest}.
+ */
 class CompatibilityChecklistTest {
     @TempDir
     Path dataDir;
@@ -177,6 +183,51 @@ class CompatibilityChecklistTest {
             String id = server.queue(Prompts.steps(1, "after reconnect"), "same");
             List<JsonNode> events = second.untilDone(id);
             assertTrue(events.stream().anyMatch(e -> e.path("type").asText().equals("executed")));
+        }
+    }
+
+    @Test
+    void item7_reconnectDuringARun_getsTheRunningNodeHint() throws Exception {
+        try (WsRecorder first = server.ws("hint")) {
+            first.next();
+            String id = server.queue(Prompts.gate(3), "hint");
+            server.gate.awaitEntered();
+            try (WsRecorder again = server.ws("hint")) {
+                assertEquals("status", again.next().path("type").asText());
+                JsonNode hint = again.next();
+                assertEquals("executing", hint.path("type").asText());
+                assertEquals("1", hint.path("data").path("node").asText());
+                assertFalse(hint.path("data").has("prompt_id"), "the reconnect hint carries no prompt id");
+                server.gate.open();
+                again.untilDone(id);
+            }
+        }
+    }
+
+    @Test
+    void item10_view_parametersInAnyOrder_emptySubfolder_annotationOverridesType() throws Exception {
+        Files.writeString(dataDir.resolve("temp/preview.txt"), "p");
+        assertEquals("p", server.get("/view?filename=preview.txt&subfolder=&type=temp").body());
+        assertEquals("p", server.get("/view?type=temp&filename=preview.txt").body());
+        assertEquals("p", server.get("/view?subfolder=&filename=preview.txt%20%5Btemp%5D&type=output").body());
+        Response response = server.get("/view?filename=preview.txt&type=temp");
+        assertEquals("filename=\"preview.txt\"", response.headers().firstValue("Content-Disposition").orElse(""));
+        Files.writeString(dataDir.resolve("output/page.html"), "<script>alert(1)</script>");
+        assertEquals("application/octet-stream",
+                server.get("/view?filename=page.html").headers().firstValue("Content-Type").orElse(""),
+                "never rendered by the browser");
+    }
+
+    @Test
+    void freeMemory_clearsTheOutputCache() throws Exception {
+        try (WsRecorder ws = server.ws("free")) {
+            ws.next();
+            ws.untilDone(server.queue(Prompts.steps(0, "same"), "free"));
+            assertTrue(Sequences.summarize(ws.untilDone(server.queue(Prompts.steps(0, "same"), "free")))
+                    .contains("execution_cached [1]"));
+            server.post("/free", "{\"unload_models\": true, \"free_memory\": true}");
+            assertTrue(Sequences.summarize(ws.untilDone(server.queue(Prompts.steps(0, "same"), "free")))
+                    .contains("execution_cached []"));
         }
     }
 

@@ -79,4 +79,28 @@ class KillRestartTest {
             firstGate.open(); // lets the abandoned worker thread of the first server end
         }
     }
+
+    @Test
+    void gracefulStop_interruptsTheRunningPrompt_recordsIt_andKeepsPendingOnes() throws Exception {
+        TestNodes.GateControl gate = new TestNodes.GateControl();
+        TestServer first = TestServer.start(dataDir, gate);
+        String running = first.queue(Prompts.gate(1), "g");
+        gate.awaitEntered();
+        String pending = first.queue(Prompts.steps(1, "later"), "g");
+        first.close();
+
+        TestNodes.GateControl secondGate = new TestNodes.GateControl();
+        try (TestServer second = TestServer.start(dataDir, secondGate); WsRecorder ws = second.ws("g")) {
+            ws.next();
+            JsonNode status = second.get("/history/" + running).json().path(running).path("status");
+            List<String> events = new ArrayList<>();
+            status.path("messages").forEach(m -> events.add(m.path(0).asText()));
+            assertEquals(List.of("execution_start", "execution_cached", "execution_interrupted"), events,
+                    "recorded by the worker itself, not by recovery");
+            JsonNode queue = second.get("/queue").json();
+            boolean stillQueued = queue.path("queue_pending").size() + queue.path("queue_running").size() == 1;
+            assertTrue(stillQueued || second.get("/history/" + pending).json().has(pending),
+                    "the pending prompt survived the stop");
+        }
+    }
 }
