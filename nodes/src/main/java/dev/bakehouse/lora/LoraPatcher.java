@@ -1,0 +1,113 @@
+package dev.bakehouse.lora;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import dev.bakehouse.lora.format.LoraModule;
+import dev.bakehouse.lora.ops.KohyaModuleNames;
+import dev.bakehouse.model.StableDiffusion;
+import dev.bakehouse.model.WeightPatcher;
+import dev.bakehouse.model.nn.Param;
+import dev.bakehouse.model.unet.UNetConfig;
+import dev.bakehouse.tensor.sd.UNetKeyMap;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * Applies LoRAs to a loaded model at run time: W <- W + Σ multiplier · ΔW for every module, where
+ * ΔW = scale · rebuild(factors) ({@link LoraModule#deltaWeight}). The returned {@link WeightPatcher}
+ * restores the exact original weights. Every LoRA is checked against the model before any weight
+ * changes.
+ */
+public final class LoraPatcher {
+    private LoraPatcher() {}
+
+    /**
+     * @throws LoraMismatchException listing every module that names no weight of the model or whose
+     *                               factors do not rebuild that weight's shape
+     */
+    public static WeightPatcher apply(StableDiffusion model, List<LoraApplication> loras) {
+        Map<String, Param> byModule = modulesOf(model);
+        List<Map<LoraModule, Param>> plans = new ArrayList<>();
+        for (LoraApplication lora : loras) {
+            plans.add(plan(lora, byModule));
+        }
+        WeightPatcher patcher = new WeightPatcher(model.params());
+        try (NDManager scratch = model.manager().newSubManager()) {
+            for (int i = 0; i < loras.size(); i++) {
+                LoraApplication lora = loras.get(i);
+                for (var e : plans.get(i).entrySet()) {
+                    Param target = e.getValue();
+                    float multiplier = lora.multiplier(e.getKey(), target.key());
+                    if (multiplier == 0f) {
+                        continue; // W + 0·ΔW is W
+                    }
+                    float[] delta = e.getKey().deltaWeight(target.shape().getShape());
+                    try (NDArray d = scratch.create(delta, target.shape()); NDArray scaled = d.mul(multiplier)) {
+                        patcher.addDelta(target.key(), scaled);
+                    }
+                }
+            }
+        } catch (RuntimeException e) {
+            patcher.restore();
+            throw e;
+        }
+        return patcher;
+    }
+
+    /** Module -> weight, or a LoraMismatchException naming every module that does not fit. */
+    private static Map<LoraModule, Param> plan(LoraApplication lora, Map<String, Param> byModule) {
+        Map<LoraModule, Param> plan = new java.util.LinkedHashMap<>();
+        List<String> problems = new ArrayList<>();
+        for (String key : lora.network().unknownKeys()) {
+            problems.add(key + ": tensor belongs to no LoRA module");
+        }
+        for (LoraModule m : lora.network().modules().values()) {
+            Param target = byModule.get(m.name());
+            if (target == null) {
+                problems.add(m.name() + ": no such layer in the model");
+                continue;
+            }
+            if (!m.kind().hasDelta()) {
+                problems.add(m.name() + ": " + m.kind() + " modules cannot be applied");
+                continue;
+            }
+            if (m.doraScale().isPresent()) {
+                problems.add(m.name() + ": DoRA modules (dora_scale) are not supported at run time");
+                continue;
+            }
+            try {
+                m.deltaWeight(target.shape().getShape());
+                plan.put(m, target);
+            } catch (IllegalArgumentException e) {
+                problems.add(m.name() + ": does not fit " + target.key() + " " + target.shape() + " (" + e.getMessage() + ")");
+            }
+        }
+        if (!problems.isEmpty()) {
+            throw new LoraMismatchException(lora.name(), problems);
+        }
+        return plan;
+    }
+
+    /** Kohya module name -> the linear/conv weight it adapts, for every such weight of the model. */
+    private static Map<String, Param> modulesOf(StableDiffusion model) {
+        UNetConfig u = model.config().unet();
+        Set<Integer> attentionLevels = new TreeSet<>();
+        for (int level = 0; level < u.levels(); level++) {
+            if (u.hasAttention(level)) {
+                attentionLevels.add(level);
+            }
+        }
+        KohyaModuleNames names = new KohyaModuleNames(UNetKeyMap.of(u.levels(), u.numResBlocks(), attentionLevels));
+        Map<String, Param> byModule = new HashMap<>();
+        for (Param p : model.params().params().values()) {
+            if (p.shape().dimension() >= 2) {
+                names.of(p.key()).ifPresent(n -> byModule.put(n, p));
+            }
+        }
+        return byModule;
+    }
+}

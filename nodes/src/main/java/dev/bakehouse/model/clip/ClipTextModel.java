@@ -1,0 +1,106 @@
+package dev.bakehouse.model.clip;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.index.NDIndex;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.SparseFormat;
+import dev.bakehouse.model.nn.Constants;
+import dev.bakehouse.model.nn.LayerNorm;
+import dev.bakehouse.model.nn.Param;
+import dev.bakehouse.model.nn.ParamStore;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The CLIP text transformer as SD1 uses it (transformers {@code CLIPTextModel}), weights under
+ * {@code prefix} (normally {@code cond_stage_model.transformer.text_model.}): causal mask, no padding
+ * mask, positions always 0..L-1 (the checkpoint's {@code position_ids} buffer is never read).
+ */
+public final class ClipTextModel {
+    public static final String PREFIX = "cond_stage_model.transformer.text_model.";
+
+    private final TextEncoderConfig config;
+    private final Constants constants;
+    private final Param tokenEmbedding;
+    private final Param positionEmbedding;
+    private final List<ClipEncoderLayer> layers = new ArrayList<>();
+    private final LayerNorm finalLayerNorm;
+
+    public ClipTextModel(ParamStore store, Constants constants, TextEncoderConfig cfg, String prefix) {
+        this.config = cfg;
+        this.constants = constants;
+        this.tokenEmbedding = store.declare(prefix + "embeddings.token_embedding.weight", cfg.vocabSize(), cfg.hiddenSize());
+        this.positionEmbedding = store.declare(prefix + "embeddings.position_embedding.weight",
+                cfg.maxPositionEmbeddings(), cfg.hiddenSize());
+        for (int i = 0; i < cfg.numHiddenLayers(); i++) {
+            layers.add(new ClipEncoderLayer(store, cfg, prefix + "encoder.layers." + i));
+        }
+        this.finalLayerNorm = new LayerNorm(store, prefix + "final_layer_norm", cfg.hiddenSize(), cfg.layerNormEps());
+    }
+
+    public TextEncoderConfig config() {
+        return config;
+    }
+
+    /** ids (B, L) integer token ids, L <= max_position_embeddings; results in the ids' manager. */
+    public TextEncoderOutput forward(NDArray ids) {
+        long b = ids.getShape().get(0);
+        int l = (int) ids.getShape().get(1);
+        if (l > config.maxPositionEmbeddings()) {
+            throw new IllegalArgumentException("text ids: " + l + " tokens, the model has "
+                    + config.maxPositionEmbeddings() + " positions");
+        }
+        long[] idValues = ids.toType(DataType.INT64, false).toLongArray();
+        for (long id : idValues) {
+            if (id < 0 || id >= config.vocabSize()) {
+                throw new IllegalArgumentException("text ids: token id " + id + " outside the vocabulary of " + config.vocabSize());
+            }
+        }
+        NDArray longIds = ids.toType(DataType.INT64, false);
+        NDArray tokens = ai.djl.nn.core.Embedding.embedding(longIds, tokenEmbedding.value(), SparseFormat.DENSE)
+                .singletonOrThrow();
+        tokens.attach(ids.getManager());
+        NDArray x;
+        try (NDArray positions = positionEmbedding.value().get(new NDIndex("0:" + l))) {
+            x = tokens.add(positions);
+        }
+        NDArray mask = constants.causalMask(l);
+        List<NDArray> hidden = new ArrayList<>();
+        hidden.add(x);
+        for (ClipEncoderLayer layer : layers) {
+            x = layer.forward(x, mask);
+            hidden.add(x);
+        }
+        NDArray last = finalLayerNorm.forward(x);
+        return new TextEncoderOutput(hidden, last, pooled(last, idValues, b, l));
+    }
+
+    /**
+     * The conditioning for A1111/sd-scripts {@code clip_skip}: final_layer_norm of the output
+     * {@code clipSkip - 1} layers before the last (1 = last_hidden_state).
+     */
+    public NDArray withClipSkip(TextEncoderOutput out, int clipSkip) {
+        int n = out.hiddenStates().size() - 1;
+        if (clipSkip < 1 || clipSkip > n) {
+            throw new IllegalArgumentException("clip_skip must be in 1.." + n + ", got " + clipSkip);
+        }
+        return clipSkip == 1 ? out.lastHiddenState() : finalLayerNorm.forward(out.hiddenStates().get(n + 1 - clipSkip));
+    }
+
+    /** Each row at argmax(ids): the first EOS, since 49407 is the largest id (transformers' legacy rule). */
+    private static NDArray pooled(NDArray last, long[] ids, long batch, int length) {
+        NDList rows = new NDList((int) batch);
+        for (int row = 0; row < batch; row++) {
+            int best = 0;
+            for (int j = 1; j < length; j++) {
+                if (ids[row * length + j] > ids[row * length + best]) {
+                    best = j;
+                }
+            }
+            rows.add(last.get(row, best));
+        }
+        return NDArrays.stack(rows, 0);
+    }
+}

@@ -1,0 +1,23 @@
+package dev.bakehouse.model.nn;
+
+import ai.djl.ndarray.NDArray;
+
+/** Activations DJL does not offer directly. */
+public final class Activations {
+    private Activations() {}
+
+    /** x * sigmoid(x) (SiLU / swish). */
+    public static NDArray silu(NDArray x) {
+        return x.mul(x.getNDArrayInternal().sigmoid());
+    }
+
+    /** CLIP's quick GELU: x * sigmoid(1.702 x). */
+    public static NDArray quickGelu(NDArray x) {
+        return x.mul(x.mul(1.702f).getNDArrayInternal().sigmoid());
+    }
+
+    /** The exact erf GELU (torch's default, used by SD's GEGLU). */
+    public static NDArray gelu(NDArray x) {
+        return ai.djl.nn.Activation.gelu(x);
+    }
+}

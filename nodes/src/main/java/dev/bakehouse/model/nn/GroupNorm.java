@@ -1,0 +1,44 @@
+package dev.bakehouse.model.nn;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.types.Shape;
+import java.util.List;
+
+/**
+ * GroupNorm over (B, C, H, W), which DJL lacks: a layer norm without affine over each group's
+ * (C/G)·H·W values (biased variance, mean-subtracted statistics as torch computes them), then the
+ * per-channel scale and shift.
+ */
+public final class GroupNorm {
+    private final int groups;
+    private final long channels;
+    private final float eps;
+    private final Constants constants;
+    private final Param weight;
+    private final Param bias;
+    private final Derived scale;
+    private final Derived shift;
+
+    public GroupNorm(ParamStore store, Constants constants, String key, int groups, long channels, double eps) {
+        if (channels % groups != 0) {
+            throw new IllegalArgumentException(key + ": " + channels + " channels do not split into " + groups + " groups");
+        }
+        this.groups = groups;
+        this.channels = channels;
+        this.eps = (float) eps;
+        this.constants = constants;
+        this.weight = store.declare(key + ".weight", channels);
+        this.bias = store.declare(key + ".bias", channels);
+        this.scale = new Derived(List.of(weight), w -> w.get(0).reshape(channels, 1, 1));
+        this.shift = new Derived(List.of(bias), b -> b.get(0).reshape(channels, 1, 1));
+    }
+
+    public NDArray forward(NDArray x) {
+        Shape s = x.getShape();
+        long n = (channels / groups) * s.get(2) * s.get(3);
+        NDArray grouped = x.reshape(s.get(0), groups, n);
+        NDArray normed = ai.djl.nn.norm.LayerNorm.layerNorm(grouped, new Shape(n), constants.ones(n), constants.zeros(n), eps)
+                .singletonOrThrow();
+        return normed.reshape(s).mul(scale.get()).add(shift.get());
+    }
+}

@@ -1,0 +1,99 @@
+package dev.bakehouse.model.nn;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import dev.bakehouse.model.CheckpointMismatchException;
+import dev.bakehouse.model.WeightSource;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The weights a model declares, by checkpoint key, in declaration order. Layers declare what they
+ * own while the architecture is built from its config; {@link #load} then checks the whole
+ * declaration against a checkpoint before reading anything, so one error lists every problem.
+ */
+public final class ParamStore {
+    private final NDManager manager;
+    private final Map<String, Param> params = new LinkedHashMap<>();
+
+    /** @param manager the model's long-lived manager: weights and caches derived from them live here */
+    public ParamStore(NDManager manager) {
+        this.manager = manager;
+    }
+
+    public NDManager manager() {
+        return manager;
+    }
+
+    /** Declares a weight; each key may be declared once. */
+    public Param declare(String key, long... shape) {
+        Param p = new Param(key, new Shape(shape));
+        if (params.putIfAbsent(key, p) != null) {
+            throw new IllegalStateException("weight declared twice: " + key);
+        }
+        return p;
+    }
+
+    public Param get(String key) {
+        Param p = params.get(key);
+        if (p == null) {
+            throw new IllegalArgumentException("no weight named " + key);
+        }
+        return p;
+    }
+
+    public boolean contains(String key) {
+        return params.containsKey(key);
+    }
+
+    public Map<String, Param> params() {
+        return Collections.unmodifiableMap(params);
+    }
+
+    /** Total number of scalar weights declared. */
+    public long parameterCount() {
+        return params.values().stream().mapToLong(p -> p.shape().size()).sum();
+    }
+
+    /**
+     * Checks every declared key against the source (present, same shape) and only then reads the
+     * values, widened to float32, onto the manager's device.
+     *
+     * @throws CheckpointMismatchException naming every missing or mis-shaped key
+     */
+    public void load(WeightSource source) {
+        List<CheckpointMismatchException.Problem> problems = new ArrayList<>();
+        var names = source.names();
+        for (Param p : params.values()) {
+            if (!names.contains(p.key())) {
+                problems.add(CheckpointMismatchException.Problem.missing(p.key(), p.shape().getShape()));
+                continue;
+            }
+            long[] found = source.shape(p.key());
+            if (!Arrays.equals(found, p.shape().getShape())) {
+                problems.add(CheckpointMismatchException.Problem.misShaped(p.key(), p.shape().getShape(), found));
+            }
+        }
+        if (!problems.isEmpty()) {
+            throw new CheckpointMismatchException(source.description(), problems);
+        }
+        for (Param p : params.values()) {
+            NDArray array;
+            // DJL's create() wraps a direct ByteBuffer without copying, so a full checkpoint would
+            // live in (and exhaust) the JVM's direct-memory budget; a libtorch-owned copy frees the
+            // buffer for the garbage collector right away.
+            try (NDArray wrapped = manager.create(source.readFloats(p.key()), p.shape())) {
+                array = wrapped.duplicate();
+            }
+            NDArray old = p.set(array);
+            if (old != null) {
+                old.close();
+            }
+        }
+    }
+}

@@ -1,0 +1,17 @@
+package dev.bakehouse.model.sampling;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+
+/** Standard-normal noise for ancestral/SDE steps, one array per call, in the given manager. */
+@FunctionalInterface
+public interface NoiseSource {
+    /** The noise for step {@code step} (0-based), shaped like the latent. */
+    NDArray next(NDManager manager, Shape shape, int step);
+
+    /** No noise at all (makes an ancestral sampler deterministic; for tests and analysis). */
+    static NoiseSource zeros() {
+        return (manager, shape, step) -> manager.zeros(shape);
+    }
+}

@@ -1,0 +1,19 @@
+/**
+ * The SD 1.x CLIP tokenizer and the prompt conventions of the tools users come from.
+ *
+ * <ul>
+ *   <li>{@link dev.bakehouse.model.tokenizer.ClipTokenizer}: byte-level BPE from
+ *       {@code vocab.json} + {@code merges.txt}, found by
+ *       {@link dev.bakehouse.model.tokenizer.TokenizerLocator} (the files are not shipped);
+ *       text cleaning per {@link dev.bakehouse.model.tokenizer.TextNormalization} (OpenAI,
+ *       HF with ftfy = A1111/kohya, HF without ftfy = ComfyUI; ftfy itself is not run).</li>
+ *   <li>77-wide rows ({@link dev.bakehouse.model.tokenizer.TokenRows}: BOS, 75 slots, EOS,
+ *       SD 1.x pads with EOS) in three styles: {@link dev.bakehouse.model.tokenizer.KohyaRows}
+ *       (training, {@code max_token_length} 75/150/225),
+ *       {@link dev.bakehouse.model.tokenizer.A1111Prompt} and
+ *       {@link dev.bakehouse.model.tokenizer.ComfyPrompt} (emphasis syntax, per-token weights,
+ *       chunking).</li>
+ * </ul>
+ * Conformance: every case of {@code shared/fixtures/clip-tokenizer/cases.json}.
+ */
+package dev.bakehouse.model.tokenizer;

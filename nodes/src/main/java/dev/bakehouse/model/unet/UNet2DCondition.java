@@ -1,0 +1,135 @@
+package dev.bakehouse.model.unet;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDList;
+import dev.bakehouse.model.nn.Activations;
+import dev.bakehouse.model.nn.Constants;
+import dev.bakehouse.model.nn.Conv2d;
+import dev.bakehouse.model.nn.GroupNorm;
+import dev.bakehouse.model.nn.Linear;
+import dev.bakehouse.model.nn.ParamStore;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.List;
+
+/**
+ * The SD1.x/2.x conditional UNet in the LDM layout, its weights named by the single-file keys under
+ * {@code prefix} (normally {@code model.diffusion_model.}). Built from a {@link UNetConfig}; the
+ * block layout follows LDM's {@code UNetModel.__init__}, so the block numbers are the key numbers.
+ */
+public final class UNet2DCondition {
+    public static final String PREFIX = "model.diffusion_model.";
+
+    private final UNetConfig config;
+    private final Linear timeEmbed0;
+    private final Linear timeEmbed2;
+    private final List<UNetBlock> inputBlocks = new ArrayList<>();
+    private final UNetBlock middleBlock;
+    private final List<UNetBlock> outputBlocks = new ArrayList<>();
+    private final GroupNorm outNorm;
+    private final Conv2d outConv;
+
+    /** Declares every weight in {@code store}; load them with {@link ParamStore#load}. */
+    public UNet2DCondition(ParamStore store, Constants constants, UNetConfig cfg, String prefix) {
+        this.config = cfg;
+        int mc = cfg.modelChannels();
+        int ted = cfg.timeEmbedDim();
+        this.timeEmbed0 = new Linear(store, prefix + "time_embed.0", mc, ted, true);
+        this.timeEmbed2 = new Linear(store, prefix + "time_embed.2", ted, ted, true);
+
+        List<Long> skipChannels = new ArrayList<>();
+        inputBlocks.add(new UNetBlock(List.of(
+                new ConvIn(Conv2d.same(store, prefix + "input_blocks.0.0", cfg.inChannels(), mc, 3)))));
+        skipChannels.add((long) mc);
+        long ch = mc;
+        for (int level = 0; level < cfg.levels(); level++) {
+            for (int r = 0; r < cfg.numResBlocks(); r++) {
+                String key = prefix + "input_blocks." + inputBlocks.size();
+                long out = cfg.channels(level);
+                List<UNetLayer> layers = new ArrayList<>();
+                layers.add(new ResBlock(store, constants, cfg, key + ".0", ch, out));
+                ch = out;
+                if (cfg.hasAttention(level)) {
+                    layers.add(new SpatialTransformer(store, constants, cfg, key + ".1", ch));
+                }
+                inputBlocks.add(new UNetBlock(layers));
+                skipChannels.add(ch);
+            }
+            if (level != cfg.levels() - 1) {
+                String key = prefix + "input_blocks." + inputBlocks.size() + ".0";
+                inputBlocks.add(new UNetBlock(List.of(new Downsample(store, key, ch))));
+                skipChannels.add(ch);
+            }
+        }
+
+        String mid = prefix + "middle_block.";
+        this.middleBlock = new UNetBlock(List.of(
+                new ResBlock(store, constants, cfg, mid + "0", ch, ch),
+                new SpatialTransformer(store, constants, cfg, mid + "1", ch),
+                new ResBlock(store, constants, cfg, mid + "2", ch, ch)));
+
+        for (int level = cfg.levels() - 1; level >= 0; level--) {
+            for (int r = 0; r <= cfg.numResBlocks(); r++) {
+                String key = prefix + "output_blocks." + outputBlocks.size();
+                long skip = skipChannels.remove(skipChannels.size() - 1);
+                long out = cfg.channels(level);
+                List<UNetLayer> layers = new ArrayList<>();
+                layers.add(new ResBlock(store, constants, cfg, key + ".0", ch + skip, out));
+                ch = out;
+                if (cfg.hasAttention(level)) {
+                    layers.add(new SpatialTransformer(store, constants, cfg, key + "." + layers.size(), ch));
+                }
+                if (level != 0 && r == cfg.numResBlocks()) {
+                    layers.add(new Upsample(store, key + "." + layers.size(), ch));
+                }
+                outputBlocks.add(new UNetBlock(layers));
+            }
+        }
+        this.outNorm = new GroupNorm(store, constants, prefix + "out.0", cfg.normNumGroups(), ch, cfg.resblockNormEps());
+        this.outConv = Conv2d.same(store, prefix + "out.2", ch, cfg.outChannels(), 3);
+    }
+
+    public UNetConfig config() {
+        return config;
+    }
+
+    /** Epsilon prediction: x (B, in, H, W), timesteps (B), context (B, S, context_dim). */
+    public NDArray forward(NDArray x, NDArray timesteps, NDArray context) {
+        return forward(x, timesteps, context, UNetTrace.NONE);
+    }
+
+    public NDArray forward(NDArray x, NDArray timesteps, NDArray context, UNetTrace trace) {
+        long batch = x.getShape().get(0);
+        NDArray tEmb = TimestepEmbedding.sinusoidal(timesteps, config.modelChannels(), batch, x.getManager());
+        trace.record("t_emb", tEmb);
+        NDArray emb = timeEmbed2.forward(Activations.silu(timeEmbed0.forward(tEmb)));
+        trace.record("emb", emb);
+        NDArray embSilu = Activations.silu(emb);
+
+        Deque<NDArray> skips = new ArrayDeque<>();
+        NDArray h = x;
+        for (int i = 0; i < inputBlocks.size(); i++) {
+            h = inputBlocks.get(i).forward(h, embSilu, context);
+            trace.record("input_blocks." + i, h);
+            skips.push(h);
+        }
+        h = middleBlock.forward(h, embSilu, context);
+        trace.record("middle_block", h);
+        for (int i = 0; i < outputBlocks.size(); i++) {
+            h = NDArrays.concat(new NDList(h, skips.pop()), 1); // current activation first, skip second
+            h = outputBlocks.get(i).forward(h, embSilu, context);
+            trace.record("output_blocks." + i, h);
+        }
+        return outConv.forward(Activations.silu(outNorm.forward(h)));
+    }
+
+    /** input_blocks.0.0: the plain conv_in. */
+    private record ConvIn(Conv2d conv) implements UNetLayer {
+        @Override
+        public NDArray forward(NDArray x, NDArray embSilu, NDArray context) {
+            return conv.forward(x);
+        }
+    }
+}

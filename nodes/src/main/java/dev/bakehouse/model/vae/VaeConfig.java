@@ -1,0 +1,56 @@
+package dev.bakehouse.model.vae;
+
+import java.util.List;
+
+/**
+ * The LDM AutoencoderKL ({@code ddconfig} names). Only the SD layout is built: no attention
+ * inside the levels ({@code attn_resolutions} empty), the mid-block attention always present.
+ *
+ * @param scaleFactor the latent scale (0.18215 for SD1); applied by pipelines, never inside decode/encode
+ */
+public record VaeConfig(
+        int inChannels,
+        int outCh,
+        int ch,
+        List<Integer> chMult,
+        int numResBlocks,
+        int zChannels,
+        int embedDim,
+        boolean doubleZ,
+        int normNumGroups,
+        double normEps,
+        double scaleFactor) {
+
+    public VaeConfig {
+        chMult = List.copyOf(chMult);
+        if (!doubleZ) {
+            throw new IllegalArgumentException("VaeConfig: only double_z=true (a KL autoencoder) is supported");
+        }
+        if (chMult.isEmpty() || numResBlocks < 1) {
+            throw new IllegalArgumentException("VaeConfig: ch_mult " + chMult + " / num_res_blocks " + numResBlocks + " invalid");
+        }
+    }
+
+    /** SD1.x/SD2.x VAE (kl-f8). */
+    public static VaeConfig sd15() {
+        return new VaeConfig(3, 3, 128, List.of(1, 2, 4, 4), 2, 4, 4, true, 32, 1e-6, 0.18215);
+    }
+
+    /** The conformance fixture's tiny VAE ({@code sd15-tiny/config.json}). */
+    public static VaeConfig tiny() {
+        return new VaeConfig(3, 3, 32, List.of(1, 2, 3, 3), 2, 4, 4, true, 32, 1e-6, 0.18215);
+    }
+
+    public int levels() {
+        return chMult.size();
+    }
+
+    public long channels(int level) {
+        return (long) ch * chMult.get(level);
+    }
+
+    /** Image pixels per latent pixel along each side. */
+    public int downscaleFactor() {
+        return 1 << (levels() - 1);
+    }
+}

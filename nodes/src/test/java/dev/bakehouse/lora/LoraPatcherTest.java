@@ -1,0 +1,182 @@
+package dev.bakehouse.lora;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import dev.bakehouse.lora.format.LoraModule;
+import dev.bakehouse.lora.format.LoraNetwork;
+import dev.bakehouse.lora.format.LoraReader;
+import dev.bakehouse.lora.format.LoraTensor;
+import dev.bakehouse.lora.ops.LoraBlockWeights;
+import dev.bakehouse.model.ComputeDevice;
+import dev.bakehouse.model.ModelConfig;
+import dev.bakehouse.model.StableDiffusion;
+import dev.bakehouse.model.TensorSourceWeights;
+import dev.bakehouse.model.WeightPatcher;
+import dev.bakehouse.model.clip.TextEncoderOutput;
+import dev.bakehouse.tensor.SafetensorsFile;
+import dev.bakehouse.testing.Fixtures;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Predicate;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** Run-time LoRA on the tiny model against {@code sd15-tiny/lora-cases.safetensors}. */
+class LoraPatcherTest {
+    private static final double TOL = 1e-4;
+    private static SafetensorsFile checkpoint;
+    private static SafetensorsFile cases;
+    private static SafetensorsFile loraCases;
+    private static StableDiffusion model;
+    private static LoraNetwork lora;
+
+    @BeforeAll
+    static void load() throws Exception {
+        checkpoint = SafetensorsFile.open(Fixtures.file("sd15-tiny/tiny.safetensors"));
+        cases = SafetensorsFile.open(Fixtures.file("sd15-tiny/cases.safetensors"));
+        loraCases = SafetensorsFile.open(Fixtures.file("sd15-tiny/lora-cases.safetensors"));
+        model = StableDiffusion.load(new TensorSourceWeights(checkpoint), ModelConfig.tiny(), ComputeDevice.CPU);
+        lora = LoraReader.read(Fixtures.file("sd15-tiny/lora.safetensors"));
+    }
+
+    @AfterAll
+    static void close() throws Exception {
+        model.close();
+        checkpoint.close();
+        cases.close();
+        loraCases.close();
+    }
+
+    @Test
+    void apply_strength07_matchesMergedWeights_andRestoreIsBitExact() throws Exception {
+        List<String> merged = loraCases.names().stream().filter(n -> n.startsWith("merged_0.7.")).toList();
+        assertEquals(16, merged.size());
+        try (WeightPatcher patch = LoraPatcher.apply(model, List.of(LoraApplication.of("lora", lora, 0.7f)))) {
+            assertEquals(290, patch.patchedKeys().size());
+            for (String name : merged) {
+                String key = name.substring("merged_0.7.".length());
+                assertClose(loraCases, name, model.params().get(key).value().toFloatArray(), 1e-5);
+            }
+        }
+        for (String key : model.params().params().keySet()) {
+            assertArrayEquals(checkpoint.readFloats(key), model.params().get(key).value().toFloatArray(), key);
+        }
+    }
+
+    @Test
+    void apply_fullStrength_matchesLoraTextAndEps() throws Exception {
+        try (WeightPatcher patch = LoraPatcher.apply(model, List.of(LoraApplication.of("lora", lora, 1f)));
+                NDManager step = model.manager().newSubManager()) {
+            TextEncoderOutput text = model.textEncoder().forward(array(step, cases, "text_ids"));
+            assertClose(loraCases, "lora_text_last", text.lastHiddenState().toFloatArray(), TOL);
+            assertClose(loraCases, "lora_text_penultimate_ln", model.textEncoder().withClipSkip(text, 2).toFloatArray(), TOL);
+            assertClose(loraCases, "lora_eps", unetOnCases(step, array(step, cases, "context")), TOL);
+            assertClose(loraCases, "lora_eps_from_text", unetOnCases(step, text.lastHiddenState()), TOL);
+        }
+    }
+
+    @Test
+    void apply_lierLaModulesOnly_matchesLierLaEps() throws Exception {
+        LoraNetwork lierLa = subset(lora, n -> n.startsWith("lora_unet_") && n.contains("_attentions_"));
+        assertEquals(192, lierLa.modules().size());
+        try (WeightPatcher patch = LoraPatcher.apply(model, List.of(LoraApplication.of("lierla", lierLa, 1f)));
+                NDManager step = model.manager().newSubManager()) {
+            assertClose(loraCases, "lora_lierla_only_eps", unetOnCases(step, array(step, cases, "context")), TOL);
+        }
+    }
+
+    @Test
+    void apply_blockWeights17_matchesLbwEpsAndText() throws Exception {
+        LoraBlockWeights lbw = LoraBlockWeights.of(loraCases.readFloats("lbw_ratios17"));
+        assertArrayEquals(loraCases.readFloats("lbw_ratios26"), lbw.ratios26());
+        try (WeightPatcher patch = LoraPatcher.apply(model, List.of(new LoraApplication("lora", lora, 1f, 1f, lbw)));
+                NDManager step = model.manager().newSubManager()) {
+            assertClose(loraCases, "lbw_eps", unetOnCases(step, array(step, cases, "context")), TOL);
+            assertClose(loraCases, "lbw_text_last",
+                    model.textEncoder().forward(array(step, cases, "text_ids")).lastHiddenState().toFloatArray(), TOL);
+        }
+    }
+
+    @Test
+    void apply_twoLorasAtHalfStrength_addUpToOneAtFull() throws Exception {
+        LoraApplication half = LoraApplication.of("lora", lora, 0.5f);
+        try (WeightPatcher patch = LoraPatcher.apply(model, List.of(half, half));
+                NDManager step = model.manager().newSubManager()) {
+            assertClose(loraCases, "lora_eps", unetOnCases(step, array(step, cases, "context")), TOL);
+        }
+    }
+
+    @Test
+    void apply_separateUnetAndTextStrengths_textZeroLeavesTextUnchanged() throws Exception {
+        try (WeightPatcher patch = LoraPatcher.apply(model, List.of(new LoraApplication("lora", lora, 1f, 0f, null)));
+                NDManager step = model.manager().newSubManager()) {
+            assertEquals(278, patch.patchedKeys().size());
+            assertClose(cases, "text_last", model.textEncoder().forward(array(step, cases, "text_ids")).lastHiddenState().toFloatArray(), TOL);
+            assertClose(loraCases, "lora_eps", unetOnCases(step, array(step, cases, "context")), TOL);
+        }
+    }
+
+    @Test
+    void apply_unmatchedModules_listsEveryOneAndChangesNothing() throws Exception {
+        Map<String, LoraModule> modules = new HashMap<>(lora.modules());
+        LoraModule q = modules.get("lora_unet_down_blocks_0_attentions_0_transformer_blocks_0_attn1_to_q");
+        modules.put("lora_unet_down_blocks_9_attentions_0_proj_in", new LoraModule("lora_unet_down_blocks_9_attentions_0_proj_in", q.kind(), q.tensors()));
+        Map<String, LoraTensor> wide = new HashMap<>(q.tensors());
+        wide.put("lora_down.weight", new LoraTensor(q.tensors().get("lora_down.weight").dtype(), new long[] {4, 48}, new float[4 * 48]));
+        String midName = "lora_unet_mid_block_attentions_0_transformer_blocks_0_attn1_to_q";
+        modules.put(midName, new LoraModule(midName, q.kind(), wide));
+        LoraNetwork bad = new LoraNetwork(modules, lora.metadata(), List.of("lora_unet_stray.weird_suffix"), lora.styles());
+
+        LoraMismatchException e = assertThrows(LoraMismatchException.class,
+                () -> LoraPatcher.apply(model, List.of(LoraApplication.of("bad.safetensors", bad, 1f))));
+        assertEquals(3, e.problems().size(), e.getMessage());
+        assertTrue(e.getMessage().contains("bad.safetensors"));
+        assertTrue(e.getMessage().contains("lora_unet_down_blocks_9_attentions_0_proj_in: no such layer"), e.getMessage());
+        assertTrue(e.getMessage().contains(midName + ": does not fit model.diffusion_model.middle_block.1.transformer_blocks.0.attn1.to_q.weight (96, 96)"), e.getMessage());
+        assertTrue(e.getMessage().contains("lora_unet_stray.weird_suffix"), e.getMessage());
+        String key = "model.diffusion_model.input_blocks.1.1.transformer_blocks.0.attn1.to_q.weight";
+        assertArrayEquals(checkpoint.readFloats(key), model.params().get(key).value().toFloatArray());
+    }
+
+    private static float[] unetOnCases(NDManager step, NDArray context) {
+        return model.unet().forward(array(step, cases, "latents"), array(step, cases, "timesteps"), context).toFloatArray();
+    }
+
+    private static LoraNetwork subset(LoraNetwork net, Predicate<String> keep) {
+        Map<String, LoraModule> kept = net.modules().entrySet().stream().filter(e -> keep.test(e.getKey()))
+                .collect(Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue));
+        return new LoraNetwork(kept, net.metadata(), net.unknownKeys(), net.styles());
+    }
+
+    private static NDArray array(NDManager m, SafetensorsFile file, String name) {
+        try {
+            var info = file.info(name);
+            var shape = new ai.djl.ndarray.types.Shape(info.shape());
+            return info.dtype().isFloatingPoint() ? m.create(file.readFloats(name), shape) : m.create(file.readLongs(name), shape);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    private static void assertClose(SafetensorsFile file, String name, float[] got, double rel) throws Exception {
+        float[] expected = file.readFloats(name);
+        assertEquals(expected.length, got.length, name);
+        double maxErr = 0;
+        double maxRef = 0;
+        for (int i = 0; i < expected.length; i++) {
+            maxErr = Math.max(maxErr, Math.abs((double) got[i] - expected[i]));
+            maxRef = Math.max(maxRef, Math.abs(expected[i]));
+        }
+        System.out.printf("CONFORMANCE %s max_abs_err=%.3e max_ref=%.3e%n", name, maxErr, maxRef);
+        double err = maxErr;
+        assertTrue(err <= rel * maxRef + 1e-5, () -> name + ": max abs error " + err);
+    }
+}
