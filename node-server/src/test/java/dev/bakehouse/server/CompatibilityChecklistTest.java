@@ -8,6 +8,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.bakehouse.server.json.Json;
+import dev.bakehouse.tensor.DType;
+import dev.bakehouse.tensor.SafetensorsWriter;
 import dev.bakehouse.server.testing.Prompts;
 import dev.bakehouse.server.testing.Sequences;
 import dev.bakehouse.server.testing.TestServer;
@@ -56,7 +58,8 @@ class CompatibilityChecklistTest {
         for (String prefix : List.of("", "/api")) {
             for (String path : List.of("/prompt", "/queue", "/history", "/history/unknown", "/object_info",
                     "/object_info/PrimitiveInt", "/system_stats", "/features", "/embeddings", "/extensions",
-                    "/models", "/models/checkpoints", "/view?filename=missing.png")) {
+                    "/models", "/models/checkpoints", "/view?filename=missing.png",
+                    "/view_metadata/loras?filename=missing.safetensors")) {
                 int expected = path.startsWith("/view") ? 404 : 200;
                 assertEquals(expected, server.get(prefix + path).status(), prefix + path);
             }
@@ -282,6 +285,26 @@ class CompatibilityChecklistTest {
         assertEquals(List.of("style/ink.safetensors"), fieldNamesOfArray(server.get("/models/loras").json()));
         assertEquals(List.of("EasyNegative"), fieldNamesOfArray(server.get("/embeddings").json()));
         assertEquals(404, server.get("/models/nonsense").status());
+    }
+
+    @Test
+    void viewMetadata_returnsSafetensorsMetadata_else404() throws Exception {
+        Path loras = Files.createDirectories(dataDir.resolve("models/loras"));
+        new SafetensorsWriter().metadata("ss_network_dim", "16").metadata("ss_network_alpha", "8")
+                .addFloats("lora_unet_x.alpha", DType.F32, new long[] {}, new float[] {8f})
+                .write(loras.resolve("style.safetensors"));
+        new SafetensorsWriter().addFloats("w", DType.F32, new long[] {1}, new float[] {1f})
+                .write(loras.resolve("bare.safetensors"));
+        Files.write(loras.resolve("old.pt"), new byte[] {0});
+        Response response = server.get("/api/view_metadata/loras?filename=style.safetensors");
+        assertEquals(200, response.status());
+        assertEquals("16", response.json().path("ss_network_dim").asText());
+        assertEquals("8", response.json().path("ss_network_alpha").asText());
+        for (String query : List.of("loras?filename=bare.safetensors", "loras?filename=old.pt",
+                "loras?filename=missing.safetensors", "loras?filename=../../bakehouse.db.safetensors",
+                "nonsense?filename=style.safetensors", "loras")) {
+            assertEquals(404, server.get("/view_metadata/" + query).status(), query);
+        }
     }
 
     @Test
