@@ -257,6 +257,44 @@ class CompatibilityChecklistTest {
     }
 
     @Test
+    void item11_binaryPreviews_type1ByDefault_type4OnlyAfterNegotiation() throws Exception {
+        try (WsRecorder legacy = server.ws("legacy"); WsRecorder modern = server.ws("modern")) {
+            legacy.next();
+            modern.next();
+            modern.sendText("{\"type\":\"feature_flags\",\"data\":{\"supports_preview_metadata\":true}}");
+            assertEquals("feature_flags", modern.next().path("type").asText());
+
+            List<String> legacySteps = stepFrames(legacy.untilDone(server.queue(Prompts.preview(16), "legacy")));
+            assertEquals(List.of("progress_state 1=running", "progress 1/2", "binary 1",
+                    "progress_state 1=running", "progress 2/2", "binary 1"), legacySteps);
+
+            List<JsonNode> modernMessages = modern.untilDone(server.queue(Prompts.preview(1024), "modern"));
+            assertEquals(List.of("progress_state 1=running", "binary 4", "progress 1/2",
+                    "progress_state 1=running", "binary 4", "progress 2/2"), stepFrames(modernMessages));
+            byte[] frame = modernMessages.stream().filter(m -> m.path("type").asText().equals("binary"))
+                    .findFirst().orElseThrow().path("data").path("bytes").binaryValue();
+            java.nio.ByteBuffer buffer = java.nio.ByteBuffer.wrap(frame);
+            assertEquals(4, buffer.getInt());
+            byte[] json = new byte[buffer.getInt()];
+            buffer.get(json);
+            JsonNode metadata = Json.parseTrusted(new String(json, java.nio.charset.StandardCharsets.UTF_8));
+            assertEquals("1", metadata.path("node_id").asText());
+            assertEquals("image/jpeg", metadata.path("image_type").asText());
+            byte[] jpeg = new byte[buffer.remaining()];
+            buffer.get(jpeg);
+            java.awt.image.BufferedImage image = javax.imageio.ImageIO.read(new java.io.ByteArrayInputStream(jpeg));
+            assertEquals(512, image.getWidth(), "previews are downscaled to 512 px on the longer side");
+            assertEquals(8, image.getHeight());
+        }
+    }
+
+    /** The frames between {@code executing} of the node and its {@code executed}. */
+    private static List<String> stepFrames(List<JsonNode> messages) {
+        List<String> lines = Sequences.summarize(messages);
+        return lines.subList(lines.indexOf("executing 1") + 1, lines.indexOf("executed 1"));
+    }
+
+    @Test
     void item13_emptyRoutes_answerJsonEmptyObject() {
         for (String path : List.of("/queue", "/history", "/interrupt", "/free")) {
             Response response = server.post(path, "");

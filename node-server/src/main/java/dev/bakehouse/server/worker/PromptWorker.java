@@ -3,6 +3,7 @@ package dev.bakehouse.server.worker;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.bakehouse.node.ImageBatch;
 import dev.bakehouse.server.exec.ExecutionError;
 import dev.bakehouse.server.exec.ExecutionListener;
 import dev.bakehouse.server.exec.InterruptFlag;
@@ -15,6 +16,7 @@ import dev.bakehouse.server.queue.QueueItem;
 import dev.bakehouse.server.store.HistoryStore;
 import dev.bakehouse.server.store.RunStore;
 import dev.bakehouse.server.ws.Events;
+import dev.bakehouse.server.ws.PreviewFrames;
 import dev.bakehouse.server.ws.ProgressState;
 import dev.bakehouse.server.ws.WsHub;
 import java.io.PrintWriter;
@@ -234,6 +236,17 @@ public final class PromptWorker implements Runnable {
             progress.progress(nodeId, value, max);
             events.toClientOrEveryone(Events.PROGRESS_STATE, progress.snapshot());
             events.toClientOrEveryone(Events.PROGRESS, Events.progress(value, max, promptId, nodeId));
+        }
+
+        @Override
+        public void progress(String nodeId, long value, long max, ImageBatch preview) {
+            if (preview == null) {
+                progress(nodeId, value, max);
+                return;
+            }
+            progress.progress(nodeId, value, max);
+            hub.sendProgressWithPreview(item.clientId(), progress.snapshot(),
+                    Events.progress(value, max, promptId, nodeId), PreviewFrames.of(preview, nodeId, promptId));
         }
 
         @Override
