@@ -130,6 +130,33 @@ class CompatibilityChecklistTest {
     }
 
     @Test
+    void item4_queueCounter_advancesOnRejectedAndPromptlessRequests_secretsNeverReturned() throws Exception {
+        long first = server.postJson("/prompt", Json.object().set("prompt", Prompts.steps(0, "a"))).json()
+                .path("number").asLong();
+        assertEquals(400, server.post("/prompt", "{}").status());
+        assertEquals(400, server.post("/prompt", "{\"prompt\": {\"1\": {\"class_type\": \"Nope\"}}}").status());
+        ObjectNode withSecrets = Json.object();
+        withSecrets.set("prompt", Prompts.gate(7));
+        withSecrets.putObject("extra_data").put("api_key_comfy_org", "k").put("auth_token_comfy_org", "t").put("keep", 1);
+        withSecrets.put("client_id", "sec");
+        JsonNode accepted = server.postJson("/prompt", withSecrets).json();
+        assertEquals(first + 3, accepted.path("number").asLong(), "two rejected requests used numbers too");
+        server.gate.awaitEntered();
+        JsonNode running = server.get("/queue").json().path("queue_running").path(0).path(3);
+        assertEquals(List.of("keep", "client_id"), fieldNames(running));
+        server.gate.open();
+        try (WsRecorder ws = server.ws("sec")) {
+            ws.next();
+            String id = accepted.path("prompt_id").asText();
+            if (!server.get("/history/" + id).json().has(id)) {
+                ws.untilDone(id);
+            }
+            JsonNode stored = server.get("/history/" + id).json().path(id).path("prompt").path(3);
+            assertEquals(List.of("keep", "client_id"), fieldNames(stored));
+        }
+    }
+
+    @Test
     void item5_historyOfOnePrompt_isEmptyObjectUntilFinished_thenTheFullEntry() throws Exception {
         try (WsRecorder ws = server.ws("c5")) {
             ws.next();
@@ -222,6 +249,21 @@ class CompatibilityChecklistTest {
     }
 
     @Test
+    void item10_view_previewAndChannelReencode() throws Exception {
+        java.awt.image.BufferedImage rgba = new java.awt.image.BufferedImage(4, 2, java.awt.image.BufferedImage.TYPE_INT_ARGB);
+        rgba.setRGB(0, 0, 0x80FF0000);
+        javax.imageio.ImageIO.write(rgba, "png", dataDir.resolve("output/rgba.png").toFile());
+        Response jpeg = server.get("/view?filename=rgba.png&preview=jpeg;50&channel=rgb");
+        assertEquals("image/jpeg", jpeg.headers().firstValue("Content-Type").orElse(""));
+        byte[] alphaBytes = server.getBytes("/view?filename=rgba.png&channel=a");
+        java.awt.image.BufferedImage alpha = javax.imageio.ImageIO.read(new java.io.ByteArrayInputStream(alphaBytes));
+        assertEquals(0x80000000, alpha.getRGB(0, 0), "black with the source's alpha");
+        assertEquals(0x00000000, alpha.getRGB(1, 0));
+        byte[] rgbBytes = server.getBytes("/view?filename=rgba.png&channel=rgb");
+        assertFalse(javax.imageio.ImageIO.read(new java.io.ByteArrayInputStream(rgbBytes)).getColorModel().hasAlpha());
+    }
+
+    @Test
     void freeMemory_clearsTheOutputCache() throws Exception {
         try (WsRecorder ws = server.ws("free")) {
             ws.next();
@@ -311,6 +353,13 @@ class CompatibilityChecklistTest {
         Response same = server.send(HttpRequest.newBuilder(server.uri("/queue"))
                 .header("Origin", "http://127.0.0.1:" + server.server.port()).GET().build());
         assertEquals(200, same.status());
+        java.util.concurrent.CompletionException refused = org.junit.jupiter.api.Assertions.assertThrows(
+                java.util.concurrent.CompletionException.class,
+                () -> server.http.newWebSocketBuilder().header("Origin", "http://evil.example")
+                        .buildAsync(java.net.URI.create("ws://127.0.0.1:" + server.server.port() + "/ws"),
+                                new java.net.http.WebSocket.Listener() { })
+                        .join());
+        assertEquals(403, ((java.net.http.WebSocketHandshakeException) refused.getCause()).getResponse().statusCode());
     }
 
     @Test

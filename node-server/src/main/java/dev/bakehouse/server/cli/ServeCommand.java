@@ -47,6 +47,7 @@ final class ServeCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws InterruptedException {
+        DeviceSetup.apply(common.device);
         List<String> argv = new ArrayList<>(List.of("bakehouse", "serve", "--listen", listen, "--port", Integer.toString(port)));
         ServerConfig config = new ServerConfig(
                 listen, port, common.resolvedDataDir(), common.extraModelDirs, authToken,

@@ -109,6 +109,13 @@ class CliTest {
     }
 
     @Test
+    void device_otherThanCpuOrCuda_isAUsageError() {
+        Result result = bakehouse("run", "x.json", "--device", "tpu");
+        assertEquals(2, result.exitCode());
+        assertTrue(result.err().contains("--device must be cpu or cuda, was 'tpu'"), result.err());
+    }
+
+    @Test
     void progressBar_drawsProportionally() {
         assertEquals("[###############...............] 10/20", ProgressPrinter.bar(10, 20));
         assertEquals("[" + "#".repeat(30) + "] 0/0", ProgressPrinter.bar(0, 0), "nothing to do is complete");
