@@ -21,6 +21,7 @@ import dev.bakehouse.server.http.NodeRoutes;
 import dev.bakehouse.server.http.PromptRoutes;
 import dev.bakehouse.server.http.QueueRoutes;
 import dev.bakehouse.server.http.RequestGuard;
+import dev.bakehouse.server.http.StaticFiles;
 import dev.bakehouse.server.http.SystemRoutes;
 import dev.bakehouse.server.queue.PromptQueue;
 import dev.bakehouse.server.queue.Scheduler;
@@ -35,6 +36,7 @@ import dev.bakehouse.server.ws.WsHub;
 import io.javalin.Javalin;
 import io.javalin.config.SizeUnit;
 import io.javalin.http.HandlerType;
+import io.javalin.http.staticfiles.Location;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -88,10 +90,22 @@ public final class BakehouseServer implements AutoCloseable {
             javalin.http.maxRequestSize = config.maxUploadBytes();
             javalin.jetty.multipartConfig.maxFileSize(config.maxUploadBytes(), SizeUnit.BYTES);
             javalin.jetty.multipartConfig.maxTotalRequestSize(config.maxUploadBytes(), SizeUnit.BYTES);
+            if (config.webRoot() != null) {
+                javalin.staticFiles.add(files -> {
+                    files.hostedPath = "/";
+                    files.directory = config.webRoot().toAbsolutePath().toString();
+                    files.location = Location.EXTERNAL;
+                });
+            }
         });
-        RequestGuard guard = new RequestGuard(config.authToken());
+        RequestGuard guard = new RequestGuard(config.authToken(), config.corsOrigin());
+        StaticFiles webRoot = new StaticFiles(config.webRoot());
         app.before(ctx -> {
-            if (ctx.method() != HandlerType.OPTIONS) {
+            if (config.corsOrigin() != null) {
+                RequestGuard.addCorsHeaders(ctx, config.corsOrigin());
+            }
+            // The editor's own files are not secret; the token guards the API.
+            if (ctx.method() != HandlerType.OPTIONS && !webRoot.serves(ctx)) {
                 guard.check(ctx);
             }
         });
