@@ -26,6 +26,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -51,6 +52,8 @@ public final class PromptWorker implements Runnable {
     private final Clock clock;
     private final AtomicBoolean unloadModels = new AtomicBoolean();
     private final AtomicBoolean freeMemory = new AtomicBoolean();
+    /** Held while a prompt runs; {@code POST /free} acts at once only when it can take it. */
+    private final ReentrantLock running = new ReentrantLock();
     private volatile Current current;
     private volatile boolean stopping;
 
@@ -82,6 +85,7 @@ public final class PromptWorker implements Runnable {
             } catch (InterruptedException e) {
                 return;
             }
+            running.lock();
             try {
                 runOne(item);
                 applyFreeRequests();
@@ -90,6 +94,8 @@ public final class PromptWorker implements Runnable {
                     return; // an abrupt stop closed the stores under a running prompt
                 }
                 LOG.error("worker failed while finishing prompt {}", item.promptId(), e);
+            } finally {
+                running.unlock();
             }
         }
     }
@@ -99,12 +105,20 @@ public final class PromptWorker implements Runnable {
         stopping = true;
     }
 
-    /** {@code POST /free}: acted upon after the current prompt (or at once when idle). */
+    /** {@code POST /free}: acted upon after the current prompt, or at once when idle. */
     public void requestFree(boolean unload, boolean free) {
-        unloadModels.compareAndSet(false, unload);
-        freeMemory.compareAndSet(false, free);
-        if (queue.running().isEmpty()) {
-            applyFreeRequests();
+        if (unload) {
+            unloadModels.set(true);
+        }
+        if (free) {
+            freeMemory.set(true);
+        }
+        if (running.tryLock()) {
+            try {
+                applyFreeRequests();
+            } finally {
+                running.unlock();
+            }
         }
     }
 
@@ -114,7 +128,8 @@ public final class PromptWorker implements Runnable {
         return now != null && clientId.equals(now.clientId()) ? now.nodeId() : null;
     }
 
-    private synchronized void applyFreeRequests() {
+    /** Called with {@link #running} held, so never while a prompt executes. */
+    private void applyFreeRequests() {
         boolean free = freeMemory.getAndSet(false);
         if (unloadModels.getAndSet(false) || free) {
             executor.dropNodeInstances();
