@@ -35,6 +35,11 @@ public final class TestNodes {
             return promptId;
         }
 
+        /** Waits without limit (for a child process that is killed from outside). */
+        public String awaitEnteredForever() throws InterruptedException {
+            return entered.take();
+        }
+
         public void open() {
             open.countDown();
         }
