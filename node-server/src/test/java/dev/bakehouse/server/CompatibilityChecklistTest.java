@@ -195,6 +195,9 @@ class CompatibilityChecklistTest {
         JsonNode known = server.get("/object_info/TestSteps").json();
         assertEquals(List.of("TestSteps"), fieldNames(known));
         assertTrue(server.get("/object_info").json().has("TestGate"));
+        assertEquals(List.of("Test spaced+name [100%]"),
+                fieldNames(server.get("/api/object_info/Test%20spaced%2Bname%20%5B100%25%5D").json()),
+                "the class segment is URL-decoded once");
     }
 
     @Test

@@ -61,9 +61,13 @@ public final class NodeRoutes {
         JsonBodies.respond(ctx, body);
     }
 
-    /** Class names may contain spaces and brackets; Javalin hands the segment over undecoded. */
+    /**
+     * Class names may contain spaces, brackets and '+': the segment is taken from the raw request
+     * path and percent-decoded exactly once ('+' stays a plus, as in a path).
+     */
     private void oneNode(Context ctx) {
-        String classType = URLDecoder.decode(ctx.pathParam("node_class").replace("+", "%2B"), StandardCharsets.UTF_8);
+        String raw = ctx.path().substring(ctx.path().indexOf("/object_info/") + "/object_info/".length());
+        String classType = URLDecoder.decode(raw.replace("+", "%2B"), StandardCharsets.UTF_8);
         JsonBodies.respond(ctx, objectInfo.one(classType));
     }
 

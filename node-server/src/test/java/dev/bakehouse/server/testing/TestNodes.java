@@ -46,7 +46,7 @@ public final class TestNodes {
     }
 
     public static List<Supplier<? extends Node>> all(GateControl gate) {
-        return List.of(Steps::new, Fail::new, () -> new Gate(gate), Preview::new);
+        return List.of(Steps::new, Fail::new, () -> new Gate(gate), Preview::new, Spaced::new);
     }
 
     /** Reports {@code steps} progress steps, then shows {@code text: ["<label>"]}. */
@@ -148,6 +148,24 @@ public final class TestNodes {
             for (int step = 1; step <= 2; step++) {
                 ctx.progress(step, 2, new dev.bakehouse.node.ImageBatch(1, 16, width, 3, pixels));
             }
+            return NodeResult.ui(JsonNodeFactory.instance.objectNode());
+        }
+    }
+
+    /** A class name with spaces, brackets, a plus and a percent sign, as node packs use. */
+    public static final class Spaced implements Node {
+        private static final NodeSpec SPEC = NodeSpec.builder("Test spaced+name [100%]")
+                .category("testing")
+                .outputNode()
+                .build();
+
+        @Override
+        public NodeSpec spec() {
+            return SPEC;
+        }
+
+        @Override
+        public NodeResult execute(NodeInputs inputs, NodeContext ctx) {
             return NodeResult.ui(JsonNodeFactory.instance.objectNode());
         }
     }
