@@ -74,7 +74,8 @@ public final class BakehouseServer implements AutoCloseable {
         this.history = builder.historyDecorator.apply(new SqliteHistoryStore(database, HistoryStore.DEFAULT_CAPACITY));
         SqliteRunStore runs = new SqliteRunStore(database);
         ObjectNode features = SystemRoutes.features(config.maxUploadBytes());
-        this.hub = new WsHub(() -> queue().remaining(), features);
+        // The hub and the queue refer to each other; the hub asks for the count only after start.
+        this.hub = new WsHub(this::queueRemaining, features);
         this.queue = new PromptQueue(queueStore, hub::broadcastStatus);
         queue.restore(StartupRecovery.recover(queueStore, history, runs, builder.clock));
 
@@ -84,7 +85,29 @@ public final class BakehouseServer implements AutoCloseable {
         this.worker = new PromptWorker(queue, executor, cache, interrupt, history, runs, hub, builder.clock);
         hub.runningNodeOfClient(worker::runningNodeOf);
 
-        this.app = Javalin.create(javalin -> {
+        this.app = createJavalin(config);
+        installGuard(app, config);
+        app.ws("/ws", hub::configure);
+        app.ws("/api/ws", hub::configure);
+
+        Scheduler scheduler = builder.scheduler != null ? builder.scheduler : Scheduler.realTime("prompt-release");
+        this.ownedScheduler = builder.scheduler == null ? (Scheduler.RealTime) scheduler : () -> { };
+        ApiRouter router = new ApiRouter(app);
+        new PromptRoutes(new PromptValidator(registry), queue, queueStore, scheduler, config.startGrace())
+                .register(router);
+        new QueueRoutes(queue, id -> interrupt.request()).register(router);
+        new HistoryRoutes(history).register(router);
+        FileAreas areas = new FileAreas(dirs.input(), dirs.output(), dirs.temp());
+        new FileRoutes(new ViewResolver(areas), new UploadStore(areas), config.maxUploadBytes()).register(router);
+        new NodeRoutes(new ObjectInfo(registry), dirs).register(router);
+        new SystemRoutes(features, config.device(), config.argv(), worker::requestFree).register(router);
+
+        this.workerThread = new Thread(worker, "prompt-worker");
+        workerThread.setDaemon(true);
+    }
+
+    private static Javalin createJavalin(ServerConfig config) {
+        return Javalin.create(javalin -> {
             javalin.showJavalinBanner = false;
             javalin.startupWatcherEnabled = false;
             javalin.http.maxRequestSize = config.maxUploadBytes();
@@ -98,6 +121,10 @@ public final class BakehouseServer implements AutoCloseable {
                 });
             }
         });
+    }
+
+    /** Token and origin checks before every request and upgrade; errors written in one place. */
+    private static void installGuard(Javalin app, ServerConfig config) {
         RequestGuard guard = new RequestGuard(config.authToken(), config.corsOrigin());
         StaticFiles webRoot = new StaticFiles(config.webRoot());
         app.before(ctx -> {
@@ -115,23 +142,6 @@ public final class BakehouseServer implements AutoCloseable {
             ctx.status(failure.status());
             JsonBodies.respond(ctx, failure.body());
         });
-        app.ws("/ws", hub::configure);
-        app.ws("/api/ws", hub::configure);
-
-        ApiRouter router = new ApiRouter(app);
-        Scheduler scheduler = builder.scheduler != null ? builder.scheduler : Scheduler.realTime("prompt-release");
-        this.ownedScheduler = builder.scheduler == null ? (Scheduler.RealTime) scheduler : () -> { };
-        new PromptRoutes(new PromptValidator(registry), queue, queueStore, scheduler, config.startGrace())
-                .register(router);
-        new QueueRoutes(queue, id -> interrupt.request()).register(router);
-        new HistoryRoutes(history).register(router);
-        FileAreas areas = new FileAreas(dirs.input(), dirs.output(), dirs.temp());
-        new FileRoutes(new ViewResolver(areas), new UploadStore(areas), config.maxUploadBytes()).register(router);
-        new NodeRoutes(new ObjectInfo(registry), dirs).register(router);
-        new SystemRoutes(features, config.device(), config.argv(), worker::requestFree).register(router);
-
-        this.workerThread = new Thread(worker, "prompt-worker");
-        workerThread.setDaemon(true);
     }
 
     public static Builder builder(ServerConfig config) {
@@ -158,8 +168,8 @@ public final class BakehouseServer implements AutoCloseable {
         return this;
     }
 
-    private PromptQueue queue() {
-        return queue;
+    private int queueRemaining() {
+        return queue.remaining();
     }
 
     /** The bound port (useful with port 0). */
