@@ -23,6 +23,7 @@ import dev.bakehouse.server.http.NodeRoutes;
 import dev.bakehouse.server.http.PromptRoutes;
 import dev.bakehouse.server.http.QueueRoutes;
 import dev.bakehouse.server.http.RequestGuard;
+import dev.bakehouse.server.http.StaticFiles;
 import dev.bakehouse.server.http.SystemRoutes;
 import dev.bakehouse.server.queue.PromptQueue;
 import dev.bakehouse.server.queue.Scheduler;
@@ -37,6 +38,7 @@ import dev.bakehouse.server.ws.WsHub;
 import io.javalin.Javalin;
 import io.javalin.config.SizeUnit;
 import io.javalin.http.HandlerType;
+import io.javalin.http.staticfiles.Location;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -51,6 +53,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class BakehouseServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(BakehouseServer.class);
+    private static final int STOP_WAIT_SECONDS = 10;
 
     private final ServerConfig config;
     private final DataDirs dirs;
@@ -61,6 +64,8 @@ public final class BakehouseServer implements AutoCloseable {
     private final PromptWorker worker;
     private final Thread workerThread;
     private final Javalin app;
+    private final InterruptFlag interrupt;
+    private final AutoCloseable ownedScheduler;
 
     private BakehouseServer(Builder builder) {
         this.config = builder.config;
@@ -71,40 +76,26 @@ public final class BakehouseServer implements AutoCloseable {
         this.history = builder.historyDecorator.apply(new SqliteHistoryStore(database, HistoryStore.DEFAULT_CAPACITY));
         SqliteRunStore runs = new SqliteRunStore(database);
         ObjectNode features = SystemRoutes.features(config.maxUploadBytes());
-        this.hub = new WsHub(() -> queue().remaining(), features);
+        // The hub and the queue refer to each other; the hub asks for the count only after start.
+        this.hub = new WsHub(this::queueRemaining, features);
         this.queue = new PromptQueue(queueStore, hub::broadcastStatus);
         queue.restore(StartupRecovery.recover(queueStore, history, runs, builder.clock));
 
         OutputCache cache = new OutputCache();
-        InterruptFlag interrupt = new InterruptFlag();
+        this.interrupt = new InterruptFlag();
         PromptExecutor executor = new PromptExecutor(registry, dirs, cache, builder.clock);
         this.worker = new PromptWorker(queue, executor, cache, interrupt, history, runs, hub, builder.clock);
         hub.runningNodeOfClient(worker::runningNodeOf);
 
-        this.app = Javalin.create(javalin -> {
-            javalin.showJavalinBanner = false;
-            javalin.startupWatcherEnabled = false;
-            javalin.http.maxRequestSize = config.maxUploadBytes();
-            javalin.jetty.multipartConfig.maxFileSize(config.maxUploadBytes(), SizeUnit.BYTES);
-            javalin.jetty.multipartConfig.maxTotalRequestSize(config.maxUploadBytes(), SizeUnit.BYTES);
-        });
-        RequestGuard guard = new RequestGuard(config.authToken());
-        app.before(ctx -> {
-            if (ctx.method() != HandlerType.OPTIONS) {
-                guard.check(ctx);
-            }
-        });
-        app.wsBeforeUpgrade(guard::check);
-        app.options("/*", JsonBodies::empty);
-        app.exception(HttpFailure.class, (failure, ctx) -> {
-            ctx.status(failure.status());
-            JsonBodies.respond(ctx, failure.body());
-        });
+        this.app = createJavalin(config);
+        installGuard(app, config);
         app.ws("/ws", hub::configure);
         app.ws("/api/ws", hub::configure);
 
+        Scheduler scheduler = builder.scheduler != null ? builder.scheduler : Scheduler.realTime("prompt-release");
+        this.ownedScheduler = builder.scheduler == null ? (Scheduler.RealTime) scheduler : () -> { };
         ApiRouter router = new ApiRouter(app);
-        new PromptRoutes(new PromptValidator(registry), queue, queueStore, builder.scheduler, config.startGrace())
+        new PromptRoutes(new PromptValidator(registry), queue, queueStore, scheduler, config.startGrace())
                 .register(router);
         new QueueRoutes(queue, id -> interrupt.request()).register(router);
         new HistoryRoutes(history).register(router);
@@ -115,6 +106,44 @@ public final class BakehouseServer implements AutoCloseable {
 
         this.workerThread = new Thread(worker, "prompt-worker");
         workerThread.setDaemon(true);
+    }
+
+    private static Javalin createJavalin(ServerConfig config) {
+        return Javalin.create(javalin -> {
+            javalin.showJavalinBanner = false;
+            javalin.startupWatcherEnabled = false;
+            javalin.http.maxRequestSize = config.maxUploadBytes();
+            javalin.jetty.multipartConfig.maxFileSize(config.maxUploadBytes(), SizeUnit.BYTES);
+            javalin.jetty.multipartConfig.maxTotalRequestSize(config.maxUploadBytes(), SizeUnit.BYTES);
+            if (config.webRoot() != null) {
+                javalin.staticFiles.add(files -> {
+                    files.hostedPath = "/";
+                    files.directory = config.webRoot().toAbsolutePath().toString();
+                    files.location = Location.EXTERNAL;
+                });
+            }
+        });
+    }
+
+    /** Token and origin checks before every request and upgrade; errors written in one place. */
+    private static void installGuard(Javalin app, ServerConfig config) {
+        RequestGuard guard = new RequestGuard(config.authToken(), config.corsOrigin());
+        StaticFiles webRoot = new StaticFiles(config.webRoot());
+        app.before(ctx -> {
+            if (config.corsOrigin() != null) {
+                RequestGuard.addCorsHeaders(ctx, config.corsOrigin());
+            }
+            // The editor's own files are not secret; the token guards the API.
+            if (ctx.method() != HandlerType.OPTIONS && !webRoot.serves(ctx)) {
+                guard.check(ctx);
+            }
+        });
+        app.wsBeforeUpgrade(guard::check);
+        app.options("/*", JsonBodies::empty);
+        app.exception(HttpFailure.class, (failure, ctx) -> {
+            ctx.status(failure.status());
+            JsonBodies.respond(ctx, failure.body());
+        });
     }
 
     public static Builder builder(ServerConfig config) {
@@ -141,8 +170,8 @@ public final class BakehouseServer implements AutoCloseable {
         return this;
     }
 
-    private PromptQueue queue() {
-        return queue;
+    private int queueRemaining() {
+        return queue.remaining();
     }
 
     /** The bound port (useful with port 0). */
@@ -154,14 +183,36 @@ public final class BakehouseServer implements AutoCloseable {
         return dirs;
     }
 
-    /** Stops accepting requests, lets the worker go and closes the database. */
+    /**
+     * Stops accepting requests, asks a running prompt to stop (it is then recorded as
+     * interrupted) and waits up to {@value #STOP_WAIT_SECONDS} s for it, then closes the
+     * database. A node that ignores the interrupt longer is left behind; the next start records
+     * its prompt as interrupted instead.
+     */
     @Override
     public void close() {
+        app.stop();
         worker.stop();
         queue.close();
-        app.stop();
+        if (queue.running().isPresent()) {
+            interrupt.request();
+        }
+        try {
+            workerThread.join(STOP_WAIT_SECONDS * 1000L);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        closeQuietly(ownedScheduler);
         hub.close();
         database.close();
+    }
+
+    private static void closeQuietly(AutoCloseable resource) {
+        try {
+            resource.close();
+        } catch (Exception e) {
+            LOG.warn("closing {} failed: {}", resource, e.toString());
+        }
     }
 
     /**
@@ -173,6 +224,7 @@ public final class BakehouseServer implements AutoCloseable {
         database.close();
         queue.close();
         app.stop();
+        closeQuietly(ownedScheduler);
         hub.close();
     }
 
@@ -180,7 +232,7 @@ public final class BakehouseServer implements AutoCloseable {
     public static final class Builder {
         private final ServerConfig config;
         private Function<DataDirs, NodeRegistry> nodes;
-        private Scheduler scheduler = Scheduler.realTime("prompt-release");
+        private Scheduler scheduler;
         private Clock clock = Clock.systemUTC();
         private UnaryOperator<HistoryStore> historyDecorator = store -> store;
 
@@ -195,6 +247,7 @@ public final class BakehouseServer implements AutoCloseable {
             return this;
         }
 
+        /** Schedules the release of new prompts after the grace (default: real time). */
         public Builder scheduler(Scheduler releaseScheduler) {
             this.scheduler = releaseScheduler;
             return this;

@@ -6,13 +6,16 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * Everything a server instance is started with.
+ * Everything a server instance is started with. Start from {@link #defaults} and change fields
+ * with the {@code with…} methods.
  *
  * @param listen address to bind; 127.0.0.1 unless the user asks otherwise
  * @param port 0 picks a free port
  * @param dataDir the root of models/, input/, output/, temp/, datasets/ and bakehouse.db
  * @param extraModelDirs existing ComfyUI or AUTOMATIC1111 installs whose models are listed too
  * @param authToken token every request must carry, or null for none
+ * @param corsOrigin origin allowed to call from a browser page on another origin, or null
+ * @param webRoot folder of static files served at {@code /} (the web editor), or null
  * @param maxUploadBytes request size limit, advertised as {@code max_upload_size}
  * @param startGrace how long after the {@code POST /prompt} response a prompt may start (§3.3)
  * @param device "cpu" or "cuda", reported in {@code /system_stats}
@@ -24,6 +27,8 @@ public record ServerConfig(
         Path dataDir,
         List<Path> extraModelDirs,
         String authToken,
+        String corsOrigin,
+        Path webRoot,
         long maxUploadBytes,
         Duration startGrace,
         String device,
@@ -37,6 +42,8 @@ public record ServerConfig(
     public ServerConfig {
         Objects.requireNonNull(listen, "listen");
         Objects.requireNonNull(dataDir, "dataDir");
+        Objects.requireNonNull(startGrace, "startGrace");
+        Objects.requireNonNull(device, "device");
         extraModelDirs = List.copyOf(extraModelDirs);
         argv = List.copyOf(argv);
         if (port < 0 || port > 65535) {
@@ -50,22 +57,53 @@ public record ServerConfig(
         }
     }
 
-    /** Defaults for a data dir: loopback, port 8188, no token, CPU. */
+    /** Defaults for a data dir: loopback, port 8188, no token, no CORS, CPU. */
     public static ServerConfig defaults(Path dataDir) {
-        return new ServerConfig(
-                DEFAULT_LISTEN, DEFAULT_PORT, dataDir, List.of(), null,
+        return new ServerConfig(DEFAULT_LISTEN, DEFAULT_PORT, dataDir, List.of(), null, null, null,
                 DEFAULT_MAX_UPLOAD_BYTES, DEFAULT_START_GRACE, "cpu", List.of());
     }
 
+    public ServerConfig withListen(String address, int newPort) {
+        return new ServerConfig(address, newPort, dataDir, extraModelDirs, authToken, corsOrigin, webRoot,
+                maxUploadBytes, startGrace, device, argv);
+    }
+
     public ServerConfig withPort(int newPort) {
-        return new ServerConfig(listen, newPort, dataDir, extraModelDirs, authToken, maxUploadBytes, startGrace, device, argv);
+        return withListen(listen, newPort);
+    }
+
+    public ServerConfig withExtraModelDirs(List<Path> dirs) {
+        return new ServerConfig(listen, port, dataDir, dirs, authToken, corsOrigin, webRoot,
+                maxUploadBytes, startGrace, device, argv);
     }
 
     public ServerConfig withAuthToken(String token) {
-        return new ServerConfig(listen, port, dataDir, extraModelDirs, token, maxUploadBytes, startGrace, device, argv);
+        return new ServerConfig(listen, port, dataDir, extraModelDirs, token, corsOrigin, webRoot,
+                maxUploadBytes, startGrace, device, argv);
+    }
+
+    public ServerConfig withCorsOrigin(String origin) {
+        return new ServerConfig(listen, port, dataDir, extraModelDirs, authToken, origin, webRoot,
+                maxUploadBytes, startGrace, device, argv);
+    }
+
+    public ServerConfig withWebRoot(Path folder) {
+        return new ServerConfig(listen, port, dataDir, extraModelDirs, authToken, corsOrigin, folder,
+                maxUploadBytes, startGrace, device, argv);
     }
 
     public ServerConfig withMaxUploadBytes(long bytes) {
-        return new ServerConfig(listen, port, dataDir, extraModelDirs, authToken, bytes, startGrace, device, argv);
+        return new ServerConfig(listen, port, dataDir, extraModelDirs, authToken, corsOrigin, webRoot,
+                bytes, startGrace, device, argv);
+    }
+
+    public ServerConfig withStartGrace(Duration grace) {
+        return new ServerConfig(listen, port, dataDir, extraModelDirs, authToken, corsOrigin, webRoot,
+                maxUploadBytes, grace, device, argv);
+    }
+
+    public ServerConfig withDevice(String newDevice, List<String> commandLine) {
+        return new ServerConfig(listen, port, dataDir, extraModelDirs, authToken, corsOrigin, webRoot,
+                maxUploadBytes, startGrace, newDevice, commandLine);
     }
 }

@@ -8,7 +8,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.bakehouse.server.json.Json;
+import dev.bakehouse.tensor.DType;
+import dev.bakehouse.tensor.SafetensorsWriter;
 import dev.bakehouse.server.testing.Prompts;
+import dev.bakehouse.server.testing.Sequences;
 import dev.bakehouse.server.testing.TestServer;
 import dev.bakehouse.server.testing.TestServer.Response;
 import dev.bakehouse.server.testing.WsRecorder;
@@ -22,7 +25,12 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** One test per item of the spec's §10 compatibility checklist, against the real server. */
+/**
+ * One test per item of the spec's §10 compatibility checklist, against the real server. Item 8
+ * (event order and timing) is covered rule by rule in {@link OrderingRulesTest}; items 9 and 12
+ * (executed file references, cached output re-sent, PNG tEXt chunks) on the real image nodes in
+ * {@link ExecutionFlowTest}; the path-safety half of item 10 in {@link PathSafetyHttpTest}.
+ */
 class CompatibilityChecklistTest {
     @TempDir
     Path dataDir;
@@ -50,7 +58,8 @@ class CompatibilityChecklistTest {
         for (String prefix : List.of("", "/api")) {
             for (String path : List.of("/prompt", "/queue", "/history", "/history/unknown", "/object_info",
                     "/object_info/PrimitiveInt", "/system_stats", "/features", "/embeddings", "/extensions",
-                    "/models", "/models/checkpoints", "/view?filename=missing.png")) {
+                    "/models", "/models/checkpoints", "/view?filename=missing.png",
+                    "/view_metadata/loras?filename=missing.safetensors")) {
                 int expected = path.startsWith("/view") ? 404 : 200;
                 assertEquals(expected, server.get(prefix + path).status(), prefix + path);
             }
@@ -121,6 +130,33 @@ class CompatibilityChecklistTest {
     }
 
     @Test
+    void item4_queueCounter_advancesOnRejectedAndPromptlessRequests_secretsNeverReturned() throws Exception {
+        long first = server.postJson("/prompt", Json.object().set("prompt", Prompts.steps(0, "a"))).json()
+                .path("number").asLong();
+        assertEquals(400, server.post("/prompt", "{}").status());
+        assertEquals(400, server.post("/prompt", "{\"prompt\": {\"1\": {\"class_type\": \"Nope\"}}}").status());
+        ObjectNode withSecrets = Json.object();
+        withSecrets.set("prompt", Prompts.gate(7));
+        withSecrets.putObject("extra_data").put("api_key_comfy_org", "k").put("auth_token_comfy_org", "t").put("keep", 1);
+        withSecrets.put("client_id", "sec");
+        JsonNode accepted = server.postJson("/prompt", withSecrets).json();
+        assertEquals(first + 3, accepted.path("number").asLong(), "two rejected requests used numbers too");
+        server.gate.awaitEntered();
+        JsonNode running = server.get("/queue").json().path("queue_running").path(0).path(3);
+        assertEquals(List.of("keep", "client_id"), fieldNames(running));
+        server.gate.open();
+        try (WsRecorder ws = server.ws("sec")) {
+            ws.next();
+            String id = accepted.path("prompt_id").asText();
+            if (!server.get("/history/" + id).json().has(id)) {
+                ws.untilDone(id);
+            }
+            JsonNode stored = server.get("/history/" + id).json().path(id).path("prompt").path(3);
+            assertEquals(List.of("keep", "client_id"), fieldNames(stored));
+        }
+    }
+
+    @Test
     void item5_historyOfOnePrompt_isEmptyObjectUntilFinished_thenTheFullEntry() throws Exception {
         try (WsRecorder ws = server.ws("c5")) {
             ws.next();
@@ -159,6 +195,9 @@ class CompatibilityChecklistTest {
         JsonNode known = server.get("/object_info/TestSteps").json();
         assertEquals(List.of("TestSteps"), fieldNames(known));
         assertTrue(server.get("/object_info").json().has("TestGate"));
+        assertEquals(List.of("Test spaced+name [100%]"),
+                fieldNames(server.get("/api/object_info/Test%20spaced%2Bname%20%5B100%25%5D").json()),
+                "the class segment is URL-decoded once");
     }
 
     @Test
@@ -177,6 +216,66 @@ class CompatibilityChecklistTest {
             String id = server.queue(Prompts.steps(1, "after reconnect"), "same");
             List<JsonNode> events = second.untilDone(id);
             assertTrue(events.stream().anyMatch(e -> e.path("type").asText().equals("executed")));
+        }
+    }
+
+    @Test
+    void item7_reconnectDuringARun_getsTheRunningNodeHint() throws Exception {
+        try (WsRecorder first = server.ws("hint")) {
+            first.next();
+            String id = server.queue(Prompts.gate(3), "hint");
+            server.gate.awaitEntered();
+            try (WsRecorder again = server.ws("hint")) {
+                assertEquals("status", again.next().path("type").asText());
+                JsonNode hint = again.next();
+                assertEquals("executing", hint.path("type").asText());
+                assertEquals("1", hint.path("data").path("node").asText());
+                assertFalse(hint.path("data").has("prompt_id"), "the reconnect hint carries no prompt id");
+                server.gate.open();
+                again.untilDone(id);
+            }
+        }
+    }
+
+    @Test
+    void item10_view_parametersInAnyOrder_emptySubfolder_annotationOverridesType() throws Exception {
+        Files.writeString(dataDir.resolve("temp/preview.txt"), "p");
+        assertEquals("p", server.get("/view?filename=preview.txt&subfolder=&type=temp").body());
+        assertEquals("p", server.get("/view?type=temp&filename=preview.txt").body());
+        assertEquals("p", server.get("/view?subfolder=&filename=preview.txt%20%5Btemp%5D&type=output").body());
+        Response response = server.get("/view?filename=preview.txt&type=temp");
+        assertEquals("filename=\"preview.txt\"", response.headers().firstValue("Content-Disposition").orElse(""));
+        Files.writeString(dataDir.resolve("output/page.html"), "<script>alert(1)</script>");
+        assertEquals("application/octet-stream",
+                server.get("/view?filename=page.html").headers().firstValue("Content-Type").orElse(""),
+                "never rendered by the browser");
+    }
+
+    @Test
+    void item10_view_previewAndChannelReencode() throws Exception {
+        java.awt.image.BufferedImage rgba = new java.awt.image.BufferedImage(4, 2, java.awt.image.BufferedImage.TYPE_INT_ARGB);
+        rgba.setRGB(0, 0, 0x80FF0000);
+        javax.imageio.ImageIO.write(rgba, "png", dataDir.resolve("output/rgba.png").toFile());
+        Response jpeg = server.get("/view?filename=rgba.png&preview=jpeg;50&channel=rgb");
+        assertEquals("image/jpeg", jpeg.headers().firstValue("Content-Type").orElse(""));
+        byte[] alphaBytes = server.getBytes("/view?filename=rgba.png&channel=a");
+        java.awt.image.BufferedImage alpha = javax.imageio.ImageIO.read(new java.io.ByteArrayInputStream(alphaBytes));
+        assertEquals(0x80000000, alpha.getRGB(0, 0), "black with the source's alpha");
+        assertEquals(0x00000000, alpha.getRGB(1, 0));
+        byte[] rgbBytes = server.getBytes("/view?filename=rgba.png&channel=rgb");
+        assertFalse(javax.imageio.ImageIO.read(new java.io.ByteArrayInputStream(rgbBytes)).getColorModel().hasAlpha());
+    }
+
+    @Test
+    void freeMemory_clearsTheOutputCache() throws Exception {
+        try (WsRecorder ws = server.ws("free")) {
+            ws.next();
+            ws.untilDone(server.queue(Prompts.steps(0, "same"), "free"));
+            assertTrue(Sequences.summarize(ws.untilDone(server.queue(Prompts.steps(0, "same"), "free")))
+                    .contains("execution_cached [1]"));
+            server.post("/free", "{\"unload_models\": true, \"free_memory\": true}");
+            assertTrue(Sequences.summarize(ws.untilDone(server.queue(Prompts.steps(0, "same"), "free")))
+                    .contains("execution_cached []"));
         }
     }
 
@@ -203,6 +302,44 @@ class CompatibilityChecklistTest {
     }
 
     @Test
+    void item11_binaryPreviews_type1ByDefault_type4OnlyAfterNegotiation() throws Exception {
+        try (WsRecorder legacy = server.ws("legacy"); WsRecorder modern = server.ws("modern")) {
+            legacy.next();
+            modern.next();
+            modern.sendText("{\"type\":\"feature_flags\",\"data\":{\"supports_preview_metadata\":true}}");
+            assertEquals("feature_flags", modern.next().path("type").asText());
+
+            List<String> legacySteps = stepFrames(legacy.untilDone(server.queue(Prompts.preview(16), "legacy")));
+            assertEquals(List.of("progress_state 1=running", "progress 1/2", "binary 1",
+                    "progress_state 1=running", "progress 2/2", "binary 1"), legacySteps);
+
+            List<JsonNode> modernMessages = modern.untilDone(server.queue(Prompts.preview(1024), "modern"));
+            assertEquals(List.of("progress_state 1=running", "binary 4", "progress 1/2",
+                    "progress_state 1=running", "binary 4", "progress 2/2"), stepFrames(modernMessages));
+            byte[] frame = modernMessages.stream().filter(m -> m.path("type").asText().equals("binary"))
+                    .findFirst().orElseThrow().path("data").path("bytes").binaryValue();
+            java.nio.ByteBuffer buffer = java.nio.ByteBuffer.wrap(frame);
+            assertEquals(4, buffer.getInt());
+            byte[] json = new byte[buffer.getInt()];
+            buffer.get(json);
+            JsonNode metadata = Json.parseTrusted(new String(json, java.nio.charset.StandardCharsets.UTF_8));
+            assertEquals("1", metadata.path("node_id").asText());
+            assertEquals("image/jpeg", metadata.path("image_type").asText());
+            byte[] jpeg = new byte[buffer.remaining()];
+            buffer.get(jpeg);
+            java.awt.image.BufferedImage image = javax.imageio.ImageIO.read(new java.io.ByteArrayInputStream(jpeg));
+            assertEquals(512, image.getWidth(), "previews are downscaled to 512 px on the longer side");
+            assertEquals(8, image.getHeight());
+        }
+    }
+
+    /** The frames between {@code executing} of the node and its {@code executed}. */
+    private static List<String> stepFrames(List<JsonNode> messages) {
+        List<String> lines = Sequences.summarize(messages);
+        return lines.subList(lines.indexOf("executing 1") + 1, lines.indexOf("executed 1"));
+    }
+
+    @Test
     void item13_emptyRoutes_answerJsonEmptyObject() {
         for (String path : List.of("/queue", "/history", "/interrupt", "/free")) {
             Response response = server.post(path, "");
@@ -219,6 +356,13 @@ class CompatibilityChecklistTest {
         Response same = server.send(HttpRequest.newBuilder(server.uri("/queue"))
                 .header("Origin", "http://127.0.0.1:" + server.server.port()).GET().build());
         assertEquals(200, same.status());
+        java.util.concurrent.CompletionException refused = org.junit.jupiter.api.Assertions.assertThrows(
+                java.util.concurrent.CompletionException.class,
+                () -> server.http.newWebSocketBuilder().header("Origin", "http://evil.example")
+                        .buildAsync(java.net.URI.create("ws://127.0.0.1:" + server.server.port() + "/ws"),
+                                new java.net.http.WebSocket.Listener() { })
+                        .join());
+        assertEquals(403, ((java.net.http.WebSocketHandshakeException) refused.getCause()).getResponse().statusCode());
     }
 
     @Test
@@ -231,6 +375,26 @@ class CompatibilityChecklistTest {
         assertEquals(List.of("style/ink.safetensors"), fieldNamesOfArray(server.get("/models/loras").json()));
         assertEquals(List.of("EasyNegative"), fieldNamesOfArray(server.get("/embeddings").json()));
         assertEquals(404, server.get("/models/nonsense").status());
+    }
+
+    @Test
+    void viewMetadata_returnsSafetensorsMetadata_else404() throws Exception {
+        Path loras = Files.createDirectories(dataDir.resolve("models/loras"));
+        new SafetensorsWriter().metadata("ss_network_dim", "16").metadata("ss_network_alpha", "8")
+                .addFloats("lora_unet_x.alpha", DType.F32, new long[] {}, new float[] {8f})
+                .write(loras.resolve("style.safetensors"));
+        new SafetensorsWriter().addFloats("w", DType.F32, new long[] {1}, new float[] {1f})
+                .write(loras.resolve("bare.safetensors"));
+        Files.write(loras.resolve("old.pt"), new byte[] {0});
+        Response response = server.get("/api/view_metadata/loras?filename=style.safetensors");
+        assertEquals(200, response.status());
+        assertEquals("16", response.json().path("ss_network_dim").asText());
+        assertEquals("8", response.json().path("ss_network_alpha").asText());
+        for (String query : List.of("loras?filename=bare.safetensors", "loras?filename=old.pt",
+                "loras?filename=missing.safetensors", "loras?filename=../../bakehouse.db.safetensors",
+                "nonsense?filename=style.safetensors", "loras")) {
+            assertEquals(404, server.get("/view_metadata/" + query).status(), query);
+        }
     }
 
     @Test

@@ -5,10 +5,19 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.bakehouse.server.json.Json;
+import dev.bakehouse.server.testing.ChildServer;
 import dev.bakehouse.server.testing.Prompts;
 import dev.bakehouse.server.testing.TestNodes;
 import dev.bakehouse.server.testing.TestServer;
 import dev.bakehouse.server.testing.WsRecorder;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -16,8 +25,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Queue and history survive an abrupt stop: finished prompts stay in history, pending ones run
- * after the restart, and the one that was running is recorded as interrupted (not re-run).
+ * Queue and history survive an abrupt stop (in-process halt, and SIGKILL of a server process):
+ * finished prompts stay in history, pending ones run after the restart, and the one that was
+ * running is recorded as interrupted (not re-run).
  */
 class KillRestartTest {
     @TempDir
@@ -78,5 +88,88 @@ class KillRestartTest {
         } finally {
             firstGate.open(); // lets the abandoned worker thread of the first server end
         }
+    }
+
+    @Test
+    void gracefulStop_interruptsTheRunningPrompt_recordsIt_andKeepsPendingOnes() throws Exception {
+        TestNodes.GateControl gate = new TestNodes.GateControl();
+        TestServer first = TestServer.start(dataDir, gate);
+        String running = first.queue(Prompts.gate(1), "g");
+        gate.awaitEntered();
+        String pending = first.queue(Prompts.steps(1, "later"), "g");
+        first.close();
+
+        TestNodes.GateControl secondGate = new TestNodes.GateControl();
+        try (TestServer second = TestServer.start(dataDir, secondGate); WsRecorder ws = second.ws("g")) {
+            ws.next();
+            JsonNode status = second.get("/history/" + running).json().path(running).path("status");
+            List<String> events = new ArrayList<>();
+            status.path("messages").forEach(m -> events.add(m.path(0).asText()));
+            assertEquals(List.of("execution_start", "execution_cached", "execution_interrupted"), events,
+                    "recorded by the worker itself, not by recovery");
+            JsonNode queue = second.get("/queue").json();
+            boolean stillQueued = queue.path("queue_pending").size() + queue.path("queue_running").size() == 1;
+            assertTrue(stillQueued || second.get("/history/" + pending).json().has(pending),
+                    "the pending prompt survived the stop");
+        }
+    }
+
+    @Test
+    void sigkilledProcess_restartRecordsRunningAsInterrupted_andRunsPending() throws Exception {
+        Process child = new ProcessBuilder(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", System.getProperty("java.class.path"),
+                ChildServer.class.getName(), dataDir.toString())
+                .redirectError(ProcessBuilder.Redirect.DISCARD)
+                .start();
+        String running;
+        List<String> pending = new ArrayList<>();
+        try (BufferedReader out = new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8))) {
+            int port = Integer.parseInt(lineStartingWith(out, "PORT ").substring(5));
+            HttpClient http = HttpClient.newHttpClient();
+            running = post(http, port, Prompts.gate(1));
+            assertEquals("ENTERED " + running, lineStartingWith(out, "ENTERED "));
+            pending.add(post(http, port, Prompts.steps(1, "after kill a")));
+            pending.add(post(http, port, Prompts.steps(1, "after kill b")));
+        } finally {
+            child.destroyForcibly(); // SIGKILL: no shutdown hook, no close
+            child.waitFor();
+        }
+
+        TestNodes.GateControl gate = new TestNodes.GateControl();
+        try (TestServer second = TestServer.start(dataDir, gate); WsRecorder ws = second.ws("kill")) {
+            ws.next();
+            JsonNode status = second.get("/history/" + running).json().path(running).path("status");
+            assertEquals("error", status.path("status_str").asText());
+            assertEquals("TestGate", status.path("messages").path(status.path("messages").size() - 1)
+                    .path(1).path("node_type").asText());
+            String last = second.queue(Prompts.gate(2), "kill");
+            assertEquals(last, gate.awaitEntered(), "the restored prompts ran first, then this one");
+            gate.open();
+            ws.untilDone(last);
+            for (String id : pending) {
+                assertTrue(second.get("/history/" + id).json().path(id).path("status").path("completed").asBoolean(), id);
+            }
+        }
+    }
+
+    private static String lineStartingWith(BufferedReader out, String prefix) throws java.io.IOException {
+        for (String line = out.readLine(); line != null; line = out.readLine()) {
+            if (line.startsWith(prefix)) {
+                return line;
+            }
+        }
+        throw new AssertionError("child server ended before printing " + prefix);
+    }
+
+    private static String post(HttpClient http, int port, com.fasterxml.jackson.databind.node.ObjectNode prompt)
+            throws Exception {
+        String body = Json.write(Json.object().set("prompt", prompt));
+        HttpResponse<String> response = http.send(
+                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/prompt"))
+                        .POST(HttpRequest.BodyPublishers.ofString(body)).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, response.statusCode(), response.body());
+        return Json.parseTrusted(response.body()).path("prompt_id").asText();
     }
 }

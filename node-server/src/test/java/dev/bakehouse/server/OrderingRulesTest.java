@@ -24,7 +24,10 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The ordering and timing rules of spec §3.3, §5.4, §5.7 and §5.8, each observed by real clients.
  *
- * <p>"Nothing arrived yet" is checked with a barrier instead of waiting (see {@link #untilBarrier}).
+ * <p>§5.8 rule 4 ({@code executing null} last, for every outcome) and rule 5 (frames in the order
+ * produced) are asserted by each exact {@code rule_5_7_*} sequence (success, cached, error,
+ * interrupt). "Nothing arrived yet" is checked with a barrier instead of waiting (see
+ * {@link #untilBarrier}).
  */
 class OrderingRulesTest {
     @TempDir
@@ -141,7 +144,7 @@ class OrderingRulesTest {
     }
 
     @Test
-    void rule_3_3_noPromptEventBeforeTheGraceAfterTheResponse() throws Exception {
+    void rule_3_3_and_5_8_1_noPromptEventBeforeTheGraceAfterTheResponse() throws Exception {
         ManualScheduler scheduler = new ManualScheduler();
         try (TestServer server = TestServer.start(dataDir, scheduler); WsRecorder ws = server.ws("grace")) {
             ws.next();
@@ -159,7 +162,7 @@ class OrderingRulesTest {
     }
 
     @Test
-    void rule_5_8_historyIsStoredBeforeTheTerminalEvent() throws Exception {
+    void rule_5_8_2_historyIsStoredBeforeTheTerminalEvent() throws Exception {
         AtomicReference<PausingHistory> history = new AtomicReference<>();
         try (TestServer server = TestServer.withHistory(dataDir, store -> {
                     history.set(new PausingHistory(store));
@@ -178,7 +181,7 @@ class OrderingRulesTest {
     }
 
     @Test
-    void rule_5_8_statusAfterFinish_seesHistoryAndNoRunningItem() throws Exception {
+    void rule_5_8_3_statusAfterFinish_seesHistoryAndNoRunningItem() throws Exception {
         try (TestServer server = TestServer.start(dataDir); WsRecorder ws = server.ws("after")) {
             ws.next();
             String id = server.queue(Prompts.steps(0, "x"), "after");
@@ -188,6 +191,27 @@ class OrderingRulesTest {
             assertEquals(0, status.path("data").path("status").path("exec_info").path("queue_remaining").asInt());
             assertEquals(0, server.get("/queue").json().path("queue_running").size());
             assertEquals("executing null", summarize(ws.next()));
+        }
+    }
+
+    @Test
+    void rule_5_8_6_promptIsAlwaysInPendingRunningOrHistory() throws Exception {
+        AtomicReference<PausingHistory> history = new AtomicReference<>();
+        try (TestServer server = TestServer.withHistory(dataDir, store -> {
+                    history.set(new PausingHistory(store));
+                    return history.get();
+                });
+                WsRecorder ws = server.ws("inv")) {
+            ws.next();
+            String id = server.queue(Prompts.steps(0, "x"), "inv");
+            history.get().awaitPutEntered();
+            assertEquals(id, server.get("/queue").json().path("queue_running").path(0).path(1).asText(),
+                    "still running while its history entry is being stored");
+            assertEquals("{}", server.get("/history/" + id).body());
+            history.get().resume();
+            ws.untilDone(id);
+            assertEquals(0, server.get("/queue").json().path("queue_running").size());
+            assertTrue(server.get("/history/" + id).json().has(id));
         }
     }
 

@@ -1,5 +1,6 @@
 package dev.bakehouse.node;
 
+import java.math.BigInteger;
 import java.util.List;
 import java.util.Objects;
 import java.util.function.Supplier;
@@ -24,16 +25,26 @@ public sealed interface InputSpec
     /** Help text shown by editors, or {@code null}. */
     String tooltip();
 
-    /** An integer widget; values are {@code long}. {@code min}/{@code max} are inclusive. */
-    record IntInput(String name, long defaultValue, long min, long max, long step,
+    /**
+     * An integer widget. ComfyUI's INT is Python's unbounded {@code int} and its seeds span
+     * 0 .. 2^64-1, so the default and the inclusive {@code min}/{@code max} are
+     * {@link BigInteger}s; {@code /object_info} shows them as exact JSON integers.
+     */
+    record IntInput(String name, BigInteger defaultValue, BigInteger min, BigInteger max, long step,
                     boolean controlAfterGenerate, String tooltip) implements InputSpec {
+        /** 2^64-1, the largest seed ComfyUI accepts (KSampler's {@code seed} max). */
+        public static final BigInteger UINT64_MAX = BigInteger.ONE.shiftLeft(64).subtract(BigInteger.ONE);
+
         public IntInput {
             requireName(name);
-            if (min > max) {
+            Objects.requireNonNull(defaultValue, "defaultValue");
+            Objects.requireNonNull(min, "min");
+            Objects.requireNonNull(max, "max");
+            if (min.compareTo(max) > 0) {
                 throw new IllegalArgumentException(
                         "input '" + name + "': min " + min + " is above max " + max);
             }
-            if (defaultValue < min || defaultValue > max) {
+            if (defaultValue.compareTo(min) < 0 || defaultValue.compareTo(max) > 0) {
                 throw new IllegalArgumentException("input '" + name + "': default " + defaultValue
                         + " is outside [" + min + ", " + max + "]");
             }
@@ -41,7 +52,20 @@ public sealed interface InputSpec
 
         /** An integer input with step 1 and no tooltip. */
         public static IntInput of(String name, long defaultValue, long min, long max) {
+            return of(name, BigInteger.valueOf(defaultValue), BigInteger.valueOf(min), BigInteger.valueOf(max));
+        }
+
+        /** An integer input with step 1 and no tooltip, for bounds beyond the {@code long} range. */
+        public static IntInput of(String name, BigInteger defaultValue, BigInteger min, BigInteger max) {
             return new IntInput(name, defaultValue, min, max, 1, false, null);
+        }
+
+        /**
+         * A ComfyUI seed: default 0, range 0 .. {@link #UINT64_MAX}, with "control after
+         * generate". Nodes read it with {@link NodeInputs#getSeed(String)}.
+         */
+        public static IntInput seed(String name) {
+            return of(name, BigInteger.ZERO, BigInteger.ZERO, UINT64_MAX).withControlAfterGenerate();
         }
 
         public IntInput withStep(long newStep) {

@@ -1,5 +1,7 @@
 package dev.bakehouse.node;
 
+import dev.bakehouse.model.sampling.Seed;
+import java.math.BigInteger;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -8,7 +10,8 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * The inputs of one node run, by input name. Widget literals arrive as {@code Long} (INT),
+ * The inputs of one node run, by input name. Widget literals arrive as {@code Long} (INT; a
+ * {@link BigInteger} when outside the {@code long} range, as seeds above 2^63-1 are),
  * {@code Double} (FLOAT), {@code String} (STRING and combos), {@code Boolean} (BOOLEAN); linked
  * inputs as whatever the upstream node produced. For a node with
  * {@link NodeSpec#inputIsList()} every value is a {@link List}.
@@ -59,9 +62,49 @@ public final class NodeInputs {
         return has(name) && values.get(name) != null ? Optional.of(get(name, type)) : Optional.empty();
     }
 
-    /** An INT input. */
+    /**
+     * An INT input that must fit in a {@code long}; values beyond it (seeds up to 2^64-1) fail
+     * rather than wrap: read those with {@link #getBigInteger} or {@link #getSeed}.
+     */
     public long getLong(String name) {
-        return get(name, Number.class).longValue();
+        Number value = get(name, Number.class);
+        if (value instanceof BigInteger big) {
+            if (big.bitLength() >= 64) {
+                throw new IllegalArgumentException(owner + ": input '" + name + "' = " + big
+                        + " does not fit in a 64-bit signed integer");
+            }
+            return big.longValue();
+        }
+        return value.longValue();
+    }
+
+    /** An INT input of any size, exactly. */
+    public BigInteger getBigInteger(String name) {
+        Number value = get(name, Number.class);
+        if (value instanceof BigInteger big) {
+            return big;
+        }
+        if (value instanceof Long || value instanceof Integer || value instanceof Short
+                || value instanceof Byte) {
+            return BigInteger.valueOf(value.longValue());
+        }
+        throw new IllegalArgumentException(owner + ": input '" + name + "' should be an integer but is "
+                + describe(value));
+    }
+
+    /**
+     * A seed input ({@link InputSpec.IntInput#seed}), 0 .. 2^64-1. ComfyUI hands the seed to
+     * {@code torch.manual_seed}, which takes it as an unsigned 64-bit number; {@link Seed#bits()}
+     * holds those 64 bits as a Java {@code long} (negative above 2^63-1), which is what
+     * libtorch's generator receives through DJL's {@code JniUtils.setSeed(long)}.
+     */
+    public Seed getSeed(String name) {
+        BigInteger value = getBigInteger(name);
+        try {
+            return Seed.of(value);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(owner + ": input '" + name + "': " + e.getMessage(), e);
+        }
     }
 
     /** An INT input that must fit in an {@code int}. */

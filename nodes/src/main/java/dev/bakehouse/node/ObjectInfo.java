@@ -95,10 +95,10 @@ public final class ObjectInfo {
         // Java 17 has no pattern switch; the sealed interface keeps this list complete.
         if (spec instanceof InputSpec.IntInput i) {
             config.add("INT");
-            options.put("default", i.defaultValue());
-            options.put("min", i.min());
-            options.put("max", i.max());
-            options.put("step", i.step());
+            options.set("default", JsonIntegers.of(i.defaultValue()));
+            options.set("min", JsonIntegers.of(i.min()));
+            options.set("max", JsonIntegers.of(i.max()));
+            options.set("step", JsonIntegers.of(i.step()));
             if (i.controlAfterGenerate()) {
                 options.put("control_after_generate", true);
             }

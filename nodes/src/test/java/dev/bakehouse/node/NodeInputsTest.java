@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.math.BigInteger;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -41,6 +42,34 @@ class NodeInputsTest {
     @Test
     void getInt_beyondIntRange_fails() {
         assertThrows(IllegalArgumentException.class, () -> inputs.getInt("big"));
+    }
+
+    @Test
+    void integersBeyondTheLongRange_areExactAsBigIntegerAndSeed() {
+        BigInteger max = new BigInteger("18446744073709551615");
+        BigInteger aboveLong = new BigInteger("9223372036854775813");
+        NodeInputs seeds = new NodeInputs("KSampler #3",
+                Map.of("max", max, "aboveLong", aboveLong, "small", 42L, "negative", -1L, "cfg", 7.5,
+                        "tooBig", max.add(BigInteger.ONE)));
+
+        assertEquals(max, seeds.getBigInteger("max"));
+        assertEquals(BigInteger.valueOf(42), seeds.getBigInteger("small"));
+        assertEquals(-1L, seeds.getSeed("max").bits(), "2^64-1 is all 64 bits set");
+        assertEquals(Long.MIN_VALUE + 5, seeds.getSeed("aboveLong").bits());
+        assertEquals(aboveLong, seeds.getSeed("aboveLong").value());
+        assertEquals(42L, seeds.getSeed("small").bits());
+
+        IllegalArgumentException wraps = assertThrows(IllegalArgumentException.class, () -> seeds.getLong("max"));
+        assertEquals("KSampler #3: input 'max' = 18446744073709551615 does not fit in a 64-bit signed integer",
+                wraps.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> seeds.getInt("aboveLong"));
+        IllegalArgumentException negative = assertThrows(IllegalArgumentException.class,
+                () -> seeds.getSeed("negative"));
+        assertEquals("KSampler #3: input 'negative': seed must be between 0 and 18446744073709551615, found -1",
+                negative.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> seeds.getSeed("tooBig"));
+        assertEquals("KSampler #3: input 'cfg' should be an integer but is Double 7.5",
+                assertThrows(IllegalArgumentException.class, () -> seeds.getBigInteger("cfg")).getMessage());
     }
 
     @Test

@@ -1,7 +1,9 @@
 package dev.bakehouse.node;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -38,6 +40,21 @@ class ObjectInfoGoldenTest {
             Files.writeString(Path.of(update), actual);
         }
         assertEquals(golden("/object_info/basic_nodes.json"), actual);
+    }
+
+    @Test
+    void seedInput_showsTheExactUnsigned64BitMax() throws IOException {
+        NodeSpec spec = NodeSpec.builder("SeedTaker")
+                .required(InputSpec.IntInput.seed("seed"), InputSpec.IntInput.of("steps", 20, 1, 10000))
+                .build();
+        ObjectNode info = ObjectInfo.definition(spec);
+        String actual = JSON.writeValueAsString(info) + "\n";
+        assertEquals(golden("/object_info/seed_input.json"), actual);
+
+        JsonNode max = info.at("/input/required/seed/1/max");
+        assertTrue(max.isBigInteger(), "an exact integer, not " + max.getNodeType());
+        assertEquals("18446744073709551615", max.toString());
+        assertEquals(JSON.readTree(actual), info, "the tree equals its own text parsed back");
     }
 
     @Test

@@ -12,7 +12,8 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         versionProvider = Versions.class,
         description = "A node server for baking and testing Stable Diffusion LoRAs (ComfyUI-compatible API).",
-        subcommands = {ServeCommand.class, RunCommand.class, InspectCommand.class, ForwardCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {ServeCommand.class, RunCommand.class, NodesCommand.class, InspectCommand.class,
+                ForwardCommand.class, CommandLine.HelpCommand.class})
 public final class BakehouseCommand implements Runnable {
 
     @CommandLine.Spec

@@ -6,7 +6,10 @@ import dev.bakehouse.node.sd.ModelSettings;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
 
 /** Options shared by commands that work on a data dir. */
 final class CommonOptions {
@@ -26,12 +29,22 @@ final class CommonOptions {
                     + "checkpoints, LoRAs, VAEs and embeddings are listed too. Repeatable.")
     List<Path> extraModelDirs = new ArrayList<>();
 
+    @Spec(Spec.Target.MIXEE)
+    CommandSpec command;
+
+    String device;
+
     @Option(
             names = "--device",
             paramLabel = "cpu|cuda",
             defaultValue = "${sys:bakehouse.device:-cpu}",
-            description = "Compute device (default: ${DEFAULT-VALUE}). The launcher script sets up libtorch for it.")
-    String device;
+            description = "Compute device (default: ${DEFAULT-VALUE}). See README for CUDA libtorch.")
+    void device(String value) {
+        if (!value.equals("cpu") && !value.equals("cuda")) {
+            throw new ParameterException(command.commandLine(), "--device must be cpu or cuda, was '" + value + "'");
+        }
+        this.device = value;
+    }
 
     @Option(
             names = "--clip-tokenizer",

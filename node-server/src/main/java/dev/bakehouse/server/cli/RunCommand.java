@@ -58,6 +58,7 @@ final class RunCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
+        DeviceSetup.apply(common.device);
         PrintWriter err = spec.commandLine().getErr();
         PrintWriter out = spec.commandLine().getOut();
         JsonNode file;
@@ -70,9 +71,8 @@ final class RunCommand implements Callable<Integer> {
         JsonNode prompt = bodyForm(file) ? file.get("prompt") : file;
         ObjectNode extraData = file.path("extra_data") instanceof ObjectNode extra && bodyForm(file)
                 ? extra : Json.object();
-        ServerConfig config = ServerConfig.defaults(common.resolvedDataDir());
-        config = new ServerConfig(config.listen(), config.port(), config.dataDir(), common.extraModelDirs,
-                null, config.maxUploadBytes(), config.startGrace(), common.device, List.of());
+        ServerConfig config = ServerConfig.defaults(common.resolvedDataDir())
+                .withExtraModelDirs(common.extraModelDirs);
         DataDirs dirs = BakehouseServer.dataDirs(config);
         ModelSettings settings = common.modelSettings();
         try (ModelCache models = new ModelCache(settings.device(), settings.maxCheckpoints())) {

@@ -3,6 +3,7 @@ package dev.bakehouse.server.cli;
 import dev.bakehouse.node.AllNodes;
 import dev.bakehouse.server.BakehouseServer;
 import dev.bakehouse.server.ServerConfig;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -37,6 +38,19 @@ final class ServeCommand implements Callable<Integer> {
     String authToken;
 
     @Option(
+            names = "--cors-origin",
+            paramLabel = "ORIGIN",
+            description = "Let browser pages from this origin (e.g. http://localhost:5173, or *) call the API: "
+                    + "CORS headers on every response, and the cross-origin check is off.")
+    String corsOrigin;
+
+    @Option(
+            names = "--web-root",
+            paramLabel = "DIR",
+            description = "Serve the static files of this folder at / (a web editor). Unknown paths stay 404.")
+    Path webRoot;
+
+    @Option(
             names = "--max-upload-size",
             paramLabel = "BYTES",
             defaultValue = "104857600",
@@ -48,10 +62,16 @@ final class ServeCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws InterruptedException {
+        DeviceSetup.apply(common.device);
         List<String> argv = new ArrayList<>(List.of("bakehouse", "serve", "--listen", listen, "--port", Integer.toString(port)));
-        ServerConfig config = new ServerConfig(
-                listen, port, common.resolvedDataDir(), common.extraModelDirs, authToken,
-                maxUploadBytes, ServerConfig.DEFAULT_START_GRACE, common.device, argv);
+        ServerConfig config = ServerConfig.defaults(common.resolvedDataDir())
+                .withListen(listen, port)
+                .withExtraModelDirs(common.extraModelDirs)
+                .withAuthToken(authToken)
+                .withCorsOrigin(corsOrigin)
+                .withWebRoot(webRoot)
+                .withMaxUploadBytes(maxUploadBytes)
+                .withDevice(common.device, argv);
         BakehouseServer server = BakehouseServer.builder(config)
                 .nodes(dirs -> AllNodes.registry(dirs, common.modelSettings()))
                 .start();

@@ -2,6 +2,7 @@ package dev.bakehouse.server.exec;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import dev.bakehouse.node.JsonIntegers;
 import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.util.Locale;
@@ -42,20 +43,9 @@ final class Coercion {
         };
     }
 
-    /** An integer as the JSON parser would have produced it (int, long or big). */
-    static JsonNode integer(BigInteger value) {
-        if (value.bitLength() < 32) {
-            return JSON.numberNode(value.intValue());
-        }
-        if (value.bitLength() < 64) {
-            return JSON.numberNode(value.longValue());
-        }
-        return JSON.numberNode(value);
-    }
-
     private static JsonNode toInt(JsonNode value) throws Failure {
         if (value.isIntegralNumber()) {
-            return integer(value.bigIntegerValue());
+            return JsonIntegers.of(value.bigIntegerValue());
         }
         if (value.isNumber()) {
             double d = value.doubleValue();
@@ -65,7 +55,7 @@ final class Coercion {
             if (Double.isInfinite(d)) {
                 throw new Failure("cannot convert float infinity to integer");
             }
-            return integer(new BigDecimal(d).toBigInteger());
+            return JsonIntegers.of(new BigDecimal(d).toBigInteger());
         }
         if (value.isBoolean()) {
             return JSON.numberNode(value.booleanValue() ? 1 : 0);
@@ -73,7 +63,7 @@ final class Coercion {
         if (value.isTextual()) {
             String text = value.textValue().strip();
             if (INTEGER.matcher(text).matches()) {
-                return integer(new BigInteger(text.replace("_", "")));
+                return JsonIntegers.of(new BigInteger(text.replace("_", "")));
             }
             throw new Failure("invalid literal for int() with base 10: "
                     + Py.reprString(value.textValue()));

@@ -4,7 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.math.BigInteger;
 
 /**
- * Turns a (coerced) JSON literal into the Java value nodes receive: {@code Long} for integers,
+ * Turns a (coerced) JSON literal into the Java value nodes receive: {@code Long} for integers
+ * ({@link BigInteger} beyond the long range, e.g. seeds above 2^63-1),
  * {@code Double} for other numbers, {@code String}, {@code Boolean}, {@code null}; objects and
  * arrays stay {@link JsonNode}s.
  */

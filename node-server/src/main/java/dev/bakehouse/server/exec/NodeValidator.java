@@ -181,11 +181,11 @@ final class NodeValidator {
         }
         if (input instanceof InputSpec.IntInput i) {
             BigInteger v = value.bigIntegerValue();
-            if (v.compareTo(BigInteger.valueOf(i.min())) < 0) {
-                return Reason.valueSmallerThanMin(name, config, value, Long.toString(i.min()));
+            if (v.compareTo(i.min()) < 0) {
+                return Reason.valueSmallerThanMin(name, config, value, i.min().toString());
             }
-            if (v.compareTo(BigInteger.valueOf(i.max())) > 0) {
-                return Reason.valueBiggerThanMax(name, config, value, Long.toString(i.max()));
+            if (v.compareTo(i.max()) > 0) {
+                return Reason.valueBiggerThanMax(name, config, value, i.max().toString());
             }
         } else if (input instanceof InputSpec.FloatInput f) {
             double v = value.doubleValue();

@@ -62,7 +62,6 @@ public final class FileRoutes {
             return;
         }
         ctx.contentType(contentTypeOf(file));
-        ctx.header("Content-Length", Long.toString(Files.size(file)));
         ctx.result(Files.newInputStream(file));
     }
 

@@ -17,15 +17,31 @@ public final class RequestGuard {
     private static final Pattern IPV4 = Pattern.compile("\\d{1,3}(\\.\\d{1,3}){3}");
 
     private final String authToken;
+    private final boolean corsConfigured;
 
-    /** @param authToken required token, or null for none */
-    public RequestGuard(String authToken) {
+    /**
+     * @param authToken required token, or null for none
+     * @param corsOrigin the allowed browser origin; when set, the cross-origin check is off (as in
+     *     the reference, where the CORS option replaces it)
+     */
+    public RequestGuard(String authToken, String corsOrigin) {
         this.authToken = authToken == null || authToken.isEmpty() ? null : authToken;
+        this.corsConfigured = corsOrigin != null && !corsOrigin.isEmpty();
     }
 
     public void check(Context ctx) {
         checkToken(ctx);
-        checkOrigin(ctx.header("Host"), ctx.header("Origin"));
+        if (!corsConfigured) {
+            checkOrigin(ctx.header("Host"), ctx.header("Origin"));
+        }
+    }
+
+    /** The CORS headers of spec §1.5 (plus {@code Comfy-User}, which the frontend sends). */
+    public static void addCorsHeaders(Context ctx, String origin) {
+        ctx.header("Access-Control-Allow-Origin", origin);
+        ctx.header("Access-Control-Allow-Methods", "POST, GET, DELETE, PUT, OPTIONS");
+        ctx.header("Access-Control-Allow-Headers", "Content-Type, Authorization, Comfy-User");
+        ctx.header("Access-Control-Allow-Credentials", "true");
     }
 
     private void checkToken(Context ctx) {

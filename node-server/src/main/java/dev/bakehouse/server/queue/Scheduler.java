@@ -14,21 +14,35 @@ public interface Scheduler {
 
     void schedule(Duration delay, Runnable task);
 
-    /** A scheduler on one daemon thread of real time. */
-    static Scheduler realTime(String threadName) {
-        ScheduledExecutorService executor =
-                Executors.newSingleThreadScheduledExecutor(
-                        r -> {
-                            Thread thread = new Thread(r, threadName);
-                            thread.setDaemon(true);
-                            return thread;
-                        });
-        return (delay, task) -> {
+    /** A scheduler on one daemon thread of real time; {@link RealTime#close()} ends the thread. */
+    static RealTime realTime(String threadName) {
+        return new RealTime(threadName);
+    }
+
+    /** Real time on one daemon thread. */
+    final class RealTime implements Scheduler, AutoCloseable {
+        private final ScheduledExecutorService executor;
+
+        private RealTime(String threadName) {
+            this.executor = Executors.newSingleThreadScheduledExecutor(r -> {
+                Thread thread = new Thread(r, threadName);
+                thread.setDaemon(true);
+                return thread;
+            });
+        }
+
+        @Override
+        public void schedule(Duration delay, Runnable task) {
             if (delay.isZero() || delay.isNegative()) {
                 executor.execute(task);
             } else {
                 executor.schedule(task, delay.toNanos(), TimeUnit.NANOSECONDS);
             }
-        };
+        }
+
+        @Override
+        public void close() {
+            executor.shutdownNow();
+        }
     }
 }

@@ -3,6 +3,7 @@ package dev.bakehouse.server.worker;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.bakehouse.node.ImageBatch;
 import dev.bakehouse.server.exec.ExecutionError;
 import dev.bakehouse.server.exec.ExecutionListener;
 import dev.bakehouse.server.exec.InterruptFlag;
@@ -15,6 +16,7 @@ import dev.bakehouse.server.queue.QueueItem;
 import dev.bakehouse.server.store.HistoryStore;
 import dev.bakehouse.server.store.RunStore;
 import dev.bakehouse.server.ws.Events;
+import dev.bakehouse.server.ws.PreviewFrames;
 import dev.bakehouse.server.ws.ProgressState;
 import dev.bakehouse.server.ws.WsHub;
 import java.io.PrintWriter;
@@ -24,6 +26,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -49,6 +52,8 @@ public final class PromptWorker implements Runnable {
     private final Clock clock;
     private final AtomicBoolean unloadModels = new AtomicBoolean();
     private final AtomicBoolean freeMemory = new AtomicBoolean();
+    /** Held while a prompt runs; {@code POST /free} acts at once only when it can take it. */
+    private final ReentrantLock running = new ReentrantLock();
     private volatile Current current;
     private volatile boolean stopping;
 
@@ -80,6 +85,7 @@ public final class PromptWorker implements Runnable {
             } catch (InterruptedException e) {
                 return;
             }
+            running.lock();
             try {
                 runOne(item);
                 applyFreeRequests();
@@ -88,6 +94,8 @@ public final class PromptWorker implements Runnable {
                     return; // an abrupt stop closed the stores under a running prompt
                 }
                 LOG.error("worker failed while finishing prompt {}", item.promptId(), e);
+            } finally {
+                running.unlock();
             }
         }
     }
@@ -97,12 +105,20 @@ public final class PromptWorker implements Runnable {
         stopping = true;
     }
 
-    /** {@code POST /free}: acted upon after the current prompt (or at once when idle). */
+    /** {@code POST /free}: acted upon after the current prompt, or at once when idle. */
     public void requestFree(boolean unload, boolean free) {
-        unloadModels.compareAndSet(false, unload);
-        freeMemory.compareAndSet(false, free);
-        if (queue.running().isEmpty()) {
-            applyFreeRequests();
+        if (unload) {
+            unloadModels.set(true);
+        }
+        if (free) {
+            freeMemory.set(true);
+        }
+        if (running.tryLock()) {
+            try {
+                applyFreeRequests();
+            } finally {
+                running.unlock();
+            }
         }
     }
 
@@ -112,7 +128,8 @@ public final class PromptWorker implements Runnable {
         return now != null && clientId.equals(now.clientId()) ? now.nodeId() : null;
     }
 
-    private synchronized void applyFreeRequests() {
+    /** Called with {@link #running} held, so never while a prompt executes. */
+    private void applyFreeRequests() {
         boolean free = freeMemory.getAndSet(false);
         if (unloadModels.getAndSet(false) || free) {
             executor.dropNodeInstances();
@@ -234,6 +251,17 @@ public final class PromptWorker implements Runnable {
             progress.progress(nodeId, value, max);
             events.toClientOrEveryone(Events.PROGRESS_STATE, progress.snapshot());
             events.toClientOrEveryone(Events.PROGRESS, Events.progress(value, max, promptId, nodeId));
+        }
+
+        @Override
+        public void progress(String nodeId, long value, long max, ImageBatch preview) {
+            if (preview == null) {
+                progress(nodeId, value, max);
+                return;
+            }
+            progress.progress(nodeId, value, max);
+            hub.sendProgressWithPreview(item.clientId(), progress.snapshot(),
+                    Events.progress(value, max, promptId, nodeId), PreviewFrames.of(preview, nodeId, promptId));
         }
 
         @Override

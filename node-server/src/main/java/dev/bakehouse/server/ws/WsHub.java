@@ -122,6 +122,40 @@ public final class WsHub implements AutoCloseable {
         }
     }
 
+    /**
+     * One progress step with a preview, per socket in the reference's order (spec §5.6):
+     * {@code progress_state}, the type-4 frame (negotiated sockets), {@code progress}, the type-1
+     * frame (the others). To the prompt's client; for a prompt without client to every socket,
+     * with legacy previews only, as the reference broadcasts.
+     */
+    public void sendProgressWithPreview(
+            String clientId, ObjectNode progressState, ObjectNode progress, PreviewFrames preview) {
+        String stateFrame = frame(Events.PROGRESS_STATE, progressState);
+        String progressFrame = frame(Events.PROGRESS, progress);
+        Iterable<WsClient> targets;
+        if (clientId == null) {
+            targets = clients.values();
+        } else {
+            WsClient client = clients.get(clientId);
+            targets = client == null ? java.util.List.of() : java.util.List.of(client);
+        }
+        byte[] legacy = null;
+        byte[] withMetadata = null;
+        for (WsClient client : targets) {
+            boolean metadata = clientId != null && client.supportsPreviewMetadata();
+            client.sendText(stateFrame);
+            if (metadata) {
+                withMetadata = withMetadata == null ? preview.withMetadata() : withMetadata;
+                client.sendBinary(withMetadata);
+            }
+            client.sendText(progressFrame);
+            if (!metadata) {
+                legacy = legacy == null ? preview.legacy() : legacy;
+                client.sendBinary(legacy);
+            }
+        }
+    }
+
     /** Broadcasts the queue {@code status} (no sid). */
     public void broadcastStatus(int queueRemaining) {
         broadcast(Events.STATUS, Events.status(queueRemaining, null));

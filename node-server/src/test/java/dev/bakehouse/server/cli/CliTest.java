@@ -45,7 +45,7 @@ class CliTest {
 
     @Test
     void everyCommand_hasHelp() {
-        for (String[] args : new String[][] {{"--help"}, {"serve", "--help"}, {"run", "--help"}}) {
+        for (String[] args : new String[][] {{"--help"}, {"serve", "--help"}, {"run", "--help"}, {"nodes", "--help"}}) {
             Result result = bakehouse(args);
             assertEquals(0, result.exitCode(), String.join(" ", args));
             assertTrue(result.out().contains("Usage:"), result.out());
@@ -96,6 +96,23 @@ class CliTest {
         assertTrue(result.err().contains("invalid_prompt"), result.err());
         Path notJson = Files.writeString(dir.resolve("broken.json"), "{");
         assertEquals(RunCommand.REJECTED, bakehouse("run", notJson.toString(), "--data-dir", data.toString()).exitCode());
+    }
+
+    @Test
+    void nodes_listsEveryRegisteredTypeAsMarkdown() {
+        Result result = bakehouse("nodes", "--data-dir", dir.resolve("data").toString());
+        assertEquals(0, result.exitCode(), result.err());
+        assertTrue(result.out().startsWith("| class_type |"), result.out());
+        assertTrue(result.out().contains("| `SaveImage` | image | images: IMAGE, filename_prefix: STRING | – | yes |"),
+                result.out());
+        assertTrue(result.out().contains("`LoadImage`"));
+    }
+
+    @Test
+    void device_otherThanCpuOrCuda_isAUsageError() {
+        Result result = bakehouse("run", "x.json", "--device", "tpu");
+        assertEquals(2, result.exitCode());
+        assertTrue(result.err().contains("--device must be cpu or cuda, was 'tpu'"), result.err());
     }
 
     @Test

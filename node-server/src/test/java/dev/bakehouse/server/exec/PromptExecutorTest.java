@@ -367,6 +367,17 @@ class PromptExecutorTest {
         assertEquals(List.of("TestInt#1", "TestOutput#2"), nodes.runs);
     }
 
+    @Test
+    void seedAboveTheLongRange_reachesTheNodeUnchanged() {
+        // 2^63 + 5: a BigInteger for the node, whose libtorch bit pattern is Long.MIN_VALUE + 5
+        run("{\"1\": {\"class_type\": \"TestSeed\", \"inputs\": {\"seed\": 9223372036854775813}}}");
+        assertEquals("executed 1 {\"text\":[\"9223372036854775813 bits " + (Long.MIN_VALUE + 5) + "\"]}",
+                listener.events.get(3));
+
+        run("{\"1\": {\"class_type\": \"TestSeed\", \"inputs\": {\"seed\": \"18446744073709551615\"}}}");
+        assertEquals("executed 1 {\"text\":[\"18446744073709551615 bits -1\"]}", listener.events.get(3));
+    }
+
     static JsonNode parse(String text) {
         return json(text);
     }

@@ -2,6 +2,7 @@ package dev.bakehouse.server.exec;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -278,6 +279,56 @@ class PromptValidatorTest {
     }
 
     @Test
+    void seed_acceptsTheLargestUnsigned64BitValueAndWritesItBackExactly() {
+        for (String literal : List.of("18446744073709551615", "\"18446744073709551615\"")) {
+            Validation.Accepted accepted = assertInstanceOf(Validation.Accepted.class,
+                    validator.validate(json(seed(literal)), null));
+            JsonNode written = accepted.prompt().at("/1/inputs/seed");
+            assertTrue(written.isBigInteger(), literal + " -> " + written.getNodeType());
+            assertEquals("{\"seed\":18446744073709551615}", accepted.prompt().at("/1/inputs").toString());
+        }
+        Validation.Accepted truncated = assertInstanceOf(Validation.Accepted.class,
+                validator.validate(json(seed("9223372036854775813.0")), null));
+        assertEquals("9223372036854775808", truncated.prompt().at("/1/inputs/seed").toString(),
+                "a float seed truncates its double value, as Python's int() does");
+    }
+
+    @Test
+    void seed_aboveTheUnsigned64BitRange_isBiggerThanMax() {
+        assertRejected(seed("18446744073709551616"), """
+                {"error": {"type": "prompt_outputs_failed_validation",
+                  "message": "Prompt outputs failed validation",
+                  "details": "Value 18446744073709551616 bigger than max of 18446744073709551615: seed",
+                  "extra_info": {}},
+                 "node_errors": {"1": {"errors": [
+                   {"type": "value_bigger_than_max",
+                    "message": "Value 18446744073709551616 bigger than max of 18446744073709551615",
+                    "details": "seed", "extra_info": {"input_name": "seed",
+                    "input_config": ["INT", {"default": 0, "min": 0, "max": 18446744073709551615,
+                                             "step": 1, "control_after_generate": true}],
+                    "received_value": 18446744073709551616}}],
+                  "dependent_outputs": ["1"], "class_type": "TestSeed"}}}""");
+        Validation result = validator.validate(json(seed("18446744073709551616")), null);
+        assertTrue(assertInstanceOf(Validation.Rejected.class, result).body()
+                .at("/node_errors/1/errors/0/extra_info/received_value").isBigInteger());
+    }
+
+    @Test
+    void seed_belowZeroOrAsAFloatAboveTheRange_isOutOfRange() {
+        assertOnlyReason(seed("-1"), "1", """
+                {"type": "value_smaller_than_min", "message": "Value -1 smaller than min of 0",
+                 "details": "seed", "extra_info": {"input_name": "seed",
+                  "input_config": ["INT", {"default": 0, "min": 0, "max": 18446744073709551615,
+                                           "step": 1, "control_after_generate": true}],
+                  "received_value": -1}}""");
+        // 2^64 - 1 as a float is 2^64: int(1.8446744073709552e19) == 18446744073709551616
+        Validation result = validator.validate(json(seed("1.8446744073709552e19")), null);
+        assertEquals("Value 18446744073709551616 bigger than max of 18446744073709551615",
+                assertInstanceOf(Validation.Rejected.class, result).body()
+                        .at("/node_errors/1/errors/0/message").textValue());
+    }
+
+    @Test
     void wrappedListLiteral_isUnwrappedThenCoerced() {
         Validation.Accepted accepted = assertInstanceOf(Validation.Accepted.class, validator.validate(json(
                 widgets("\"text\": {\"__value__\": [\"a\", 1, null, true]}")), null));
@@ -321,6 +372,10 @@ class PromptValidatorTest {
         ((com.fasterxml.jackson.databind.node.ObjectNode) base).setAll(
                 (com.fasterxml.jackson.databind.node.ObjectNode) changes);
         return "{\"1\": {\"class_type\": \"TestWidgets\", \"inputs\": " + base + "}}";
+    }
+
+    private static String seed(String literal) {
+        return "{\"1\": {\"class_type\": \"TestSeed\", \"inputs\": {\"seed\": " + literal + "}}}";
     }
 
     private static List<String> fieldNames(JsonNode node) {

@@ -198,6 +198,8 @@ final class TestNodes {
                 (in, ctx) -> {
                     throw new IllegalArgumentException("bad model");
                 });
+        add(nodes, NodeSpec.builder("TestSeed").outputNode().required(IntInput.seed("seed")).build(),
+                (in, ctx) -> NodeResult.ui(text(in.getBigInteger("seed") + " bits " + in.getSeed("seed").bits())));
         add(nodes, NodeSpec.builder("TestCounter").required(IntInput.of("value", 0, 0, 10))
                 .output(DataType.INT).build(), null);
         return NodeRegistry.of(nodes);

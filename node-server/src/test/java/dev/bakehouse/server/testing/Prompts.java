@@ -46,4 +46,10 @@ public final class Prompts {
         node(prompt, "1", "TestFail").put("message", message);
         return prompt;
     }
+
+    public static ObjectNode preview(int width) {
+        ObjectNode prompt = prompt();
+        node(prompt, "1", "TestPreview").put("width", width);
+        return prompt;
+    }
 }

@@ -27,6 +27,7 @@ public final class Sequences {
             case "executing" -> "executing " + (data.path("node").isNull() ? "null" : data.path("node").asText());
             case "progress" -> "progress " + data.path("value").asLong() + "/" + data.path("max").asLong();
             case "executed" -> "executed " + data.path("node").asText();
+            case "binary" -> "binary " + data.path("event").asInt();
             case "progress_state" -> {
                 List<String> states = new ArrayList<>();
                 data.path("nodes").fields().forEachRemaining(

@@ -35,13 +35,18 @@ public final class TestNodes {
             return promptId;
         }
 
+        /** Waits without limit (for a child process that is killed from outside). */
+        public String awaitEnteredForever() throws InterruptedException {
+            return entered.take();
+        }
+
         public void open() {
             open.countDown();
         }
     }
 
     public static List<Supplier<? extends Node>> all(GateControl gate) {
-        return List.of(Steps::new, Fail::new, () -> new Gate(gate));
+        return List.of(Steps::new, Fail::new, () -> new Gate(gate), Preview::new, Spaced::new);
     }
 
     /** Reports {@code steps} progress steps, then shows {@code text: ["<label>"]}. */
@@ -119,6 +124,49 @@ public final class TestNodes {
             ObjectNode ui = JsonNodeFactory.instance.objectNode();
             ui.putArray("text").add("gate " + inputs.getLong("n"));
             return NodeResult.ui(ui);
+        }
+    }
+
+    /** Reports two steps, each with a {@code width}×16 preview image. */
+    public static final class Preview implements Node {
+        private static final NodeSpec SPEC = NodeSpec.builder("TestPreview")
+                .category("testing")
+                .outputNode()
+                .required(IntInput.of("width", 16, 1, 4096))
+                .build();
+
+        @Override
+        public NodeSpec spec() {
+            return SPEC;
+        }
+
+        @Override
+        public NodeResult execute(NodeInputs inputs, NodeContext ctx) {
+            int width = inputs.getInt("width");
+            float[] pixels = new float[16 * width * 3];
+            java.util.Arrays.fill(pixels, 0.5f);
+            for (int step = 1; step <= 2; step++) {
+                ctx.progress(step, 2, new dev.bakehouse.node.ImageBatch(1, 16, width, 3, pixels));
+            }
+            return NodeResult.ui(JsonNodeFactory.instance.objectNode());
+        }
+    }
+
+    /** A class name with spaces, brackets, a plus and a percent sign, as node packs use. */
+    public static final class Spaced implements Node {
+        private static final NodeSpec SPEC = NodeSpec.builder("Test spaced+name [100%]")
+                .category("testing")
+                .outputNode()
+                .build();
+
+        @Override
+        public NodeSpec spec() {
+            return SPEC;
+        }
+
+        @Override
+        public NodeResult execute(NodeInputs inputs, NodeContext ctx) {
+            return NodeResult.ui(JsonNodeFactory.instance.objectNode());
         }
     }
 }

@@ -102,8 +102,22 @@ public final class WsRecorder implements AutoCloseable {
             return null;
         }
 
+        private final java.io.ByteArrayOutputStream binary = new java.io.ByteArrayOutputStream();
+
+        /** Binary frames are recorded as {@code {"type": "binary", "data": {event, bytes}}}. */
         @Override
         public CompletionStage<?> onBinary(WebSocket webSocket, ByteBuffer data, boolean last) {
+            byte[] chunk = new byte[data.remaining()];
+            data.get(chunk);
+            binary.writeBytes(chunk);
+            if (last) {
+                byte[] frame = binary.toByteArray();
+                binary.reset();
+                com.fasterxml.jackson.databind.node.ObjectNode message = Json.object();
+                message.put("type", "binary");
+                message.putObject("data").put("event", ByteBuffer.wrap(frame).getInt()).put("bytes", frame);
+                messages.add(message);
+            }
             webSocket.request(1);
             return null;
         }

@@ -8,7 +8,6 @@ import dev.bakehouse.model.sampling.EpsPredictor;
 import dev.bakehouse.model.sampling.KSampler;
 import dev.bakehouse.model.sampling.SamplerName;
 import dev.bakehouse.model.sampling.Scheduler;
-import dev.bakehouse.model.sampling.Seed;
 import dev.bakehouse.node.DataType;
 import dev.bakehouse.node.InputSpec.ComboInput;
 import dev.bakehouse.node.InputSpec.FloatInput;
@@ -20,7 +19,6 @@ import dev.bakehouse.node.NodeInputs;
 import dev.bakehouse.node.NodeResult;
 import dev.bakehouse.node.NodeSpec;
 import dev.bakehouse.node.OutputSpec;
-import java.math.BigInteger;
 import java.util.Arrays;
 
 /**
@@ -42,8 +40,7 @@ public final class KSamplerNode implements Node {
             .description("Uses the provided model, positive and negative conditioning to denoise the latent image.")
             .required(
                     SocketInput.of("model", DataType.MODEL).withTooltip("The model used for denoising the input latent."),
-                    IntInput.of("seed", 0, 0, Long.MAX_VALUE).withControlAfterGenerate()
-                            .withTooltip("The random seed used for creating the noise."),
+                    IntInput.seed("seed").withTooltip("The random seed used for creating the noise."),
                     IntInput.of("steps", 20, 1, 10000).withTooltip("The number of steps used in the denoising process."),
                     FloatInput.of("cfg", 8.0, 0.0, 100.0).withStep(0.1).withRound(0.01)
                             .withTooltip("The Classifier-Free Guidance scale balances creativity and adherence to the "
@@ -76,7 +73,7 @@ public final class KSamplerNode implements Node {
         Latent latent = inputs.get("latent_image", Latent.class);
         Conditioning positive = inputs.get("positive", Conditioning.class);
         Conditioning negative = inputs.get("negative", Conditioning.class);
-        KSampler.Settings settings = new KSampler.Settings(seed(inputs), inputs.getInt("steps"), inputs.getDouble("cfg"),
+        KSampler.Settings settings = new KSampler.Settings(inputs.getSeed("seed"), inputs.getInt("steps"), inputs.getDouble("cfg"),
                 SamplerName.fromComfyName(inputs.getString("sampler_name")),
                 Scheduler.fromComfyName(inputs.getString("scheduler")), inputs.getDouble("denoise"));
         if (KSampler.sigmas(SCHEDULE, settings.scheduler(), settings.steps(), settings.denoise()).length < 2) {
@@ -104,11 +101,5 @@ public final class KSamplerNode implements Node {
                     });
             return HostTensor.of(result.div(scale));
         }
-    }
-
-    /** The seed widget: a {@code Long}, or a {@code BigInteger} above 2^63-1. */
-    private static Seed seed(NodeInputs inputs) {
-        Number value = inputs.get("seed", Number.class);
-        return Seed.of(value instanceof BigInteger big ? big : BigInteger.valueOf(value.longValue()));
     }
 }

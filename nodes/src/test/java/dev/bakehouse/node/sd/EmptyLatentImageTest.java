@@ -27,12 +27,12 @@ class EmptyLatentImageTest {
     @Test
     void spec_hasComfyRangesAndStep8() {
         InputSpec.IntInput width = (InputSpec.IntInput) new EmptyLatentImage().spec().input("width");
-        assertEquals(512, ((Number) width.defaultValue()).longValue());
-        assertEquals(16, ((Number) width.min()).longValue());
-        assertEquals(16384, ((Number) width.max()).longValue());
+        assertEquals(512, width.defaultValue().longValue());
+        assertEquals(16, width.min().longValue());
+        assertEquals(16384, width.max().longValue());
         assertEquals(8, width.step());
         InputSpec.IntInput batch = (InputSpec.IntInput) new EmptyLatentImage().spec().input("batch_size");
-        assertEquals(4096, ((Number) batch.max()).longValue());
+        assertEquals(4096, batch.max().longValue());
     }
 
     @Test
