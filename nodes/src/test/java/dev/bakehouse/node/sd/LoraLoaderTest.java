@@ -144,6 +144,19 @@ class LoraLoaderTest {
     }
 
     @Test
+    void encodeAndSampleWithLora_leaveNoArraysBehindInTheModelsManager() {
+        StableDiffusion sd = tiny.cache.checkpoint(model.checkpoint().file());
+        NodeResult patched = loraLoader(1, 1);
+        Runnable prompt = () -> sample((ModelValue) patched.outputs().get(0),
+                tiny.encode((ClipValue) patched.outputs().get(1), "a red circle"), new RecordingContext(tiny.dirs));
+        prompt.run(); // fills the caches derived from weights (fused q/k/v, norm scales)
+        int arrays = sd.manager().getManagedArrays().size();
+        prompt.run();
+        prompt.run();
+        assertEquals(arrays, sd.manager().getManagedArrays().size());
+    }
+
+    @Test
     void execute_unknownLora_errorNamesTheFile() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new LoraLoader(tiny.dirs, tiny.cache)
                 .execute(new NodeInputs("LoraLoader #10", Map.of("model", model, "clip", clip,
