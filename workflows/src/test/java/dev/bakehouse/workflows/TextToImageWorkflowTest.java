@@ -9,7 +9,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.bakehouse.model.ComputeDevice;
-import dev.bakehouse.model.tokenizer.TokenizerLocator;
 import dev.bakehouse.node.AllNodes;
 import dev.bakehouse.node.DataDirs;
 import dev.bakehouse.node.NodeRegistry;
@@ -24,7 +23,7 @@ import dev.bakehouse.server.exec.OutputCache;
 import dev.bakehouse.server.exec.PromptExecutor;
 import dev.bakehouse.server.exec.PromptValidator;
 import dev.bakehouse.server.exec.Validation;
-import dev.bakehouse.testing.Fixtures;
+import dev.bakehouse.testing.TinyDataDir;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.io.InputStream;
@@ -54,17 +53,8 @@ class TextToImageWorkflowTest {
     Path work;
 
     @BeforeEach
-    void dataDirWithTheTinyModel() throws IOException {
-        Path checkpoints = Files.createDirectories(data.resolve("models/checkpoints"));
-        Files.copy(Fixtures.file("sd15-tiny/tiny.safetensors"), checkpoints.resolve("tiny.safetensors"));
-        // The tiny model's head count is not visible in its shapes: its config goes beside it.
-        Files.copy(Fixtures.file("sd15-tiny/config.json"), checkpoints.resolve("tiny.config.json"));
-        Path loras = Files.createDirectories(data.resolve("models/loras"));
-        Files.copy(Fixtures.file("sd15-tiny/lora.safetensors"), loras.resolve("lora.safetensors"));
-        Path tokenizer = Files.createDirectories(data.resolve(TokenizerLocator.DATA_DIR_TOKENIZER));
-        for (String file : new String[] {"vocab.json", "merges.txt"}) {
-            Files.copy(Fixtures.file("clip-tokenizer/" + file), tokenizer.resolve(file));
-        }
+    void dataDirWithTheTinyModel() {
+        TinyDataDir.populate(data);
     }
 
     @Test

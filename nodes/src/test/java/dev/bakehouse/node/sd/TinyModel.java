@@ -6,34 +6,25 @@ import dev.bakehouse.node.NodeInputs;
 import dev.bakehouse.node.NodeResult;
 import dev.bakehouse.node.FakeContext;
 import dev.bakehouse.testing.Fixtures;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
+import dev.bakehouse.testing.TinyDataDir;
 import java.nio.file.Path;
 import java.util.Map;
 
 /**
- * A data dir holding the tiny fixture checkpoint (with its sidecar config) and LoRA, a model
- * cache and the node set, for calling the model nodes directly.
+ * The tiny fixture's data dir ({@link TinyDataDir}), a model cache and tokenizer lookup, for
+ * calling the model nodes directly. The tokenizer comes from the fixture folder as configured
+ * (settings' tokenizer dir), with an empty environment.
  */
 final class TinyModel implements AutoCloseable {
-    static final String CHECKPOINT = "tiny.safetensors";
-    static final String LORA = "lora.safetensors";
+    static final String CHECKPOINT = TinyDataDir.CHECKPOINT;
+    static final String LORA = TinyDataDir.LORA;
 
     final DataDirs dirs;
     final ModelCache cache = new ModelCache(ComputeDevice.CPU, 2);
     final Tokenizers tokenizers;
 
     TinyModel(Path root) {
-        try {
-            this.dirs = DataDirs.of(root);
-            Path checkpoints = dirs.models(DataDirs.CHECKPOINTS);
-            Files.copy(Fixtures.file("sd15-tiny/tiny.safetensors"), checkpoints.resolve(CHECKPOINT));
-            Files.copy(Fixtures.file("sd15-tiny/config.json"), checkpoints.resolve("tiny.config.json"));
-            Files.copy(Fixtures.file("sd15-tiny/lora.safetensors"), dirs.models(DataDirs.LORAS).resolve(LORA));
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        this.dirs = DataDirs.of(TinyDataDir.populate(root));
         ModelSettings settings = new ModelSettings(ComputeDevice.CPU, Fixtures.file("clip-tokenizer"), Map.of(),
                 root.resolve("home"), 2);
         this.tokenizers = new Tokenizers(dirs, settings, cache);
