@@ -4,8 +4,6 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import dev.bakehouse.model.clip.TextEncoderOutput;
 import dev.bakehouse.model.vae.VaePosterior;
-import dev.bakehouse.tensor.SafetensorsFile;
-import dev.bakehouse.testing.Fixtures;
 import java.util.HashMap;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
@@ -15,15 +13,13 @@ import org.junit.jupiter.api.Test;
 /** The tiny SD1 model against the float64 reference tensors of {@code sd15-tiny} (fp32 weights). */
 class ModelConformanceTest {
     private static final double TOL = 1e-4;
-    private static SafetensorsFile checkpoint;
     private static StableDiffusion model;
     private static FixtureTensors cases;
     private static FixtureTensors lowvar;
 
     @BeforeAll
     static void load() throws Exception {
-        checkpoint = SafetensorsFile.open(Fixtures.file("sd15-tiny/tiny.safetensors"));
-        model = StableDiffusion.load(new TensorSourceWeights(checkpoint), ModelConfig.tiny(), ComputeDevice.CPU);
+        model = TinyModel.load("tiny.safetensors");
         cases = new FixtureTensors("sd15-tiny/cases.safetensors");
         lowvar = new FixtureTensors("sd15-tiny/cases-lowvar.safetensors");
     }
@@ -31,7 +27,6 @@ class ModelConformanceTest {
     @AfterAll
     static void close() throws Exception {
         model.close();
-        checkpoint.close();
         cases.close();
         lowvar.close();
     }

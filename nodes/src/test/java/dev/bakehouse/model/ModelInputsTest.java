@@ -5,27 +5,22 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
-import dev.bakehouse.tensor.SafetensorsFile;
-import dev.bakehouse.testing.Fixtures;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** Inputs the model cannot take are refused with the expected and found shape, not a libtorch error. */
 class ModelInputsTest {
-    private static SafetensorsFile file;
     private static StableDiffusion model;
 
     @BeforeAll
-    static void load() throws Exception {
-        file = SafetensorsFile.open(Fixtures.file("sd15-tiny/tiny.safetensors"));
-        model = StableDiffusion.load(new TensorSourceWeights(file), ModelConfig.tiny(), ComputeDevice.CPU);
+    static void load() {
+        model = TinyModel.load("tiny.safetensors");
     }
 
     @AfterAll
-    static void close() throws Exception {
+    static void close() {
         model.close();
-        file.close();
     }
 
     @Test

@@ -3,8 +3,6 @@ package dev.bakehouse.model;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
-import dev.bakehouse.tensor.SafetensorsFile;
-import dev.bakehouse.testing.Fixtures;
 
 /**
  * The tiny fixture UNet, where per-op overhead dominates: milliseconds per forward at batch 1 and
@@ -14,8 +12,7 @@ public final class TinyUNetBench {
     private TinyUNetBench() {}
 
     public static void main(String[] args) throws Exception {
-        try (SafetensorsFile file = SafetensorsFile.open(Fixtures.file("sd15-tiny/tiny.safetensors"));
-                StableDiffusion model = StableDiffusion.load(new TensorSourceWeights(file), ModelConfig.tiny(), ComputeDevice.CPU)) {
+        try (StableDiffusion model = TinyModel.load("tiny.safetensors")) {
             for (int batch : new int[] {1, 16}) {
                 System.out.printf("BENCH tiny_unet_step_b%d %.2f ms%n", batch, medianMillis(model, batch));
             }
