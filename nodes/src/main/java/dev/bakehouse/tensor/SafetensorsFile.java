@@ -16,8 +16,9 @@ import java.util.TreeMap;
 
 /**
  * A safetensors file opened for reading. Only the header is read on open; tensor bytes are
- * memory-mapped when asked for, one tensor at a time, at long offsets, so files beyond 2 GB work
- * and a caller that needs three tensors of a 7 GB checkpoint touches only those pages.
+ * memory-mapped when asked for (small ones simply read), one tensor at a time, at long offsets,
+ * so files beyond 2 GB work and a caller that needs three tensors of a 7 GB checkpoint touches
+ * only those pages.
  *
  * <p>Thread-safe for reads. Buffers returned by {@link #view} stay valid after {@link #close}
  * (the mapping lives until the buffer is collected); everything else fails once closed.
@@ -30,6 +31,12 @@ public final class SafetensorsFile implements TensorSource {
 
     /** Bytes per mapping when a tensor is read in pieces; a multiple of every dtype size. */
     private static final long CHUNK_BYTES = 1L << 30;
+
+    /**
+     * Below this size a tensor is read with one positional read instead of a mapping: a LoRA has
+     * hundreds of 4-byte alphas, and a page-aligned mapping per scalar costs more than the copy.
+     */
+    private static final long MAP_THRESHOLD = 256 * 1024;
 
     private final Path path;
     private final FileChannel channel;
@@ -134,7 +141,8 @@ public final class SafetensorsFile implements TensorSource {
     }
 
     /**
-     * The raw bytes of a tensor as a read-only little-endian buffer, mapped on this call.
+     * The raw bytes of a tensor as a read-only little-endian buffer, mapped on this call (read
+     * into the heap when under 256 KiB).
      *
      * @throws TensorFileException if the tensor is 2 GB or larger (use {@link #readFloats},
      *                             which works in pieces)
@@ -221,8 +229,15 @@ public final class SafetensorsFile implements TensorSource {
             return ByteBuffer.allocate(0).order(ByteOrder.LITTLE_ENDIAN).asReadOnlyBuffer();
         }
         try {
+            if (length < MAP_THRESHOLD) {
+                ByteBuffer b = ByteBuffer.allocate((int) length);
+                readFully(channel, b, offset, path);
+                return b.flip().asReadOnlyBuffer().order(ByteOrder.LITTLE_ENDIAN);
+            }
             MappedByteBuffer mb = channel.map(FileChannel.MapMode.READ_ONLY, offset, length);
             return mb.order(ByteOrder.LITTLE_ENDIAN);
+        } catch (TensorFileException e) {
+            throw new TensorFileException(path, t.name(), e.getMessage(), e);
         } catch (IOException e) {
             throw new TensorFileException(path, t.name(), "cannot map bytes " + offset + "+" + length + ": " + e.getMessage(), e);
         }

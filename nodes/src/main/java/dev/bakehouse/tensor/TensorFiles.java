@@ -23,8 +23,10 @@ public final class TensorFiles {
     }
 
     /**
-     * A zip archive or a pickle stream is a checkpoint; anything else is treated as safetensors
-     * (whose first bytes are a little-endian header length, then '{').
+     * A safetensors file starts with a little-endian header length and then '{'; that is checked
+     * first, because a header length such as 640 begins with the bytes 0x80 0x02 of a pickle. A
+     * zip archive or a pickle stream is a checkpoint; anything else is handed to the safetensors
+     * reader, whose error then says what is wrong.
      */
     public static Format detect(Path path) throws TensorFileException {
         byte[] head = new byte[9];
@@ -35,6 +37,9 @@ public final class TensorFiles {
             throw new TensorFileException(path, null, "file not found");
         } catch (IOException e) {
             throw new TensorFileException(path, null, "cannot read: " + e.getMessage(), e);
+        }
+        if (n == 9 && head[8] == '{') {
+            return Format.SAFETENSORS;
         }
         boolean zip = n >= 4 && head[0] == 'P' && head[1] == 'K' && head[2] == 3 && head[3] == 4;
         boolean pickle = n >= 2 && (head[0] & 0xff) == 0x80 && head[1] >= 2 && head[1] <= 5;

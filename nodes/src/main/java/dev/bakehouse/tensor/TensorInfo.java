@@ -4,8 +4,9 @@ import java.util.Arrays;
 
 /**
  * Where one tensor lives in a file: its key, element type, shape (PyTorch order, row-major) and its
- * bytes as an absolute file offset and a length. A 0-dim tensor (a kohya {@code .alpha}) has an
- * empty shape and one element.
+ * bytes as an absolute file offset and a length. The offset is -1 when the bytes are not one range
+ * of a file (a strided or compressed {@code .ckpt} tensor, a derived view). A 0-dim tensor (a kohya
+ * {@code .alpha}) has an empty shape and one element.
  */
 public record TensorInfo(String name, DType dtype, long[] shape, long offset, long byteLength) {
 

@@ -25,7 +25,7 @@ public interface TensorSource extends AutoCloseable {
     /** String metadata ({@code __metadata__} of a safetensors file; empty for a .ckpt). */
     Map<String, String> metadata();
 
-    /** Raw little-endian bytes of a contiguous tensor, read-only. */
+    /** The tensor's raw little-endian bytes in row-major order (gathered if stored strided), read-only. */
     ByteBuffer view(String name) throws TensorFileException;
 
     /** A copy of the raw bytes. */

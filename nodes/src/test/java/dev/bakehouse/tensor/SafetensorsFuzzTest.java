@@ -3,6 +3,7 @@ package dev.bakehouse.tensor;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.bakehouse.testing.ScratchDirs;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
@@ -28,7 +29,15 @@ class SafetensorsFuzzTest {
     void mutatedFiles_loadOrFailWithOurErrorOnly() throws Exception {
         byte[] valid = validFile();
         Random rnd = new Random(20261122L);
-        Path f = dir.resolve("fuzz.safetensors");
+        Path scratch = ScratchDirs.memoryBacked(dir);
+        try {
+            run(valid, rnd, scratch.resolve("fuzz.safetensors"));
+        } finally {
+            ScratchDirs.delete(scratch);
+        }
+    }
+
+    private static void run(byte[] valid, Random rnd, Path f) throws Exception {
         int loaded = 0;
         int refused = 0;
         for (int i = 0; i < CASES; i++) {

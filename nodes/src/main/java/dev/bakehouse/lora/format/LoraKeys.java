@@ -1,6 +1,7 @@
 package dev.bakehouse.lora.format;
 
 import dev.bakehouse.lora.format.LoraNetwork.KeyStyle;
+import dev.bakehouse.tensor.sd.UNetKeyMap;
 import java.util.List;
 import java.util.Optional;
 
@@ -27,11 +28,23 @@ final class LoraKeys {
         {".alpha", "alpha"},
     };
 
+    /** SDXL's UNet: three levels, two res blocks each, attention on levels 1 and 2. */
+    private static final UNetKeyMap SDXL_UNET = UNetKeyMap.of(3, 2, java.util.Set.of(1, 2));
+
     /**
-     * @param sdxlText whether {@code text_encoder.} means SDXL's first encoder ({@code lora_te1_}),
-     *                 which is the case when the file also has {@code text_encoder_2.} keys
+     * Whether a diffusers-style file is for SDXL: it has a second text encoder, or its UNet has
+     * attention where only SDXL has it (up_blocks.0) or transformer depth beyond SD1/SD2's one.
      */
-    static Optional<Split> split(String key, boolean sdxlText) {
+    static boolean looksSdxl(java.util.Collection<String> keys) {
+        return keys.stream().anyMatch(k -> k.contains("text_encoder_2.") || (k.contains("unet.")
+                && (k.contains("up_blocks.0.attentions.") || k.matches(".*transformer_blocks\\.[1-9].*"))));
+    }
+
+    /**
+     * @param sdxl whether the file is for SDXL: {@code text_encoder.} then means the first encoder
+     *             ({@code lora_te1_}) and UNet paths are renamed to the LDM names kohya uses for SDXL
+     */
+    static Optional<Split> split(String key, boolean sdxl) {
         for (String p : KOHYA_PREFIXES) {
             if (key.startsWith(p)) {
                 int dot = key.indexOf('.');
@@ -46,10 +59,10 @@ final class LoraKeys {
                     ? Optional.of(new Split("lora_unet_" + key.substring(8, dot), key.substring(dot + 1), KeyStyle.LYCORIS_STANDALONE))
                     : Optional.empty();
         }
-        return diffusers(key, sdxlText);
+        return diffusers(key, sdxl);
     }
 
-    private static Optional<Split> diffusers(String key, boolean sdxlText) {
+    private static Optional<Split> diffusers(String key, boolean sdxl) {
         String k = key.startsWith("base_model.model.") ? key.substring("base_model.model.".length()) : key;
         String prefix;
         String rest;
@@ -60,7 +73,7 @@ final class LoraKeys {
             prefix = "lora_te2_";
             rest = k.substring("text_encoder_2.".length());
         } else if (k.startsWith("text_encoder.")) {
-            prefix = sdxlText ? "lora_te1_" : "lora_te_";
+            prefix = sdxl ? "lora_te1_" : "lora_te_";
             rest = k.substring("text_encoder.".length());
         } else {
             return Optional.empty();
@@ -72,6 +85,11 @@ final class LoraKeys {
                 path = path.replace(".processor.", ".");
                 if (s[0].startsWith("_lora") && path.endsWith("to_out")) {
                     path = path + ".0";
+                }
+                if (sdxl && prefix.equals("lora_unet_")) {
+                    String diffusersPath = path;
+                    path = SDXL_UNET.toLdm(path + ".weight").map(ldm -> ldm.substring(0, ldm.length() - ".weight".length()))
+                            .orElse(diffusersPath);
                 }
                 return path.isEmpty() ? Optional.empty()
                         : Optional.of(new Split(prefix + path.replace('.', '_'), s[1], KeyStyle.DIFFUSERS));

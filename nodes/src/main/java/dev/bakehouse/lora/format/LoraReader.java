@@ -35,13 +35,12 @@ public final class LoraReader {
     }
 
     public static LoraNetwork read(TensorSource source) throws TensorFileException {
-        boolean sdxlText = source.names().stream().anyMatch(k -> k.startsWith("text_encoder_2.")
-                || k.startsWith("base_model.model.text_encoder_2."));
+        boolean sdxl = LoraKeys.looksSdxl(source.names());
         Map<String, Map<String, LoraTensor>> byModule = new TreeMap<>();
         List<String> unknown = new ArrayList<>();
         Set<KeyStyle> styles = EnumSet.noneOf(KeyStyle.class);
         for (String key : source.names()) {
-            Optional<LoraKeys.Split> split = LoraKeys.split(key, sdxlText);
+            Optional<LoraKeys.Split> split = LoraKeys.split(key, sdxl);
             if (split.isEmpty() || !isKnownSuffix(split.get().suffix())) {
                 unknown.add(key);
                 continue;

@@ -35,7 +35,8 @@ import java.util.TreeMap;
 public final class CkptFile implements TensorSource {
 
     private static final long MAX_PICKLE_BYTES = 512L * 1024 * 1024;
-    private static final BigIntegerHolder LEGACY_MAGIC = new BigIntegerHolder("1950a86a20f9469cfc6c");
+    private static final long MAP_THRESHOLD = 256 * 1024;
+    private static final LegacyMagic LEGACY_MAGIC = new LegacyMagic("1950a86a20f9469cfc6c");
 
     /** Where a storage's bytes are: a stored region of the file, or a compressed zip entry. */
     private record StorageLocation(long offset, long byteLength, ZipDirectory.Entry compressed) {}
@@ -129,25 +130,25 @@ public final class CkptFile implements TensorSource {
     /** The pre-1.6 layout: five pickles in a row, then each storage as int64 count + raw bytes. */
     private static CkptFile openLegacy(Path path, FileChannel ch) throws IOException {
         long size = ch.size();
-        ByteBuffer buf = ch.map(FileChannel.MapMode.READ_ONLY, 0, Math.min(size, MAX_PICKLE_BYTES)).order(ByteOrder.LITTLE_ENDIAN);
-        Object magic = SafeUnpickler.load(path, buf);
+        PickleReader pickles = new PickleReader(path, ch, size);
+        Object magic = pickles.next();
         if (!LEGACY_MAGIC.matches(magic)) {
             throw new TensorFileException(path, null, "pickle stream does not start with torch's magic number; not a checkpoint");
         }
-        Object protocol = SafeUnpickler.load(path, buf);
+        Object protocol = pickles.next();
         if (!Long.valueOf(1001).equals(protocol)) {
             throw new TensorFileException(path, null, "legacy checkpoint protocol " + protocol + " is not supported (expected 1001)");
         }
-        SafeUnpickler.load(path, buf); // sys_info: little_endian and type sizes, all standard on x86/ARM
-        Object root = SafeUnpickler.load(path, buf);
-        Object keys = SafeUnpickler.load(path, buf);
+        pickles.next(); // sys_info: little_endian and type sizes, all standard on x86/ARM
+        Object root = pickles.next();
+        Object keys = pickles.next();
         if (!(keys instanceof List<?> keyList)) {
             throw new TensorFileException(path, null, "legacy checkpoint storage key list is missing");
         }
         StateDicts.Found found = StateDicts.extract(path, root);
         Map<String, StorageRef> byKey = StateDicts.storagesByKey(found.allStorages());
         Map<String, StorageLocation> locations = new TreeMap<>();
-        long pos = buf.position();
+        long pos = pickles.position();
         for (Object k : keyList) {
             StorageRef s = byKey.get(String.valueOf(k));
             ByteBuffer countBuf = ZipDirectory.read(ch, pos, 8, path);
@@ -246,7 +247,7 @@ public final class CkptFile implements TensorSource {
                 if (info.byteLength() == 0) {
                     return ByteBuffer.allocate(0).order(ByteOrder.LITTLE_ENDIAN);
                 }
-                return channel.map(FileChannel.MapMode.READ_ONLY, info.offset(), info.byteLength()).order(ByteOrder.LITTLE_ENDIAN);
+                return readOrMap(info.offset(), info.byteLength());
             }
             ByteBuffer storage = storageBytes(t);
             int elem = info.dtype().size();
@@ -270,7 +271,52 @@ public final class CkptFile implements TensorSource {
         if (loc.byteLength() > Integer.MAX_VALUE) {
             throw new TensorFileException(path, t.info().name(), "strided view of a storage over 2 GB is not supported");
         }
-        return channel.map(FileChannel.MapMode.READ_ONLY, loc.offset(), loc.byteLength()).order(ByteOrder.LITTLE_ENDIAN);
+        return readOrMap(loc.offset(), loc.byteLength());
+    }
+
+    /** Small ranges are read (a mapping per scalar costs more than the copy), large ones mapped. */
+    private ByteBuffer readOrMap(long offset, long length) throws IOException {
+        if (length < MAP_THRESHOLD) {
+            return ZipDirectory.read(channel, offset, (int) length, path);
+        }
+        return channel.map(FileChannel.MapMode.READ_ONLY, offset, length).order(ByteOrder.LITTLE_ENDIAN);
+    }
+
+    /**
+     * Reads consecutive pickles from the start of a legacy stream. Each is parsed from a heap
+     * window that grows only if the pickle does not fit, so a 4 GB file costs a few small reads.
+     */
+    private static final class PickleReader {
+        private final Path path;
+        private final FileChannel channel;
+        private final long size;
+        private long position;
+
+        PickleReader(Path path, FileChannel channel, long size) {
+            this.path = path;
+            this.channel = channel;
+            this.size = size;
+        }
+
+        Object next() throws IOException {
+            for (long window = 1 << 20; ; window *= 16) {
+                int len = (int) Math.min(Math.min(window, MAX_PICKLE_BYTES), size - position);
+                ByteBuffer buf = ZipDirectory.read(channel, position, len, path);
+                try {
+                    Object value = SafeUnpickler.load(path, buf);
+                    position += buf.position();
+                    return value;
+                } catch (PickleTruncatedException e) {
+                    if (len >= size - position || len >= MAX_PICKLE_BYTES) {
+                        throw e; // the file itself ends, or the pickle is beyond any sane size
+                    }
+                }
+            }
+        }
+
+        long position() {
+            return position;
+        }
     }
 
     @Override
@@ -296,7 +342,7 @@ public final class CkptFile implements TensorSource {
     }
 
     /** torch's legacy magic number, compared without caring whether it arrived as long or BigInteger. */
-    private record BigIntegerHolder(String hex) {
+    private record LegacyMagic(String hex) {
         boolean matches(Object v) {
             return v instanceof java.math.BigInteger b && b.toString(16).equals(hex);
         }

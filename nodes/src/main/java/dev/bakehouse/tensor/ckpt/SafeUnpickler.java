@@ -77,7 +77,7 @@ final class SafeUnpickler {
         try {
             return new SafeUnpickler(file, in).run();
         } catch (java.nio.BufferUnderflowException | IndexOutOfBoundsException e) {
-            throw new TensorFileException(file, null, "pickle ends early or is malformed at byte " + in.position());
+            throw new PickleTruncatedException(file, "pickle ends early or is malformed at byte " + in.position());
         }
     }
 
@@ -169,6 +169,7 @@ final class SafeUnpickler {
         boolean allowed = q.equals("collections.OrderedDict")
                 || q.equals("torch._utils._rebuild_tensor_v2")
                 || q.equals("torch._utils._rebuild_parameter")
+                || q.equals("torch._utils._rebuild_parameter_with_state")
                 || (module.equals("torch") && STORAGE_TYPES.contains(name))
                 || INERT.contains(q);
         if (!allowed) {
@@ -200,7 +201,7 @@ final class SafeUnpickler {
                 return new TensorRef(s, nonNegative(at, t.get(1), "storage_offset"),
                         longs(at, t.get(2), "size"), longs(at, t.get(3), "stride"));
             }
-            case "torch._utils._rebuild_parameter" -> {
+            case "torch._utils._rebuild_parameter", "torch._utils._rebuild_parameter_with_state" -> {
                 if (t.size() < 1 || !(t.get(0) instanceof TensorRef tensor)) {
                     throw error(at, "_rebuild_parameter expects a tensor as its first argument");
                 }
@@ -248,7 +249,7 @@ final class SafeUnpickler {
 
     private Object readLong(int at, int n) throws TensorFileException {
         if (n < 0 || n > in.remaining()) {
-            throw error(at, "LONG of " + n + " bytes runs past the end");
+            throw new PickleTruncatedException(file, "pickle byte " + at + ": LONG of " + n + " bytes runs past the end");
         }
         byte[] le = new byte[n];
         in.get(le);
@@ -270,7 +271,7 @@ final class SafeUnpickler {
 
     private byte[] readBytes(int at, long n) throws TensorFileException {
         if (n < 0 || n > in.remaining()) {
-            throw error(at, "string of " + n + " bytes runs past the end of the pickle");
+            throw new PickleTruncatedException(file, "pickle byte " + at + ": string of " + n + " bytes runs past the end of the pickle");
         }
         byte[] b = new byte[(int) n];
         in.get(b);

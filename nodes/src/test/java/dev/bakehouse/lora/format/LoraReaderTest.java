@@ -104,6 +104,27 @@ class LoraReaderTest {
     }
 
     @Test
+    void sdxlPeftFile_getsKohyaSdxlModuleNames() throws Exception {
+        Path f = dir.resolve("sdxl-peft.safetensors");
+        new SafetensorsWriter()
+                .addFloats("unet.down_blocks.1.attentions.0.transformer_blocks.1.attn1.to_q.lora_A.weight", DType.F32, new long[] {1, 2}, new float[2])
+                .addFloats("unet.down_blocks.1.attentions.0.transformer_blocks.1.attn1.to_q.lora_B.weight", DType.F32, new long[] {2, 1}, new float[2])
+                .addFloats("unet.up_blocks.0.resnets.2.conv1.lora_A.weight", DType.F32, new long[] {1, 2, 3, 3}, new float[18])
+                .addFloats("unet.up_blocks.0.resnets.2.conv1.lora_B.weight", DType.F32, new long[] {2, 1, 1, 1}, new float[2])
+                .addFloats("text_encoder_2.text_model.encoder.layers.0.self_attn.q_proj.lora_A.weight", DType.F32, new long[] {1, 2}, new float[2])
+                .addFloats("text_encoder_2.text_model.encoder.layers.0.self_attn.q_proj.lora_B.weight", DType.F32, new long[] {2, 1}, new float[2])
+                .addFloats("text_encoder.text_model.encoder.layers.0.mlp.fc1.lora_A.weight", DType.F32, new long[] {1, 2}, new float[2])
+                .addFloats("text_encoder.text_model.encoder.layers.0.mlp.fc1.lora_B.weight", DType.F32, new long[] {2, 1}, new float[2])
+                .write(f);
+        Set<String> names = LoraReader.read(f).modules().keySet();
+        assertEquals(Set.of("lora_unet_input_blocks_4_1_transformer_blocks_1_attn1_to_q", "lora_unet_output_blocks_2_0_in_layers_2",
+                "lora_te2_text_model_encoder_layers_0_self_attn_q_proj", "lora_te1_text_model_encoder_layers_0_mlp_fc1"), names);
+        Set<String> kohyaSdxl = new java.util.HashSet<>();
+        dev.bakehouse.testing.KeyTables.rows("sdxl-lora-modules.tsv").forEach(r -> kohyaSdxl.add(r.get("lora_name")));
+        assertTrue(kohyaSdxl.containsAll(names), "every name is one kohya gives SDXL");
+    }
+
+    @Test
     void lohaLokrDoraAndUnknownSuffixes_areReadAndReported() throws Exception {
         Path f = dir.resolve("lycoris.safetensors");
         new SafetensorsWriter()

@@ -94,6 +94,22 @@ class CkptFileTest {
     }
 
     @Test
+    void legacyStreamWhosePickleExceedsTheFirstReadWindow_loads() throws Exception {
+        CkptWriter ckpt = new CkptWriter();
+        String pad = "x".repeat(300);
+        for (int i = 0; i < 4000; i++) { // ~1.3 MB of pickle, more than the 1 MiB first window
+            ckpt.tensor("model.layer" + i + "." + pad, DType.F32, new long[] {1},
+                    ElementCodec.encodeFloats(DType.F32, new float[] {i}).array());
+        }
+        Path f = dir.resolve("big-legacy.pt");
+        ckpt.writeLegacy(f);
+        try (CkptFile c = CkptFile.open(f)) {
+            assertEquals(4000, c.names().size());
+            assertArrayEquals(new float[] {3999}, c.readFloats("model.layer3999." + pad));
+        }
+    }
+
+    @Test
     void tensorReachingPastItsStorage_isRefusedNamingTheKey() throws Exception {
         Path f = dir.resolve("bad.ckpt");
         new CkptWriter().tensor("a", DType.F32, new long[] {2}, new byte[8])

@@ -84,6 +84,20 @@ class HostileCkptTest {
     }
 
     @Test
+    void parameterWrappers_yieldTheirTensor() throws Exception {
+        for (String rebuild : new String[] {"_rebuild_parameter", "_rebuild_parameter_with_state"}) {
+            byte[] pickle = new PickleBuilder().proto(2).global("torch._utils", rebuild)
+                    .mark().global("torch._utils", "_rebuild_tensor_v2")
+                    .mark().mark().str("storage").global("torch", "FloatStorage").str("0").str("cpu").integer(2).tuple().binpersid()
+                    .integer(0).mark().integer(2).tuple().mark().integer(1).tuple().bool(false)
+                    .global("collections", "OrderedDict").emptyTuple().reduce().tuple().reduce()
+                    .bool(true).tuple().reduce().stop().toBytes();
+            Object v = SafeUnpickler.load(Path.of("p.ckpt"), ByteBuffer.wrap(pickle));
+            assertTrue(v instanceof PickleValues.TensorRef t && t.size()[0] == 2, rebuild + " gave " + v);
+        }
+    }
+
+    @Test
     void extensionCodesAndTextPersistentIds_areRefused() {
         assertRefused(new byte[] {(byte) 0x80, 2, (byte) 0x82, 1, '.'}, "opcode 0x82");
         assertRefused(new byte[] {(byte) 0x80, 2, 'P', 'x', '\n', '.'}, "opcode 0x50");
