@@ -1,5 +1,7 @@
 package dev.bakehouse.model;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import dev.bakehouse.model.clip.TextEncoderOutput;
@@ -74,6 +76,20 @@ class ModelConformanceTest {
             cases.assertClose("vae_moments", posterior.moments(), TOL);
             cases.assertClose("vae_mean", posterior.mean(), TOL);
             cases.assertClose("vae_logvar", posterior.logvar(), TOL);
+        }
+    }
+
+    @Test
+    void vaeImageApi_appliesScaleFactorAndComfyImageLayout() {
+        try (NDManager step = model.manager().newSubManager()) {
+            float scale = (float) model.config().vae().scaleFactor();
+            NDArray image = model.vae().decodeToImage(cases.array(step, "vae_z").mul(scale));
+            NDArray expected = cases.array(step, "vae_decoded").add(1f).div(2f).clip(0f, 1f).transpose(0, 2, 3, 1);
+            assertArrayEquals(expected.toFloatArray(), image.toFloatArray(), 1e-5f);
+
+            NDArray x = cases.array(step, "vae_x"); // in [-1, 1]
+            NDArray latents = model.vae().encodeImage(x.add(1f).div(2f).transpose(0, 2, 3, 1));
+            cases.assertClose("vae_mean", latents.div(scale), TOL);
         }
     }
 
