@@ -2,12 +2,10 @@ package dev.bakehouse.model;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.bakehouse.model.clip.ClipTextModel;
 import dev.bakehouse.model.clip.TextEncoderConfig;
-import dev.bakehouse.model.unet.UNet2DCondition;
 import dev.bakehouse.model.unet.UNetConfig;
-import dev.bakehouse.model.vae.AutoencoderKL;
 import dev.bakehouse.model.vae.VaeConfig;
+import dev.bakehouse.tensor.sd.DetectedArchitecture;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -15,13 +13,10 @@ import java.util.List;
 
 /**
  * Where a {@link ModelConfig} comes from besides the presets: a JSON file with the LDM yaml names
- * (the layout of {@code sd15-tiny/config.json}), or the weight shapes of an SD1.x checkpoint.
+ * (the layout of {@code sd15-tiny/config.json}), or what the tensor package detected from a
+ * checkpoint's keys and shapes.
  */
 public final class ModelConfigs {
-    private static final String U = UNet2DCondition.PREFIX;
-    private static final String T = ClipTextModel.PREFIX;
-    private static final String V = AutoencoderKL.PREFIX;
-
     private ModelConfigs() {}
 
     /** Reads {@code unet}, {@code text}, {@code vae} and {@code scale_factor}; norm eps default to SD's. */
@@ -55,86 +50,35 @@ public final class ModelConfigs {
     }
 
     /**
-     * Derives the configuration of an SD1.x single-file checkpoint from its weight shapes. The head
-     * count is not visible in shapes: it is SD1's 8 heads for a 768-wide context (CLIP ViT-L, 64-wide
-     * text heads); any other width needs an explicit config file.
+     * The configuration of a detected checkpoint ({@code ArchitectureDetector}). Only the SD1.x
+     * layout (transformers CLIP text encoder) is built here; head counts come from the family's
+     * convention, so custom sizes (whose heads the shapes do not reveal) need a config file.
      */
-    public static ModelConfig inferSd1(WeightSource w) {
-        return new ModelConfig(inferUnet(w), inferText(w), inferVae(w));
-    }
-
-    private static UNetConfig inferUnet(WeightSource w) {
-        long[] convIn = shape(w, U + "input_blocks.0.0.weight");
-        int mc = (int) convIn[0];
-        int blocks = count(w, U + "input_blocks.", ".");
-        int levels = 1 + (int) w.names().stream().filter(k -> k.startsWith(U + "input_blocks.") && k.endsWith(".0.op.weight")).count();
-        int nrb = (blocks - 1 - (levels - 1)) / levels;
-        List<Integer> mult = new ArrayList<>();
-        List<Integer> attention = new ArrayList<>();
-        String firstAttention = null;
-        for (int level = 0; level < levels; level++) {
-            String block = U + "input_blocks." + (1 + level * (nrb + 1));
-            mult.add((int) (shape(w, block + ".0.out_layers.3.weight")[0] / mc));
-            if (w.names().contains(block + ".1.proj_in.weight")) {
-                attention.add(0, 1 << level); // LDM yaml order: largest factor first
-                firstAttention = firstAttention == null ? block + ".1" : firstAttention;
-            }
+    public static ModelConfig fromDetected(DetectedArchitecture a, String source) {
+        String where = source + " (" + a.describe() + ")";
+        if (a.family() != DetectedArchitecture.Family.SD1 || a.textEncoders().size() != 1
+                || a.textEncoders().get(0).layout() != DetectedArchitecture.TextLayout.HF_CLIP) {
+            throw new IllegalArgumentException(where + ": only SD1.x checkpoints can be run so far");
         }
-        if (firstAttention == null) {
-            throw new IllegalArgumentException(w.description() + ": no SpatialTransformer found (" + U
-                    + "input_blocks.N.1.proj_in.weight); not an SD1.x UNet");
+        DetectedArchitecture.UNetNumbers u = a.unet();
+        if (u.numHeads() < 1 && u.numHeadChannels() < 1 || !a.standardSize()) {
+            throw new IllegalArgumentException(where + ": the attention head counts of a custom-size model are not "
+                    + "visible in its shapes; pass a config file");
         }
-        int contextDim = (int) shape(w, firstAttention + ".transformer_blocks.0.attn2.to_k.weight")[1];
-        if (contextDim != 768) {
-            throw new IllegalArgumentException(w.description() + ": context_dim " + contextDim
-                    + " is not SD1's 768, so the head count cannot be inferred; pass a config file");
+        List<Integer> depths = u.transformerDepth().stream().filter(d -> d > 0).distinct().toList();
+        if (depths.size() != 1) {
+            throw new IllegalArgumentException(where + ": transformer_depth " + u.transformerDepth() + " differs by level");
         }
-        boolean linear = shape(w, firstAttention + ".proj_in.weight").length == 2;
-        int depth = count(w, firstAttention + ".transformer_blocks.", ".");
-        return new UNetConfig((int) convIn[1], (int) shape(w, U + "out.2.weight")[0], mc, mult, nrb, attention,
-                8, -1, depth, contextDim, linear, 32, 1e-5, 1e-6, 1e-5);
-    }
-
-    private static TextEncoderConfig inferText(WeightSource w) {
-        long[] tokens = shape(w, T + "embeddings.token_embedding.weight");
-        int hidden = (int) tokens[1];
-        if (hidden != 768) {
-            throw new IllegalArgumentException(w.description() + ": text hidden size " + hidden
-                    + " is not CLIP ViT-L's 768, so the head count cannot be inferred; pass a config file");
-        }
-        return new TextEncoderConfig((int) tokens[0], hidden, count(w, T + "encoder.layers.", "."), hidden / 64,
-                (int) shape(w, T + "encoder.layers.0.mlp.fc1.weight")[0],
-                (int) shape(w, T + "embeddings.position_embedding.weight")[0], "quick_gelu", 1e-5);
-    }
-
-    private static VaeConfig inferVae(WeightSource w) {
-        int ch = (int) shape(w, V + "encoder.conv_in.weight")[0];
-        int levels = count(w, V + "encoder.down.", ".");
-        List<Integer> mult = new ArrayList<>();
-        for (int level = 0; level < levels; level++) {
-            mult.add((int) (shape(w, V + "encoder.down." + level + ".block.0.conv2.weight")[0] / ch));
-        }
-        return new VaeConfig((int) shape(w, V + "encoder.conv_in.weight")[1], (int) shape(w, V + "decoder.conv_out.weight")[0],
-                ch, mult, count(w, V + "encoder.down.0.block.", "."), (int) shape(w, V + "decoder.conv_in.weight")[1],
-                (int) shape(w, V + "post_quant_conv.weight")[1], true, 32, 1e-6, 0.18215);
-    }
-
-    private static long[] shape(WeightSource w, String key) {
-        if (!w.names().contains(key)) {
-            throw new IllegalArgumentException(w.description() + ": missing " + key
-                    + " (needed to infer the model configuration; not an SD1.x single-file checkpoint?)");
-        }
-        return w.shape(key);
-    }
-
-    /** Number of distinct integers N in keys {@code <prefix>N<separator>...}. */
-    private static int count(WeightSource w, String prefix, String separator) {
-        return (int) w.names().stream().filter(k -> k.startsWith(prefix))
-                .map(k -> k.substring(prefix.length()))
-                .filter(rest -> rest.contains(separator))
-                .map(rest -> rest.substring(0, rest.indexOf(separator)))
-                .filter(n -> n.chars().allMatch(Character::isDigit))
-                .distinct().count();
+        UNetConfig unet = new UNetConfig(u.inChannels(), u.outChannels(), u.modelChannels(), u.channelMult(),
+                u.numResBlocks(), u.attentionResolutions(), u.numHeads(), u.numHeadChannels(), depths.get(0),
+                u.contextDim(), u.useLinearInTransformer(), 32, 1e-5, 1e-6, 1e-5);
+        DetectedArchitecture.TextEncoderNumbers t = a.textEncoders().get(0);
+        TextEncoderConfig text = new TextEncoderConfig(t.vocabSize(), t.hiddenSize(), t.numLayers(),
+                t.hiddenSize() / 64, t.intermediateSize(), t.maxPositions(), "quick_gelu", 1e-5); // CLIP ViT-L: 64-wide heads
+        DetectedArchitecture.VaeNumbers v = a.vae();
+        VaeConfig vae = new VaeConfig(v.inChannels(), v.outChannels(), v.ch(), v.chMult(), v.numResBlocks(),
+                v.zChannels(), v.embedDim(), true, 32, 1e-6, 0.18215);
+        return new ModelConfig(unet, text, vae);
     }
 
     /** Required-field access that names the file and field on error. */

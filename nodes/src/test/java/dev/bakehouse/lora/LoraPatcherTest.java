@@ -59,16 +59,21 @@ class LoraPatcherTest {
     void apply_strength07_matchesMergedWeights_andRestoreIsBitExact() throws Exception {
         List<String> merged = loraCases.names().stream().filter(n -> n.startsWith("merged_0.7.")).toList();
         assertEquals(16, merged.size());
+        float[] epsBefore = epsAndTextOnCases();
+        int arraysBefore = model.manager().getManagedArrays().size();
         try (WeightPatcher patch = LoraPatcher.apply(model, List.of(LoraApplication.of("lora", lora, 0.7f)))) {
             assertEquals(290, patch.patchedKeys().size());
             for (String name : merged) {
                 String key = name.substring("merged_0.7.".length());
                 assertClose(loraCases, name, model.params().get(key).value().toFloatArray(), 1e-5);
             }
+            epsAndTextOnCases(); // rebuilds the fused weights from the patched ones
         }
         for (String key : model.params().params().keySet()) {
             assertArrayEquals(checkpoint.readFloats(key), model.params().get(key).value().toFloatArray(), key);
         }
+        assertArrayEquals(epsBefore, epsAndTextOnCases(), "outputs after restore");
+        assertEquals(arraysBefore, model.manager().getManagedArrays().size(), "arrays in the model's manager");
     }
 
     @Test
@@ -102,6 +107,16 @@ class LoraPatcherTest {
             assertClose(loraCases, "lbw_eps", unetOnCases(step, array(step, cases, "context")), TOL);
             assertClose(loraCases, "lbw_text_last",
                     model.textEncoder().forward(array(step, cases, "text_ids")).lastHiddenState().toFloatArray(), TOL);
+        }
+    }
+
+    @Test
+    void apply_fp16LoraFile_matchesF32ReferenceAtF16Precision() throws Exception {
+        LoraNetwork fp16 = LoraReader.read(Fixtures.file("sd15-tiny/lora-fp16.safetensors"));
+        try (WeightPatcher patch = LoraPatcher.apply(model, List.of(LoraApplication.of("lora-fp16", fp16, 1f)));
+                NDManager step = model.manager().newSubManager()) {
+            // the references come from the F32 file; F16 factors move eps by ~1e-3 relative
+            assertClose(loraCases, "lora_eps", unetOnCases(step, array(step, cases, "context")), 1e-2);
         }
     }
 
@@ -144,6 +159,17 @@ class LoraPatcherTest {
         assertTrue(e.getMessage().contains("lora_unet_stray.weird_suffix"), e.getMessage());
         String key = "model.diffusion_model.input_blocks.1.1.transformer_blocks.0.attn1.to_q.weight";
         assertArrayEquals(checkpoint.readFloats(key), model.params().get(key).value().toFloatArray());
+    }
+
+    /** eps then text_last on the fixture inputs, concatenated. */
+    private static float[] epsAndTextOnCases() {
+        try (NDManager step = model.manager().newSubManager()) {
+            float[] eps = unetOnCases(step, array(step, cases, "context"));
+            float[] text = model.textEncoder().forward(array(step, cases, "text_ids")).lastHiddenState().toFloatArray();
+            float[] both = java.util.Arrays.copyOf(eps, eps.length + text.length);
+            System.arraycopy(text, 0, both, eps.length, text.length);
+            return both;
+        }
     }
 
     private static float[] unetOnCases(NDManager step, NDArray context) {

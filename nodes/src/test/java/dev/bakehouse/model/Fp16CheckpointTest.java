@@ -2,16 +2,13 @@ package dev.bakehouse.model;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
-import dev.bakehouse.tensor.SafetensorsFile;
-import dev.bakehouse.testing.Fixtures;
 import org.junit.jupiter.api.Test;
 
 /** F16 checkpoint weights are widened to float32 at load and match the F16-weight references. */
 class Fp16CheckpointTest {
     @Test
     void fp16Checkpoint_matchesFp16WeightReferences() throws Exception {
-        try (SafetensorsFile file = SafetensorsFile.open(Fixtures.file("sd15-tiny/tiny-fp16.safetensors"));
-                StableDiffusion model = StableDiffusion.load(new TensorSourceWeights(file), ModelConfig.tiny(), ComputeDevice.CPU);
+        try (StableDiffusion model = TinyModel.load("tiny-fp16.safetensors");
                 FixtureTensors cases = new FixtureTensors("sd15-tiny/cases.safetensors");
                 NDManager step = model.manager().newSubManager()) {
             NDArray eps = model.unet().forward(cases.array(step, "latents"), cases.array(step, "timesteps"),

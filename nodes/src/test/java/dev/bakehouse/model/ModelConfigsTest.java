@@ -5,7 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.bakehouse.tensor.SafetensorsFile;
+import dev.bakehouse.tensor.sd.ArchitectureDetector;
+import dev.bakehouse.tensor.sd.ShapeIndex;
 import dev.bakehouse.testing.Fixtures;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class ModelConfigsTest {
@@ -15,16 +20,20 @@ class ModelConfigsTest {
     }
 
     @Test
-    void inferSd1_sd15KeyShapes_equalsSd15Preset() {
-        assertEquals(ModelConfig.sd15(), ModelConfigs.inferSd1(SyntheticWeights.sd15(1)));
+    void fromDetected_sd15KeyShapes_equalsSd15Preset() throws Exception {
+        SyntheticWeights sd15 = SyntheticWeights.sd15(1);
+        Map<String, long[]> shapes = new LinkedHashMap<>();
+        sd15.names().forEach(k -> shapes.put(k, sd15.shape(k)));
+        var detected = ArchitectureDetector.detect(new ShapeIndex(Path.of("sd15-keys.tsv"), shapes), Map.of());
+        assertEquals(ModelConfig.sd15(), ModelConfigs.fromDetected(detected, "sd15-keys.tsv"));
     }
 
     @Test
-    void inferSd1_tinyCheckpoint_refusesToGuessHeads() throws Exception {
+    void fromDetected_tinyCheckpoint_refusesToGuessHeads() throws Exception {
         try (SafetensorsFile file = SafetensorsFile.open(Fixtures.file("sd15-tiny/tiny.safetensors"))) {
             IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                    () -> ModelConfigs.inferSd1(new TensorSourceWeights(file)));
-            assertTrue(e.getMessage().contains("context_dim 32") && e.getMessage().contains("config file"), e.getMessage());
+                    () -> ModelConfigs.fromDetected(ArchitectureDetector.detect(file), "tiny.safetensors"));
+            assertTrue(e.getMessage().contains("tiny.safetensors") && e.getMessage().contains("pass a config file"), e.getMessage());
         }
     }
 }

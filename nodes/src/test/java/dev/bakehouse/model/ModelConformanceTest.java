@@ -1,11 +1,11 @@
 package dev.bakehouse.model;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import dev.bakehouse.model.clip.TextEncoderOutput;
 import dev.bakehouse.model.vae.VaePosterior;
-import dev.bakehouse.tensor.SafetensorsFile;
-import dev.bakehouse.testing.Fixtures;
 import java.util.HashMap;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
@@ -15,15 +15,13 @@ import org.junit.jupiter.api.Test;
 /** The tiny SD1 model against the float64 reference tensors of {@code sd15-tiny} (fp32 weights). */
 class ModelConformanceTest {
     private static final double TOL = 1e-4;
-    private static SafetensorsFile checkpoint;
     private static StableDiffusion model;
     private static FixtureTensors cases;
     private static FixtureTensors lowvar;
 
     @BeforeAll
     static void load() throws Exception {
-        checkpoint = SafetensorsFile.open(Fixtures.file("sd15-tiny/tiny.safetensors"));
-        model = StableDiffusion.load(new TensorSourceWeights(checkpoint), ModelConfig.tiny(), ComputeDevice.CPU);
+        model = TinyModel.load("tiny.safetensors");
         cases = new FixtureTensors("sd15-tiny/cases.safetensors");
         lowvar = new FixtureTensors("sd15-tiny/cases-lowvar.safetensors");
     }
@@ -31,7 +29,6 @@ class ModelConformanceTest {
     @AfterAll
     static void close() throws Exception {
         model.close();
-        checkpoint.close();
         cases.close();
         lowvar.close();
     }
@@ -79,6 +76,20 @@ class ModelConformanceTest {
             cases.assertClose("vae_moments", posterior.moments(), TOL);
             cases.assertClose("vae_mean", posterior.mean(), TOL);
             cases.assertClose("vae_logvar", posterior.logvar(), TOL);
+        }
+    }
+
+    @Test
+    void vaeImageApi_appliesScaleFactorAndComfyImageLayout() {
+        try (NDManager step = model.manager().newSubManager()) {
+            float scale = (float) model.config().vae().scaleFactor();
+            NDArray image = model.vae().decodeToImage(cases.array(step, "vae_z").mul(scale));
+            NDArray expected = cases.array(step, "vae_decoded").add(1f).div(2f).clip(0f, 1f).transpose(0, 2, 3, 1);
+            assertArrayEquals(expected.toFloatArray(), image.toFloatArray(), 1e-5f);
+
+            NDArray x = cases.array(step, "vae_x"); // in [-1, 1]
+            NDArray latents = model.vae().encodeImage(x.add(1f).div(2f).transpose(0, 2, 3, 1));
+            cases.assertClose("vae_mean", latents.div(scale), TOL);
         }
     }
 

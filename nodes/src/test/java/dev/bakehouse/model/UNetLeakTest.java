@@ -6,8 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
-import dev.bakehouse.tensor.SafetensorsFile;
-import dev.bakehouse.testing.Fixtures;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -25,8 +23,7 @@ class UNetLeakTest {
 
     @Test
     void unetSteps_keepArrayCountAndRssFlat() throws Exception {
-        try (SafetensorsFile file = SafetensorsFile.open(Fixtures.file("sd15-tiny/tiny.safetensors"));
-                StableDiffusion model = StableDiffusion.load(new TensorSourceWeights(file), ModelConfig.tiny(), ComputeDevice.CPU)) {
+        try (StableDiffusion model = TinyModel.load("tiny.safetensors")) {
             NDManager base = model.manager();
             long arraysAtWarmup = 0;
             long[] rss = new long[3]; // after warm-up, half-way, at the end

@@ -52,13 +52,13 @@ public final class ClipTextModel {
             throw new IllegalArgumentException("text ids: " + l + " tokens, the model has "
                     + config.maxPositionEmbeddings() + " positions");
         }
-        long[] idValues = ids.toType(DataType.INT64, false).toLongArray();
+        NDArray longIds = ids.toType(DataType.INT64, false);
+        long[] idValues = longIds.toLongArray();
         for (long id : idValues) {
             if (id < 0 || id >= config.vocabSize()) {
                 throw new IllegalArgumentException("text ids: token id " + id + " outside the vocabulary of " + config.vocabSize());
             }
         }
-        NDArray longIds = ids.toType(DataType.INT64, false);
         NDArray tokens = ai.djl.nn.core.Embedding.embedding(longIds, tokenEmbedding.value(), SparseFormat.DENSE)
                 .singletonOrThrow();
         tokens.attach(ids.getManager());

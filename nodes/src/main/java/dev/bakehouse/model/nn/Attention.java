@@ -24,6 +24,11 @@ public final class Attention {
      *             (only CLIP uses one, at 77 tokens)
      */
     public static NDArray attend(NDArray q, NDArray k, NDArray v, float scale, NDArray mask) {
+        return attend(q, k, v, scale, mask, MAX_SCORE_ELEMENTS);
+    }
+
+    /** As {@link #attend(NDArray, NDArray, NDArray, float, NDArray)} with a chosen bound on score elements. */
+    public static NDArray attend(NDArray q, NDArray k, NDArray v, float scale, NDArray mask, long maxScoreElements) {
         long[] qs = q.getShape().getShape();
         int rank = qs.length;
         long lq = qs[rank - 2];
@@ -33,7 +38,7 @@ public final class Attention {
             perQuery *= qs[i];
         }
         NDArray kT = k.swapAxes(rank - 2, rank - 1);
-        long rowsPerSlice = Math.max(1, MAX_SCORE_ELEMENTS / perQuery);
+        long rowsPerSlice = Math.max(1, maxScoreElements / perQuery);
         if (mask != null || rowsPerSlice >= lq) {
             return slice(q, kT, v, scale, mask);
         }

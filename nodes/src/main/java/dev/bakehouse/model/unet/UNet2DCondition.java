@@ -3,6 +3,7 @@ package dev.bakehouse.model.unet;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.types.Shape;
 import dev.bakehouse.model.nn.Activations;
 import dev.bakehouse.model.nn.Constants;
 import dev.bakehouse.model.nn.Conv2d;
@@ -101,6 +102,7 @@ public final class UNet2DCondition {
     }
 
     public NDArray forward(NDArray x, NDArray timesteps, NDArray context, UNetTrace trace) {
+        checkInputs(x, context);
         long batch = x.getShape().get(0);
         NDArray tEmb = TimestepEmbedding.sinusoidal(timesteps, config.modelChannels(), batch, x.getManager());
         trace.record("t_emb", tEmb);
@@ -123,6 +125,20 @@ public final class UNet2DCondition {
             trace.record("output_blocks." + i, h);
         }
         return outConv.forward(Activations.silu(outNorm.forward(h)));
+    }
+
+    private void checkInputs(NDArray x, NDArray context) {
+        Shape xs = x.getShape();
+        Shape cs = context.getShape();
+        long down = 1L << (config.levels() - 1);
+        if (xs.dimension() != 4 || xs.get(1) != config.inChannels() || xs.get(2) % down != 0 || xs.get(3) % down != 0) {
+            throw new IllegalArgumentException("UNet latents: expected (B, " + config.inChannels() + ", H, W) with H and W "
+                    + "multiples of " + down + ", found " + xs);
+        }
+        if (cs.dimension() != 3 || cs.get(0) != xs.get(0) || cs.get(2) != config.contextDim()) {
+            throw new IllegalArgumentException("UNet context: expected (" + xs.get(0) + ", S, " + config.contextDim()
+                    + "), found " + cs);
+        }
     }
 
     /** input_blocks.0.0: the plain conv_in. */

@@ -28,7 +28,8 @@ public record UNetConfig(
 
     public UNetConfig {
         channelMult = List.copyOf(channelMult);
-        attentionResolutions = List.copyOf(attentionResolutions);
+        // a set of factors; kept in the LDM yaml order (largest first) so equal configs compare equal
+        attentionResolutions = attentionResolutions.stream().distinct().sorted(java.util.Comparator.reverseOrder()).toList();
         if ((numHeads > 0) == (numHeadChannels > 0)) {
             throw new IllegalArgumentException("UNetConfig: exactly one of num_heads (" + numHeads
                     + ") and num_head_channels (" + numHeadChannels + ") must be positive");

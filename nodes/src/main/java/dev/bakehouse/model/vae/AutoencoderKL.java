@@ -47,4 +47,19 @@ public final class AutoencoderKL {
     public NDArray decode(NDArray z) {
         return decoder.forward(postQuantConv.forward(z));
     }
+
+    /**
+     * Pipeline latents (scaled by {@link VaeConfig#scaleFactor()}, ComfyUI's LATENT) to images as
+     * ComfyUI's IMAGE holds them: (B, H, W, 3), values clamped to [0, 1].
+     */
+    public NDArray decodeToImage(NDArray latents) {
+        NDArray raw = decode(latents.div((float) config.scaleFactor()));
+        return raw.add(1f).div(2f).clip(0f, 1f).transpose(0, 2, 3, 1);
+    }
+
+    /** Images (B, H, W, 3) in [0, 1] to pipeline latents: the posterior mean times the scale factor. */
+    public NDArray encodeImage(NDArray image) {
+        NDArray x = image.transpose(0, 3, 1, 2).mul(2f).sub(1f);
+        return encode(x).mean().mul((float) config.scaleFactor());
+    }
 }

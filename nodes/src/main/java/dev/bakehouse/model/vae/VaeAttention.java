@@ -32,7 +32,11 @@ final class VaeAttention {
         Conv2d v = Conv2d.same(store, key + ".v", channels, channels, 1);
         this.projOut = Conv2d.same(store, key + ".proj_out", channels, channels, 1);
         this.qkvWeight = new Derived(List.of(q.weight(), k.weight(), v.weight()),
-                w -> NDArrays.concat(new NDList(w.get(0), w.get(1), w.get(2)), 0).reshape(3 * channels, channels));
+                w -> {
+                    try (NDArray stacked = NDArrays.concat(new NDList(w.get(0), w.get(1), w.get(2)), 0)) {
+                        return stacked.reshape(3 * channels, channels); // a view: outlives the closed handle
+                    }
+                });
         this.qkvBias = new Derived(List.of(q.bias(), k.bias(), v.bias()),
                 w -> NDArrays.concat(new NDList(w.get(0), w.get(1), w.get(2)), 0));
     }

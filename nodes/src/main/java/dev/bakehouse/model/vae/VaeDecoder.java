@@ -17,9 +17,7 @@ import java.util.List;
  */
 final class VaeDecoder {
     private final Conv2d convIn;
-    private final VaeResnetBlock mid1;
-    private final VaeAttention midAttn;
-    private final VaeResnetBlock mid2;
+    private final VaeMidBlock mid;
     /** Deepest level (up.(levels-1)) first, in run order. */
     private final List<List<VaeResnetBlock>> blocks = new ArrayList<>();
     private final List<Conv2d> upsamples = new ArrayList<>();
@@ -30,9 +28,7 @@ final class VaeDecoder {
         int levels = cfg.levels();
         long ch = cfg.channels(levels - 1);
         this.convIn = Conv2d.same(store, key + ".conv_in", cfg.zChannels(), ch, 3);
-        this.mid1 = new VaeResnetBlock(store, constants, cfg, key + ".mid.block_1", ch, ch);
-        this.midAttn = new VaeAttention(store, constants, cfg, key + ".mid.attn_1", ch);
-        this.mid2 = new VaeResnetBlock(store, constants, cfg, key + ".mid.block_2", ch, ch);
+        this.mid = new VaeMidBlock(store, constants, cfg, key + ".mid", ch);
         List<List<VaeResnetBlock>> deepestFirst = new ArrayList<>();
         List<Conv2d> upsDeepestFirst = new ArrayList<>();
         for (int level = levels - 1; level >= 0; level--) {
@@ -53,9 +49,7 @@ final class VaeDecoder {
     /** z (B, z, h, w), after post_quant_conv -> (B, 3, h*f, w*f), raw. */
     NDArray forward(NDArray z) {
         NDArray h = convIn.forward(z);
-        h = Scope.advance(h, z, mid1::forward);
-        h = Scope.advance(h, z, midAttn::forward);
-        h = Scope.advance(h, z, mid2::forward);
+        h = mid.forward(h, z);
         for (int i = 0; i < blocks.size(); i++) {
             for (VaeResnetBlock block : blocks.get(i)) {
                 h = Scope.advance(h, z, block::forward);

@@ -21,9 +21,7 @@ final class VaeEncoder {
     private final Conv2d convIn;
     private final List<List<VaeResnetBlock>> blocks = new ArrayList<>();
     private final List<Conv2d> downsamples = new ArrayList<>();
-    private final VaeResnetBlock mid1;
-    private final VaeAttention midAttn;
-    private final VaeResnetBlock mid2;
+    private final VaeMidBlock mid;
     private final GroupNorm normOut;
     private final Conv2d convOut;
 
@@ -41,9 +39,7 @@ final class VaeEncoder {
                 downsamples.add(new Conv2d(store, key + ".down." + level + ".downsample.conv", ch, ch, 3, 2, 0));
             }
         }
-        this.mid1 = new VaeResnetBlock(store, constants, cfg, key + ".mid.block_1", ch, ch);
-        this.midAttn = new VaeAttention(store, constants, cfg, key + ".mid.attn_1", ch);
-        this.mid2 = new VaeResnetBlock(store, constants, cfg, key + ".mid.block_2", ch, ch);
+        this.mid = new VaeMidBlock(store, constants, cfg, key + ".mid", ch);
         this.normOut = new GroupNorm(store, constants, key + ".norm_out", cfg.normNumGroups(), ch, cfg.normEps());
         this.convOut = Conv2d.same(store, key + ".conv_out", ch, 2L * cfg.zChannels(), 3);
     }
@@ -60,9 +56,7 @@ final class VaeEncoder {
                 h = Scope.advance(h, x, in -> Scope.run(in, i -> down.forward(i.pad(PAD_RIGHT_BOTTOM, 0))));
             }
         }
-        h = Scope.advance(h, x, mid1::forward);
-        h = Scope.advance(h, x, midAttn::forward);
-        h = Scope.advance(h, x, mid2::forward);
+        h = mid.forward(h, x);
         return Scope.run(h, in -> convOut.forward(Activations.silu(normOut.forward(in))));
     }
 }
