@@ -6,6 +6,7 @@ import dev.bakehouse.node.AllNodes;
 import dev.bakehouse.node.DataDirs;
 import dev.bakehouse.node.NodeRegistry;
 import dev.bakehouse.node.ObjectInfo;
+import dev.bakehouse.node.sd.ModelCache;
 import dev.bakehouse.node.sd.ModelSettings;
 import dev.bakehouse.server.exec.InterruptFlag;
 import dev.bakehouse.server.exec.OutputCache;
@@ -66,11 +67,14 @@ public final class BakehouseServer implements AutoCloseable {
     private final Javalin app;
     private final InterruptFlag interrupt;
     private final AutoCloseable ownedScheduler;
+    private final ModelCache models;
 
     private BakehouseServer(Builder builder) {
         this.config = builder.config;
         this.dirs = dataDirs(config);
-        NodeRegistry registry = builder.nodes.apply(dirs);
+        this.models = new ModelCache(builder.models.device(), builder.models.maxCheckpoints());
+        NodeRegistry registry = builder.nodes != null ? builder.nodes.apply(dirs)
+                : NodeRegistry.of(AllNodes.all(dirs, builder.models, models));
         this.database = SqliteDatabase.open(config.dataDir().resolve("bakehouse.db"));
         SqliteQueueStore queueStore = new SqliteQueueStore(database);
         this.history = builder.historyDecorator.apply(new SqliteHistoryStore(database, HistoryStore.DEFAULT_CAPACITY));
@@ -84,7 +88,8 @@ public final class BakehouseServer implements AutoCloseable {
         OutputCache cache = new OutputCache();
         this.interrupt = new InterruptFlag();
         PromptExecutor executor = new PromptExecutor(registry, dirs, cache, builder.clock);
-        this.worker = new PromptWorker(queue, executor, cache, interrupt, history, runs, hub, builder.clock);
+        this.worker = new PromptWorker(queue, executor, cache, interrupt, history, runs, hub, builder.clock,
+                models::unload);
         hub.runningNodeOfClient(worker::runningNodeOf);
 
         this.app = createJavalin(config);
@@ -183,11 +188,16 @@ public final class BakehouseServer implements AutoCloseable {
         return dirs;
     }
 
+    /** The loaded models of the default node set (empty with custom nodes). */
+    public ModelCache models() {
+        return models;
+    }
+
     /**
      * Stops accepting requests, asks a running prompt to stop (it is then recorded as
      * interrupted) and waits up to {@value #STOP_WAIT_SECONDS} s for it, then closes the
      * database. A node that ignores the interrupt longer is left behind; the next start records
-     * its prompt as interrupted instead.
+     * its prompt as interrupted instead. Loaded models are closed once the worker has stopped.
      */
     @Override
     public void close() {
@@ -205,6 +215,9 @@ public final class BakehouseServer implements AutoCloseable {
         closeQuietly(ownedScheduler);
         hub.close();
         database.close();
+        if (!workerThread.isAlive()) {
+            models.close(); // a node still running past the wait keeps its model; the process is ending
+        }
     }
 
     private static void closeQuietly(AutoCloseable resource) {
@@ -232,16 +245,26 @@ public final class BakehouseServer implements AutoCloseable {
     public static final class Builder {
         private final ServerConfig config;
         private Function<DataDirs, NodeRegistry> nodes;
+        private ModelSettings models;
         private Scheduler scheduler;
         private Clock clock = Clock.systemUTC();
         private UnaryOperator<HistoryStore> historyDecorator = store -> store;
 
         private Builder(ServerConfig config) {
             this.config = config;
-            this.nodes = dirs -> AllNodes.registry(dirs, ModelSettings.of(ComputeDevice.parse(config.device()), null));
+            this.models = ModelSettings.of(ComputeDevice.parse(config.device()), null);
         }
 
-        /** The node types offered (default: {@link AllNodes} on the config's device). */
+        /** How the default node set's models are set up (default: the config's device). */
+        public Builder models(ModelSettings settings) {
+            this.models = settings;
+            return this;
+        }
+
+        /**
+         * The node types offered instead of the default {@link AllNodes} (which share the
+         * server's {@link ModelCache}).
+         */
         public Builder nodes(Function<DataDirs, NodeRegistry> registry) {
             this.nodes = registry;
             return this;

@@ -1,6 +1,5 @@
 package dev.bakehouse.server.cli;
 
-import dev.bakehouse.node.AllNodes;
 import dev.bakehouse.server.BakehouseServer;
 import dev.bakehouse.server.ServerConfig;
 import java.nio.file.Path;
@@ -73,7 +72,7 @@ final class ServeCommand implements Callable<Integer> {
                 .withMaxUploadBytes(maxUploadBytes)
                 .withDevice(common.device, argv);
         BakehouseServer server = BakehouseServer.builder(config)
-                .nodes(dirs -> AllNodes.registry(dirs, common.modelSettings()))
+                .models(common.modelSettings())
                 .start();
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {

@@ -16,6 +16,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Runs validated prompts on the caller's thread (the server owns the single worker thread):
@@ -24,6 +26,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * Node instances are kept per (node id, class) between prompts (spec §6.4).
  */
 public final class PromptExecutor {
+    private static final Logger LOG = LoggerFactory.getLogger(PromptExecutor.class);
     private final NodeRegistry registry;
     private final DataDirs dirs;
     private final OutputCache cache;
@@ -79,9 +82,22 @@ public final class PromptExecutor {
         return run.execute(outputs);
     }
 
-    /** Forgets kept node instances (and the models they hold): {@code POST /free unload_models}. */
+    /**
+     * Forgets kept node instances, closing those that hold resources ({@code POST /free} with
+     * {@code unload_models}). Called between prompts only.
+     */
     public void dropNodeInstances() {
+        List<Node> dropped = new ArrayList<>(instances.values());
         instances.clear();
+        for (Node node : dropped) {
+            if (node instanceof AutoCloseable closeable) {
+                try {
+                    closeable.close();
+                } catch (Exception e) {
+                    LOG.warn("closing node {} failed: {}", node.spec().name(), e.toString());
+                }
+            }
+        }
     }
 
     private Node instance(GraphNode node) {

@@ -50,6 +50,7 @@ public final class PromptWorker implements Runnable {
     private final RunStore runs;
     private final WsHub hub;
     private final Clock clock;
+    private final Runnable unloader;
     private final AtomicBoolean unloadModels = new AtomicBoolean();
     private final AtomicBoolean freeMemory = new AtomicBoolean();
     /** Held while a prompt runs; {@code POST /free} acts at once only when it can take it. */
@@ -57,6 +58,7 @@ public final class PromptWorker implements Runnable {
     private volatile Current current;
     private volatile boolean stopping;
 
+    /** @param unloader unloads the loaded models ({@code POST /free}), between prompts */
     public PromptWorker(
             PromptQueue queue,
             PromptExecutor executor,
@@ -65,7 +67,8 @@ public final class PromptWorker implements Runnable {
             HistoryStore history,
             RunStore runs,
             WsHub hub,
-            Clock clock) {
+            Clock clock,
+            Runnable unloader) {
         this.queue = queue;
         this.executor = executor;
         this.cache = cache;
@@ -74,6 +77,7 @@ public final class PromptWorker implements Runnable {
         this.runs = runs;
         this.hub = hub;
         this.clock = clock;
+        this.unloader = unloader;
     }
 
     @Override
@@ -88,7 +92,6 @@ public final class PromptWorker implements Runnable {
             running.lock();
             try {
                 runOne(item);
-                applyFreeRequests();
             } catch (RuntimeException e) {
                 if (stopping) {
                     return; // an abrupt stop closed the stores under a running prompt
@@ -97,6 +100,8 @@ public final class PromptWorker implements Runnable {
             } finally {
                 running.unlock();
             }
+            // Before the next prompt: a request that found the prompt running is acted upon now.
+            applyFreeRequestsWhenIdle();
         }
     }
 
@@ -105,7 +110,12 @@ public final class PromptWorker implements Runnable {
         stopping = true;
     }
 
-    /** {@code POST /free}: acted upon after the current prompt, or at once when idle. */
+    /**
+     * {@code POST /free}: acted upon after the current prompt, or at once when idle.
+     *
+     * @param unload drop the executor's node instances and unload the models
+     * @param free   as {@code unload}, and clear the output cache
+     */
     public void requestFree(boolean unload, boolean free) {
         if (unload) {
             unloadModels.set(true);
@@ -113,13 +123,7 @@ public final class PromptWorker implements Runnable {
         if (free) {
             freeMemory.set(true);
         }
-        if (running.tryLock()) {
-            try {
-                applyFreeRequests();
-            } finally {
-                running.unlock();
-            }
-        }
+        applyFreeRequestsWhenIdle();
     }
 
     /** The running node's id when the running prompt belongs to this client, else null. */
@@ -128,11 +132,29 @@ public final class PromptWorker implements Runnable {
         return now != null && clientId.equals(now.clientId()) ? now.nodeId() : null;
     }
 
-    /** Called with {@link #running} held, so never while a prompt executes. */
+    /**
+     * Acts on pending requests unless a prompt runs. Each caller sets flags before trying and
+     * checks them again after whoever held the lock let go, so no request waits for a later prompt.
+     */
+    private void applyFreeRequestsWhenIdle() {
+        while ((unloadModels.get() || freeMemory.get()) && running.tryLock()) {
+            try {
+                applyFreeRequests();
+            } finally {
+                running.unlock();
+            }
+        }
+    }
+
+    /**
+     * Called with {@link #running} held, so never while a prompt executes. {@code free_memory}
+     * implies {@code unload_models} (spec §3.14).
+     */
     private void applyFreeRequests() {
         boolean free = freeMemory.getAndSet(false);
         if (unloadModels.getAndSet(false) || free) {
             executor.dropNodeInstances();
+            unloader.run();
         }
         if (free) {
             cache.clear();

@@ -79,12 +79,27 @@ public final class ModelCache implements AutoCloseable {
         return checkpointLoads.get();
     }
 
-    /** Unloads every checkpoint (closed once their running users are done) and forgets the rest. */
-    @Override
-    public void close() {
+    /** How many checkpoints are loaded now. */
+    public long loadedCheckpoints() {
+        checkpoints.cleanUp();
+        return checkpoints.estimatedSize();
+    }
+
+    /**
+     * Unloads every checkpoint (each closed once its running users are done) and forgets the
+     * parsed LoRAs ({@code POST /free} with {@code unload_models}). The cache stays usable: node
+     * values look their model up on every use, so the next run simply loads it again.
+     */
+    public void unload() {
         checkpoints.invalidateAll();
         checkpoints.cleanUp();
         loras.invalidateAll();
+    }
+
+    /** Unloads everything, tokenizers included. */
+    @Override
+    public void close() {
+        unload();
         tokenizers.invalidateAll();
     }
 
