@@ -11,6 +11,7 @@ import dev.bakehouse.model.unet.UNetConfig;
 import dev.bakehouse.tensor.sd.UNetKeyMap;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -58,9 +59,19 @@ public final class LoraPatcher {
         return patcher;
     }
 
+    /**
+     * Checks that a LoRA fits the model, from shapes alone: no weight is read or changed. Loaders
+     * call it so that a LoRA made for another model fails where it is chosen, not in a later node.
+     *
+     * @throws LoraMismatchException as {@link #apply}
+     */
+    public static void checkFits(StableDiffusion model, LoraApplication lora) {
+        plan(lora, modulesOf(model));
+    }
+
     /** Module -> weight, or a LoraMismatchException naming every module that does not fit. */
     private static Map<LoraModule, Param> plan(LoraApplication lora, Map<String, Param> byModule) {
-        Map<LoraModule, Param> plan = new java.util.LinkedHashMap<>();
+        Map<LoraModule, Param> plan = new LinkedHashMap<>();
         List<String> problems = new ArrayList<>();
         for (String key : lora.network().unknownKeys()) {
             problems.add(key + ": tensor belongs to no LoRA module");
@@ -80,7 +91,7 @@ public final class LoraPatcher {
                 continue;
             }
             try {
-                m.deltaWeight(target.shape().getShape());
+                m.checkFits(target.shape().getShape());
                 plan.put(m, target);
             } catch (IllegalArgumentException e) {
                 problems.add(m.name() + ": does not fit " + target.key() + " " + target.shape() + " (" + e.getMessage() + ")");

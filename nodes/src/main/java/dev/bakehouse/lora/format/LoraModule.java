@@ -66,24 +66,123 @@ public record LoraModule(String name, LoraKind kind, Map<String, LoraTensor> ten
     }
 
     /**
+     * Checks, from the factors' shapes alone, that {@link #deltaWeight} rebuilds a weight of
+     * {@code targetShape} (PyTorch order): the cheap test a loader runs before anything is applied.
+     *
+     * @throws IllegalArgumentException naming the factors and the target when they do not fit, or
+     *                                  the kind has no ΔW (GLoRA, IA3, OFT, norms)
+     */
+    public void checkFits(long[] targetShape) {
+        long rebuilt = switch (kind) {
+            case LORA -> loraNumel();
+            case LOHA -> lohaNumel();
+            case LOKR -> lokrNumel(targetShape);
+            case FULL -> require("diff").values().length;
+            default -> throw new IllegalArgumentException(name + ": " + kind + " modules have no ΔW here");
+        };
+        long numel = Shapes.numel(targetShape);
+        if (rebuilt != numel) {
+            throw new IllegalArgumentException(name + ": factors rebuild " + rebuilt + " values, target weight "
+                    + Arrays.toString(targetShape) + " has " + numel);
+        }
+    }
+
+    private long loraNumel() {
+        LoraTensor up = require("lora_up.weight");
+        LoraTensor down = require("lora_down.weight");
+        Optional<LoraTensor> mid = tensor("lora_mid.weight");
+        if (mid.isEmpty()) {
+            requireInner("lora_up.weight", up.cols(), "lora_down.weight", down.rows());
+            return (long) up.rows() * down.cols();
+        }
+        LoraTensor m = mid.get();
+        requireInner("lora_up.weight", up.cols(), "lora_mid.weight", m.dim(0));
+        requireInner("lora_mid.weight", m.dim(1), "lora_down.weight", down.rows());
+        return (long) up.rows() * down.cols() * (m.cols() / m.dim(1));
+    }
+
+    private long lohaNumel() {
+        long first = lohaFactorNumel("1");
+        long second = lohaFactorNumel("2");
+        if (first != second) {
+            throw new IllegalArgumentException(name + ": hada_w1 rebuilds " + first + " values, hada_w2 " + second);
+        }
+        return first;
+    }
+
+    private long lohaFactorNumel(String i) {
+        LoraTensor a = require("hada_w" + i + "_a");
+        LoraTensor b = require("hada_w" + i + "_b");
+        Optional<LoraTensor> t = tensor("hada_t" + i);
+        if (t.isEmpty()) {
+            requireInner("hada_w" + i + "_a", a.cols(), "hada_w" + i + "_b", b.rows());
+            return (long) a.rows() * b.cols();
+        }
+        LoraTensor core = t.get();
+        requireInner("hada_t" + i, core.dim(0), "hada_w" + i + "_a", a.rows());
+        requireInner("hada_t" + i, core.dim(1), "hada_w" + i + "_b", b.rows());
+        return (long) a.cols() * b.cols() * (core.cols() / core.dim(1));
+    }
+
+    private long lokrNumel(long[] target) {
+        long a;
+        long b;
+        if (tensors.containsKey("lokr_w1")) {
+            a = require("lokr_w1").rows();
+            b = require("lokr_w1").cols();
+        } else {
+            LoraTensor wa = require("lokr_w1_a");
+            LoraTensor wb = require("lokr_w1_b");
+            requireInner("lokr_w1_a", wa.cols(), "lokr_w1_b", wb.rows());
+            a = wa.rows();
+            b = wb.cols();
+        }
+        if (target.length < 2 || target[0] % a != 0 || target[1] % b != 0) {
+            throw new IllegalArgumentException(name + ": lokr_w1 (" + a + " x " + b + ") does not divide target "
+                    + Arrays.toString(target));
+        }
+        long w2;
+        if (tensors.containsKey("lokr_w2")) {
+            w2 = require("lokr_w2").values().length;
+        } else {
+            LoraTensor wa = require("lokr_w2_a");
+            LoraTensor wb = require("lokr_w2_b");
+            Optional<LoraTensor> t = tensor("lokr_t2");
+            if (t.isPresent()) {
+                LoraTensor core = t.get();
+                requireInner("lokr_t2", core.dim(0), "lokr_w2_a", wa.rows());
+                requireInner("lokr_t2", core.dim(1), "lokr_w2_b", wb.rows());
+                w2 = (long) wa.cols() * wb.cols() * (core.cols() / core.dim(1));
+            } else {
+                requireInner("lokr_w2_a", wa.cols(), "lokr_w2_b", wb.rows());
+                w2 = (long) wa.rows() * wb.cols();
+            }
+        }
+        return a * b * w2;
+    }
+
+    /** The shared (rank) dimension of two factors that multiply. */
+    private void requireInner(String left, long leftDim, String right, long rightDim) {
+        if (leftDim != rightDim) {
+            throw new IllegalArgumentException(name + ": " + left + " has inner size " + leftDim + ", " + right
+                    + " has " + rightDim);
+        }
+    }
+
+    /**
      * ΔW for a target weight of {@code targetShape} (PyTorch order), scale included, multiplier not.
      *
      * @throws IllegalArgumentException if the factors do not rebuild a weight of that shape, or the
      *                                  kind has no ΔW (GLoRA, IA3, OFT, norms)
      */
     public float[] deltaWeight(long[] targetShape) {
-        long numel = Shapes.numel(targetShape);
+        checkFits(targetShape);
         float[] delta = switch (kind) {
             case LORA -> loraDelta();
             case LOHA -> lohaDelta();
             case LOKR -> lokrDelta(targetShape);
-            case FULL -> require("diff").values().clone();
-            default -> throw new IllegalArgumentException(name + ": " + kind + " modules have no ΔW here");
+            default -> require("diff").values().clone(); // FULL; checkFits rejected the kinds without ΔW
         };
-        if (delta.length != numel) {
-            throw new IllegalArgumentException(name + ": factors rebuild " + delta.length + " values, target weight "
-                    + Arrays.toString(targetShape) + " has " + numel);
-        }
         return LoraMath.scale(delta, scale());
     }
 
@@ -91,9 +190,6 @@ public record LoraModule(String name, LoraKind kind, Map<String, LoraTensor> ten
         LoraTensor up = require("lora_up.weight");
         LoraTensor down = require("lora_down.weight");
         int r = down.rows();
-        if (up.cols() != r && !tensors.containsKey("lora_mid.weight")) {
-            throw new IllegalArgumentException(name + ": lora_up " + up + " does not match lora_down " + down);
-        }
         Optional<LoraTensor> mid = tensor("lora_mid.weight");
         if (mid.isPresent()) {
             LoraTensor m = mid.get();
@@ -137,10 +233,6 @@ public record LoraModule(String name, LoraKind kind, Map<String, LoraTensor> ten
             a = wa.rows();
             b = wb.cols();
         }
-        if (target.length < 2 || target[0] % a != 0 || target[1] % b != 0) {
-            throw new IllegalArgumentException(name + ": lokr_w1 (" + a + " x " + b + ") does not divide target "
-                    + Arrays.toString(target));
-        }
         int c = (int) (target[0] / a);
         int d = (int) (target[1] / b);
         int s = (int) (Shapes.numel(target) / target[0] / target[1]);
@@ -157,10 +249,6 @@ public record LoraModule(String name, LoraKind kind, Map<String, LoraTensor> ten
             LoraTensor wa = require("lokr_w2_a");
             LoraTensor wb = require("lokr_w2_b");
             w2 = LoraMath.matmul(wa.values(), wb.values(), wa.rows(), wa.cols(), wb.cols());
-        }
-        if (w2.length != c * d * s) {
-            throw new IllegalArgumentException(name + ": lokr_w2 has " + w2.length + " values, expected " + c + " x " + d
-                    + " x " + s + " for target " + Arrays.toString(target));
         }
         return LoraMath.kron(w1, a, b, w2, c, d, s);
     }

@@ -1,5 +1,6 @@
 package dev.bakehouse.node.sd;
 
+import dev.bakehouse.lora.LoraApplication;
 import dev.bakehouse.lora.format.LoraNetwork;
 import dev.bakehouse.node.DataDirs;
 import dev.bakehouse.node.DataType;
@@ -16,9 +17,11 @@ import java.nio.file.Path;
 
 /**
  * ComfyUI's {@code LoraLoader}: returns MODEL and CLIP views with a LoRA from {@code models/loras}
- * added at the given strengths. The inputs are not changed; the weights are patched only while a
- * sampler or text encoder runs and restored exactly afterwards ({@link PatchedCheckpoint}). The
- * file's version is the cache fingerprint, so replacing it re-runs the node.
+ * added at the given strengths, after checking from shapes that every tensor of the LoRA fits the
+ * model ({@link dev.bakehouse.lora.LoraMismatchException} otherwise). The inputs are not changed;
+ * the weights are patched only while a sampler or text encoder runs and restored exactly afterwards
+ * ({@link PatchedCheckpoint}). The file's version is the cache fingerprint, so replacing it re-runs
+ * the node.
  */
 public final class LoraLoader implements Node {
     public static final String NAME = "LoraLoader";
@@ -67,6 +70,8 @@ public final class LoraLoader implements Node {
         String name = inputs.getString("lora_name");
         Path file = dirs.resolveModel(DataDirs.LORAS, name);
         LoraNetwork network = cache.lora(FileVersion.of(file));
+        // A LoRA made for another model fails here, naming the file, rather than in a later node.
+        model.checkpoint().checkFits(LoraApplication.of(file.toString(), network, 1f));
         return NodeResult.of(
                 strengthModel == 0f ? model : model.withLora(name, network, strengthModel),
                 strengthClip == 0f ? clip : clip.withLora(name, network, strengthClip));

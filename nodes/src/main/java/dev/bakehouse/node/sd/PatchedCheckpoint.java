@@ -49,6 +49,15 @@ public final class PatchedCheckpoint {
     }
 
     /**
+     * Checks that a LoRA fits this checkpoint (loading it if needed), without changing a weight.
+     *
+     * @throws dev.bakehouse.lora.LoraMismatchException listing every tensor that does not fit
+     */
+    public void checkFits(LoraApplication lora) {
+        LoraPatcher.checkFits(cache.checkpoint(file), lora);
+    }
+
+    /**
      * Runs {@code work} on the model with this view's LoRAs applied, then restores the weights.
      * {@code work} must not keep native arrays beyond its return.
      */

@@ -88,6 +88,34 @@ class LoraDeltaTest {
         assertEquals(true, e.getMessage().startsWith("lora_unet_w"), e.getMessage());
     }
 
+    @Test
+    void checkFits_factorsWithDifferentRanks_namesBothFactors() {
+        LoraModule m = new LoraModule("lora_unet_w", LoraKind.LORA,
+                Map.of("lora_up.weight", random(4, 2), "lora_down.weight", random(3, 4)));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> m.checkFits(new long[] {4, 4}));
+        assertEquals("lora_unet_w: lora_up.weight has inner size 2, lora_down.weight has 3", e.getMessage());
+    }
+
+    @Test
+    void checkFits_lohaFactorsOfDifferentSizes_isRefused() {
+        LoraModule m = new LoraModule("lora_te_w", LoraKind.LOHA, Map.of(
+                "hada_w1_a", random(4, 2), "hada_w1_b", random(2, 4),
+                "hada_w2_a", random(4, 2), "hada_w2_b", random(2, 3)));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> m.checkFits(new long[] {4, 4}));
+        assertEquals("lora_te_w: hada_w1 rebuilds 16 values, hada_w2 12", e.getMessage());
+    }
+
+    @Test
+    void checkFits_acceptsExactlyTheShapesDeltaWeightRebuilds() {
+        LoraModule conv = new LoraModule("lora_unet_conv", LoraKind.LORA, Map.of(
+                "lora_up.weight", random(6, 2, 1, 1), "lora_mid.weight", random(2, 2, 3, 3),
+                "lora_down.weight", random(2, 5, 1, 1)));
+        long[] target = {6, 5, 3, 3};
+        conv.checkFits(target);
+        assertEquals(6 * 5 * 3 * 3, conv.deltaWeight(target).length);
+        assertThrows(IllegalArgumentException.class, () -> conv.checkFits(new long[] {6, 5, 1, 1}));
+    }
+
     private static double tucker(LoraTensor core, LoraTensor wa, LoraTensor wb, int p, int q, int s, int r, int out, int in, int k) {
         double sum = 0;
         for (int i = 0; i < r; i++) {

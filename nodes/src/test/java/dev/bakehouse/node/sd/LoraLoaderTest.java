@@ -8,11 +8,16 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.ndarray.NDArray;
+import dev.bakehouse.lora.LoraMismatchException;
 import dev.bakehouse.model.StableDiffusion;
 import dev.bakehouse.model.nn.Param;
 import dev.bakehouse.node.ExecutionInterruptedException;
 import dev.bakehouse.node.NodeInputs;
 import dev.bakehouse.node.NodeResult;
+import dev.bakehouse.tensor.DType;
+import dev.bakehouse.tensor.SafetensorsFile;
+import dev.bakehouse.tensor.SafetensorsWriter;
+import dev.bakehouse.testing.Fixtures;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -154,6 +159,34 @@ class LoraLoaderTest {
         prompt.run();
         prompt.run();
         assertEquals(arrays, sd.manager().getManagedArrays().size());
+    }
+
+    @Test
+    void execute_loraForAnotherModel_failsInTheLoaderListingEveryUnmatchedKey() throws Exception {
+        String q = "lora_unet_down_blocks_0_attentions_0_transformer_blocks_0_attn1_to_q";
+        String noLayer = "lora_unet_down_blocks_9_attentions_0_proj_in";
+        String wrongShape = "lora_unet_mid_block_attentions_0_transformer_blocks_0_attn1_to_q";
+        SafetensorsWriter file = new SafetensorsWriter();
+        try (SafetensorsFile fixture = SafetensorsFile.open(Fixtures.file("sd15-tiny/lora.safetensors"))) {
+            for (String suffix : new String[] {"lora_up.weight", "lora_down.weight", "alpha"}) {
+                file.copyFrom(fixture, q + "." + suffix, q + "." + suffix);
+                file.copyFrom(fixture, q + "." + suffix, noLayer + "." + suffix);
+            }
+            long rank = fixture.info(q + ".lora_down.weight").shape()[0];
+            file.copyFrom(fixture, q + ".lora_up.weight", wrongShape + ".lora_up.weight");
+            file.addFloats(wrongShape + ".lora_down.weight", DType.F32, new long[] {rank, 48}, new float[(int) rank * 48]);
+            file.addFloats("lora_unet_stray.weird_suffix", DType.F32, new long[] {1}, new float[] {1});
+            file.write(tiny.dirs.root().resolve("models/loras/other-model.safetensors"));
+        }
+
+        LoraMismatchException e = assertThrows(LoraMismatchException.class, () -> new LoraLoader(tiny.dirs, tiny.cache)
+                .execute(new NodeInputs("LoraLoader #10", Map.of("model", model, "clip", clip,
+                        "lora_name", "other-model.safetensors", "strength_model", 1.0, "strength_clip", 1.0)), tiny.context()));
+        assertTrue(e.getMessage().contains("other-model.safetensors"), e.getMessage());
+        assertEquals(3, e.problems().size(), e.getMessage());
+        assertTrue(e.getMessage().contains(noLayer + ": no such layer in the model"), e.getMessage());
+        assertTrue(e.getMessage().contains(wrongShape + ": does not fit model.diffusion_model.middle_block.1"), e.getMessage());
+        assertTrue(e.getMessage().contains("lora_unet_stray.weird_suffix: tensor belongs to no LoRA module"), e.getMessage());
     }
 
     @Test
