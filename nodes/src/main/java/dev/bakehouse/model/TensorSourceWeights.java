@@ -2,28 +2,23 @@ package dev.bakehouse.model;
 
 import dev.bakehouse.tensor.TensorFileException;
 import dev.bakehouse.tensor.TensorSource;
-import dev.bakehouse.tensor.sd.LdmKeys;
 import java.io.UncheckedIOException;
 import java.util.Collections;
-import java.util.LinkedHashMap;
-import java.util.Map;
+import java.util.LinkedHashSet;
 import java.util.Set;
 
 /**
- * A checkpoint file (safetensors or .ckpt, through the tensor package) as a {@link WeightSource}.
- * Keys are offered in today's spelling ({@link LdmKeys#normalize}: old transformers files lack the
- * {@code text_model.} level), so such files load like any other.
+ * Tensors (safetensors, .ckpt, a diffusers folder, through the tensor package) as a
+ * {@link WeightSource}, key for key. Old key spellings and the EMA choice are the business of
+ * {@link dev.bakehouse.tensor.sd.CheckpointView}, which {@link Checkpoints#load} puts in front.
  */
 public final class TensorSourceWeights implements WeightSource {
     private final TensorSource source;
-    /** Normalized key -> key in the file. */
-    private final Map<String, String> fileKeys = new LinkedHashMap<>();
+    private final Set<String> names;
 
     public TensorSourceWeights(TensorSource source) {
         this.source = source;
-        for (String key : source.names()) {
-            fileKeys.putIfAbsent(LdmKeys.normalize(key), key);
-        }
+        this.names = Collections.unmodifiableSet(new LinkedHashSet<>(source.names()));
     }
 
     @Override
@@ -33,13 +28,13 @@ public final class TensorSourceWeights implements WeightSource {
 
     @Override
     public Set<String> names() {
-        return Collections.unmodifiableSet(fileKeys.keySet());
+        return names;
     }
 
     @Override
     public long[] shape(String name) {
         try {
-            return source.info(fileKey(name)).shape();
+            return source.info(name).shape();
         } catch (TensorFileException e) {
             throw new UncheckedIOException(e);
         }
@@ -48,13 +43,9 @@ public final class TensorSourceWeights implements WeightSource {
     @Override
     public float[] readFloats(String name) {
         try {
-            return source.readFloats(fileKey(name));
+            return source.readFloats(name);
         } catch (TensorFileException e) {
             throw new UncheckedIOException(e);
         }
-    }
-
-    private String fileKey(String name) {
-        return fileKeys.getOrDefault(name, name);
     }
 }

@@ -2,9 +2,12 @@ package dev.bakehouse.node;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -13,7 +16,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.stream.Stream;
 
 /**
  * The folders a server reads and writes, laid out like ComfyUI's under one data root:
@@ -32,6 +34,9 @@ public final class DataDirs {
     public static final String LORAS = "loras";
     public static final String VAE = "vae";
     public static final String EMBEDDINGS = "embeddings";
+
+    /** The file that makes a folder one model: diffusers' pipeline index. */
+    public static final String MODEL_FOLDER_MARKER = "model_index.json";
 
     /** Extensions ComfyUI lists as model files. */
     private static final Set<String> MODEL_EXTENSIONS =
@@ -117,17 +122,33 @@ public final class DataDirs {
     }
 
     /**
-     * Model files of a kind: paths relative to their folder with forward slashes, sorted, each
-     * name once (a file in our folder hides one of the same name in an extra install).
+     * Models of a kind: paths relative to their folder with forward slashes, sorted, each name
+     * once (a file in our folder hides one of the same name in an extra install). A folder holding
+     * a {@value #MODEL_FOLDER_MARKER} (a diffusers pipeline) is one model, listed by its own path;
+     * the files inside it are not listed.
      */
     public List<String> listModels(String folder) {
         Set<String> names = new TreeSet<>();
         for (Path dir : modelDirs(folder)) {
-            try (Stream<Path> files = Files.walk(dir)) {
-                files.filter(Files::isRegularFile)
-                        .filter(DataDirs::isModelFile)
-                        .map(p -> dir.relativize(p).toString().replace('\\', '/'))
-                        .forEach(names::add);
+            try {
+                Files.walkFileTree(dir, new SimpleFileVisitor<>() {
+                    @Override
+                    public FileVisitResult preVisitDirectory(Path sub, BasicFileAttributes attrs) {
+                        if (!sub.equals(dir) && isModelFolder(sub)) {
+                            names.add(relativeName(dir, sub));
+                            return FileVisitResult.SKIP_SUBTREE;
+                        }
+                        return FileVisitResult.CONTINUE;
+                    }
+
+                    @Override
+                    public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) {
+                        if (attrs.isRegularFile() && isModelFile(file)) {
+                            names.add(relativeName(dir, file));
+                        }
+                        return FileVisitResult.CONTINUE;
+                    }
+                });
             } catch (IOException e) {
                 throw new UncheckedIOException("cannot list model folder " + dir, e);
             }
@@ -135,8 +156,17 @@ public final class DataDirs {
         return List.copyOf(names);
     }
 
+    /** Whether {@code dir} is a model made of several files (see {@link #listModels}). */
+    public static boolean isModelFolder(Path dir) {
+        return Files.isRegularFile(dir.resolve(MODEL_FOLDER_MARKER));
+    }
+
+    private static String relativeName(Path dir, Path entry) {
+        return dir.relativize(entry).toString().replace('\\', '/');
+    }
+
     /**
-     * The file behind a model name from {@link #listModels}.
+     * The file, or model folder, behind a model name from {@link #listModels}.
      *
      * @throws IllegalArgumentException if the name is unsafe or no folder holds it
      */
@@ -144,7 +174,7 @@ public final class DataDirs {
         List<Path> dirs = modelDirs(folder);
         for (Path dir : dirs) {
             Path candidate = resolveInside(dir, name);
-            if (Files.isRegularFile(candidate)) {
+            if (Files.isRegularFile(candidate) || Files.isDirectory(candidate) && isModelFolder(candidate)) {
                 return candidate;
             }
         }

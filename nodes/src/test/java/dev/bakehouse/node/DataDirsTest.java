@@ -70,6 +70,22 @@ class DataDirsTest {
     }
 
     @Test
+    void listModels_diffusersFolderIsOneModelNamedByItsPath_itsFilesAreNotListed() throws IOException {
+        DataDirs dirs = DataDirs.of(tmp.resolve("data"));
+        Path checkpoints = dirs.models(DataDirs.CHECKPOINTS);
+        touch(checkpoints.resolve("sd15.safetensors"));
+        touch(checkpoints.resolve("pipelines/anime/" + DataDirs.MODEL_FOLDER_MARKER));
+        touch(checkpoints.resolve("pipelines/anime/unet/diffusion_pytorch_model.safetensors"));
+        touch(checkpoints.resolve("no-index/unet/diffusion_pytorch_model.safetensors"));
+
+        assertEquals(List.of("no-index/unet/diffusion_pytorch_model.safetensors", "pipelines/anime", "sd15.safetensors"),
+                dirs.listModels(DataDirs.CHECKPOINTS));
+        assertEquals(checkpoints.resolve("pipelines/anime"), dirs.resolveModel(DataDirs.CHECKPOINTS, "pipelines/anime"));
+        assertThrows(IllegalArgumentException.class, () -> dirs.resolveModel(DataDirs.CHECKPOINTS, "no-index"),
+                "a folder without model_index.json is no model");
+    }
+
+    @Test
     void resolveModel_missingOrEscaping_isRejectedNamingTheFile() {
         DataDirs dirs = DataDirs.of(tmp);
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,

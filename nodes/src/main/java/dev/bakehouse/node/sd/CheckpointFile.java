@@ -4,8 +4,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
- * A checkpoint as the loaded-model cache knows it: the weights file and its optional sidecar
- * config, each as of one modification.
+ * A checkpoint as the loaded-model cache knows it: the weights file (or diffusers folder) and its
+ * optional sidecar config, each as of one modification.
  *
  * <p>The architecture comes from the weight shapes, or from an LDM-named JSON config beside the
  * file ({@code <name>.config.json}, the layout of {@code sd15-tiny/config.json}), which models
@@ -23,10 +23,13 @@ public record CheckpointFile(FileVersion weights, FileVersion config) {
         return new CheckpointFile(FileVersion.of(file), config == null ? null : FileVersion.of(config));
     }
 
-    /** {@code <name>.config.json} beside {@code file}, {@code name} without its extension. */
+    /**
+     * {@code <name>.config.json} beside {@code file}, {@code name} without its extension (a
+     * diffusers folder's whole name: dots in folder names are no extension).
+     */
     public static Path sidecarPath(Path file) {
         String name = file.getFileName().toString();
-        int dot = name.lastIndexOf('.');
+        int dot = Files.isDirectory(file) ? -1 : name.lastIndexOf('.');
         return file.resolveSibling((dot > 0 ? name.substring(0, dot) : name) + CONFIG_SUFFIX);
     }
 

@@ -14,7 +14,8 @@ import java.nio.file.Path;
 /**
  * Loads a checkpoint from {@code models/checkpoints} (ComfyUI's {@code CheckpointLoaderSimple}):
  * MODEL, CLIP and VAE views of one loaded model, which the {@link ModelCache} keeps between
- * prompts. Registered under our name and under ComfyUI's, with the same spec, so ComfyUI API
+ * prompts. A checkpoint is a single file or a diffusers folder (one holding
+ * {@code model_index.json}, listed by the folder's name). Registered under our name and under ComfyUI's, with the same spec, so ComfyUI API
  * clients' prompts run unchanged. The file's version (mtime, size) is the cache fingerprint, so
  * replacing the file re-runs the node.
  */

@@ -3,6 +3,7 @@ package dev.bakehouse.node.sd;
 import dev.bakehouse.model.tokenizer.ClipTokenizer;
 import dev.bakehouse.model.tokenizer.TokenizerLocator;
 import dev.bakehouse.node.DataDirs;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.function.Supplier;
 
@@ -19,11 +20,13 @@ final class Tokenizers {
     }
 
     /**
-     * The tokenizer for a checkpoint file, looked up when first asked for; throws
+     * The tokenizer for a checkpoint file or diffusers folder, looked up when first asked for; throws
      * {@code TokenizerNotFoundException} listing every place searched.
      */
     Supplier<ClipTokenizer> forCheckpoint(Path checkpoint) {
+        // A diffusers folder keeps its tokenizer inside; a single file beside it.
+        Path modelFolder = Files.isDirectory(checkpoint) ? checkpoint : checkpoint.getParent();
         return () -> cache.tokenizer(TokenizerLocator.standard(settings.tokenizerDir(), dirs.root(),
-                checkpoint.getParent(), settings.env(), settings.home()).locate());
+                modelFolder, settings.env(), settings.home()).locate());
     }
 }

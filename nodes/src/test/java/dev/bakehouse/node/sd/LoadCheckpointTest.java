@@ -1,21 +1,26 @@
 package dev.bakehouse.node.sd;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.bakehouse.model.StableDiffusion;
 import dev.bakehouse.node.DataDirs;
 import dev.bakehouse.node.DataType;
 import dev.bakehouse.node.NodeResult;
 import dev.bakehouse.node.OutputSpec;
+import dev.bakehouse.tensor.SafetensorsFile;
+import dev.bakehouse.tensor.sd.DiffusersFolder;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -92,6 +97,36 @@ class LoadCheckpointTest {
             node.execute(TinyModel.inputs("LoadCheckpoint", inputs), tiny.context());
             assertEquals(2, tiny.cache.checkpointLoads());
         }
+    }
+
+    @Test
+    void diffusersFolder_isListedByItsName_andLoadsTheSameWeightsAsTheFile() throws Exception {
+        try (TinyModel tiny = new TinyModel(root)) {
+            Path checkpoints = tiny.dirs.models(DataDirs.CHECKPOINTS);
+            Path template = Files.createDirectories(root.resolve("template"));
+            Files.writeString(template.resolve("model_index.json"), "{\"_class_name\": \"StableDiffusionPipeline\"}");
+            try (SafetensorsFile single = SafetensorsFile.open(checkpoints.resolve(TinyModel.CHECKPOINT))) {
+                DiffusersFolder.write(single, template, checkpoints.resolve("tiny.v1"));
+            }
+            // A folder's name has no extension: its sidecar config is <folder name>.config.json.
+            Files.copy(checkpoints.resolve("tiny.config.json"), checkpoints.resolve("tiny.v1.config.json"));
+            LoadCheckpoint node = new LoadCheckpoint(LoadCheckpoint.NAME, tiny.dirs, tiny.cache, tiny.tokenizers);
+            assertEquals(List.of("tiny.safetensors", "tiny.v1"), tiny.dirs.listModels(DataDirs.CHECKPOINTS));
+
+            ModelValue folder = (ModelValue) node.execute(TinyModel.inputs("LoadCheckpoint",
+                    Map.of("ckpt_name", "tiny.v1")), tiny.context()).outputs().get(0);
+            Map<String, float[]> fromFolder = folder.checkpoint().use(LoadCheckpointTest::weights);
+            Map<String, float[]> fromFile = tiny.model().checkpoint().use(LoadCheckpointTest::weights);
+            assertEquals(2, tiny.cache.checkpointLoads());
+            assertEquals(fromFile.keySet(), fromFolder.keySet());
+            fromFile.forEach((key, values) -> assertArrayEquals(values, fromFolder.get(key), key));
+        }
+    }
+
+    private static Map<String, float[]> weights(StableDiffusion model) {
+        Map<String, float[]> values = new TreeMap<>();
+        model.params().params().forEach((key, param) -> values.put(key, param.value().toFloatArray()));
+        return values;
     }
 
     @Test
