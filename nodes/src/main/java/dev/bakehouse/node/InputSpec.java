@@ -128,8 +128,14 @@ public sealed interface InputSpec
         }
     }
 
-    /** A text widget. */
-    record StringInput(String name, String defaultValue, boolean multiline, String tooltip)
+    /**
+     * A text widget.
+     *
+     * @param multiline      a text area instead of a one-line field
+     * @param dynamicPrompts the editor expands {@code {a|b}} choices and comments before queueing
+     *                       (ComfyUI's {@code dynamicPrompts}); the server receives plain text
+     */
+    record StringInput(String name, String defaultValue, boolean multiline, boolean dynamicPrompts, String tooltip)
             implements InputSpec {
         public StringInput {
             requireName(name);
@@ -137,15 +143,19 @@ public sealed interface InputSpec
         }
 
         public static StringInput of(String name, String defaultValue) {
-            return new StringInput(name, defaultValue, false, null);
+            return new StringInput(name, defaultValue, false, false, null);
         }
 
         public StringInput withMultiline() {
-            return new StringInput(name, defaultValue, true, tooltip);
+            return new StringInput(name, defaultValue, true, dynamicPrompts, tooltip);
+        }
+
+        public StringInput withDynamicPrompts() {
+            return new StringInput(name, defaultValue, multiline, true, tooltip);
         }
 
         public StringInput withTooltip(String text) {
-            return new StringInput(name, defaultValue, multiline, text);
+            return new StringInput(name, defaultValue, multiline, dynamicPrompts, text);
         }
 
         @Override

@@ -117,6 +117,9 @@ public final class ObjectInfo {
             if (s.multiline()) {
                 options.put("multiline", true);
             }
+            if (s.dynamicPrompts()) {
+                options.put("dynamicPrompts", true);
+            }
         } else if (spec instanceof InputSpec.BooleanInput b) {
             config.add("BOOLEAN");
             options.put("default", b.defaultValue());

@@ -23,7 +23,7 @@ public final class ClipTextEncode implements Node {
             .category("conditioning")
             .description("Encodes a text prompt using a CLIP model into an embedding that can be used to guide "
                     + "the diffusion model towards generating specific images.")
-            .required(StringInput.of("text", "").withMultiline().withTooltip("The text to be encoded."),
+            .required(StringInput.of("text", "").withMultiline().withDynamicPrompts().withTooltip("The text to be encoded."),
                     SocketInput.of("clip", DataType.CLIP).withTooltip("The CLIP model used for encoding the text."))
             .output(OutputSpec.of(DataType.CONDITIONING)
                     .withTooltip("A conditioning containing the embedded text used to guide the diffusion model."))
