@@ -9,7 +9,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.bakehouse.node.DataDirs;
+import dev.bakehouse.node.DataType;
+import dev.bakehouse.node.Node;
+import dev.bakehouse.node.NodeContext;
+import dev.bakehouse.node.NodeInputs;
 import dev.bakehouse.node.NodeRegistry;
+import dev.bakehouse.node.NodeResult;
+import dev.bakehouse.node.NodeSpec;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -332,6 +338,38 @@ class PromptExecutorTest {
 
         assertEquals("{\"text\":[\"1\"]}",
                 run(prompt.replace("\"value\": 0", "\"value\": 2")).uiOutputs().get("2").toString());
+    }
+
+    @Test
+    void dropNodeInstances_closesTheInstancesThatHoldResources() {
+        List<String> closed = new ArrayList<>();
+        NodeSpec spec = NodeSpec.builder("TestHolder").output(DataType.INT).outputNode().build();
+        final class Holder implements Node, AutoCloseable {
+            @Override
+            public NodeSpec spec() {
+                return spec;
+            }
+
+            @Override
+            public NodeResult execute(NodeInputs inputs, NodeContext ctx) {
+                return NodeResult.of(1L);
+            }
+
+            @Override
+            public void close() {
+                closed.add("holder");
+            }
+        }
+        PromptExecutor holders = new PromptExecutor(NodeRegistry.of(List.of(Holder::new)), DataDirs.of(tmp), cache);
+        ObjectNode prompt = (ObjectNode) json("""
+                {"1": {"class_type": "TestHolder", "inputs": {}}, "2": {"class_type": "TestHolder", "inputs": {}}}""");
+        assertInstanceOf(Outcome.Success.class,
+                holders.execute("p1", prompt, null, List.of("1", "2"), ExecutionListener.NONE, nodes.interrupt));
+        assertEquals(List.of(), closed);
+
+        holders.dropNodeInstances();
+
+        assertEquals(List.of("holder", "holder"), closed);
     }
 
     @Test
