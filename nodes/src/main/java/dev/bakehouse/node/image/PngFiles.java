@@ -1,6 +1,7 @@
 package dev.bakehouse.node.image;
 
 import java.awt.image.BufferedImage;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -38,9 +39,23 @@ public final class PngFiles {
      */
     public static void write(BufferedImage image, Map<String, String> text, Path target,
                              int compressionLevel) throws IOException {
-        ImageWriter writer = ImageIO.getImageWritersByFormatName("png").next();
+        byte[] png = encode(image, text, compressionLevel);
         Path temporary = Files.createTempFile(target.toAbsolutePath().getParent(),
                 "." + target.getFileName(), ".part");
+        try {
+            Files.write(temporary, png);
+            Files.move(temporary, target, StandardCopyOption.REPLACE_EXISTING,
+                    StandardCopyOption.ATOMIC_MOVE);
+        } finally {
+            Files.deleteIfExists(temporary);
+        }
+    }
+
+    /** The bytes {@link #write} would write. */
+    public static byte[] encode(BufferedImage image, Map<String, String> text, int compressionLevel)
+            throws IOException {
+        ImageWriter writer = ImageIO.getImageWritersByFormatName("png").next();
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         try {
             ImageWriteParam param = writer.getDefaultWriteParam();
             param.setCompressionMode(ImageWriteParam.MODE_EXPLICIT);
@@ -51,16 +66,14 @@ public final class PngFiles {
             if (!text.isEmpty()) {
                 metadata.mergeTree(PNG_FORMAT, textTree(text));
             }
-            try (ImageOutputStream out = ImageIO.createImageOutputStream(temporary.toFile())) {
+            try (ImageOutputStream out = ImageIO.createImageOutputStream(bytes)) {
                 writer.setOutput(out);
                 writer.write(null, new IIOImage(image, null, metadata), param);
             }
-            Files.move(temporary, target, StandardCopyOption.REPLACE_EXISTING,
-                    StandardCopyOption.ATOMIC_MOVE);
         } finally {
             writer.dispose();
-            Files.deleteIfExists(temporary);
         }
+        return bytes.toByteArray();
     }
 
     /**
