@@ -12,26 +12,38 @@ import dev.bakehouse.server.exec.OutputCache;
 import dev.bakehouse.server.exec.PromptExecutor;
 import dev.bakehouse.server.exec.PromptValidator;
 import dev.bakehouse.server.files.FileAreas;
+import dev.bakehouse.server.files.FileRefusal;
 import dev.bakehouse.server.files.UploadStore;
 import dev.bakehouse.server.files.ViewResolver;
 import dev.bakehouse.server.http.ApiRouter;
+import dev.bakehouse.server.http.ExperimentModelRoutes;
 import dev.bakehouse.server.http.FileRoutes;
+import dev.bakehouse.server.http.FrontendCatalogRoutes;
 import dev.bakehouse.server.http.HistoryRoutes;
 import dev.bakehouse.server.http.HttpFailure;
+import dev.bakehouse.server.http.InternalFileRoutes;
 import dev.bakehouse.server.http.JsonBodies;
+import dev.bakehouse.server.http.LogRoutes;
 import dev.bakehouse.server.http.NodeRoutes;
 import dev.bakehouse.server.http.PromptRoutes;
 import dev.bakehouse.server.http.QueueRoutes;
 import dev.bakehouse.server.http.RequestGuard;
+import dev.bakehouse.server.http.SettingsRoutes;
 import dev.bakehouse.server.http.StaticFiles;
 import dev.bakehouse.server.http.SystemRoutes;
+import dev.bakehouse.server.http.UserRoutes;
+import dev.bakehouse.server.http.UserdataRoutes;
+import dev.bakehouse.server.logs.ConsoleCapture;
+import dev.bakehouse.server.logs.LogRing;
 import dev.bakehouse.server.queue.PromptQueue;
 import dev.bakehouse.server.queue.Scheduler;
 import dev.bakehouse.server.store.HistoryStore;
+import dev.bakehouse.server.store.JsonFileSettingsStore;
 import dev.bakehouse.server.store.SqliteDatabase;
 import dev.bakehouse.server.store.SqliteHistoryStore;
 import dev.bakehouse.server.store.SqliteQueueStore;
 import dev.bakehouse.server.store.SqliteRunStore;
+import dev.bakehouse.server.user.UserFiles;
 import dev.bakehouse.server.worker.PromptWorker;
 import dev.bakehouse.server.worker.StartupRecovery;
 import dev.bakehouse.server.ws.WsHub;
@@ -103,9 +115,23 @@ public final class BakehouseServer implements AutoCloseable {
         new FileRoutes(new ViewResolver(areas), new UploadStore(areas), config.maxUploadBytes()).register(router);
         new NodeRoutes(new ObjectInfo(registry), dirs).register(router);
         new SystemRoutes(features, config.device(), config.argv(), worker::requestFree).register(router);
+        registerFrontendSupport(router, areas, builder.logs != null ? builder.logs : ConsoleCapture.shared());
 
         this.workerThread = new Thread(worker, "prompt-worker");
         workerThread.setDaemon(true);
+    }
+
+    /** The routes only the official ComfyUI frontend needs (spec §3.15). */
+    private void registerFrontendSupport(ApiRouter router, FileAreas areas, LogRing logs) {
+        UserFiles userFiles = new UserFiles(dirs.root());
+        new UserRoutes(userFiles).register(router);
+        new SettingsRoutes(new JsonFileSettingsStore(userFiles.root().resolve(JsonFileSettingsStore.FILE_NAME)))
+                .register(router);
+        new UserdataRoutes(userFiles).register(router);
+        new ExperimentModelRoutes(dirs).register(router);
+        new FrontendCatalogRoutes().register(router);
+        new LogRoutes(logs).register(router);
+        new InternalFileRoutes(dirs, areas).register(router);
     }
 
     private static Javalin createJavalin(ServerConfig config) {
@@ -141,6 +167,12 @@ public final class BakehouseServer implements AutoCloseable {
         app.wsBeforeUpgrade(guard::check);
         app.options("/*", JsonBodies::empty);
         app.exception(HttpFailure.class, (failure, ctx) -> {
+            ctx.status(failure.status());
+            JsonBodies.respond(ctx, failure.body());
+        });
+        app.exception(FileRefusal.class, (refusal, ctx) -> {
+            LOG.debug("{} refused ({}): {}", ctx.path(), refusal.status(), refusal.getMessage());
+            HttpFailure failure = HttpFailure.of(refusal.status(), refusal.getMessage());
             ctx.status(failure.status());
             JsonBodies.respond(ctx, failure.body());
         });
@@ -235,6 +267,7 @@ public final class BakehouseServer implements AutoCloseable {
         private Scheduler scheduler;
         private Clock clock = Clock.systemUTC();
         private UnaryOperator<HistoryStore> historyDecorator = store -> store;
+        private LogRing logs;
 
         private Builder(ServerConfig config) {
             this.config = config;
@@ -261,6 +294,12 @@ public final class BakehouseServer implements AutoCloseable {
         /** Wraps the history store (tests pause it to observe what happens around storing). */
         public Builder decorateHistory(UnaryOperator<HistoryStore> decorator) {
             this.historyDecorator = decorator;
+            return this;
+        }
+
+        /** Where {@code /internal/logs} reads from (default: this process's console). */
+        public Builder logs(LogRing consoleLines) {
+            this.logs = consoleLines;
             return this;
         }
 
