@@ -33,6 +33,7 @@ import dev.bakehouse.server.http.StaticFiles;
 import dev.bakehouse.server.http.SystemRoutes;
 import dev.bakehouse.server.http.UserRoutes;
 import dev.bakehouse.server.http.UserdataRoutes;
+import dev.bakehouse.server.json.Json;
 import dev.bakehouse.server.logs.ConsoleCapture;
 import dev.bakehouse.server.logs.LogRing;
 import dev.bakehouse.server.queue.PromptQueue;
@@ -176,9 +177,8 @@ public final class BakehouseServer implements AutoCloseable {
         });
         app.exception(FileRefusal.class, (refusal, ctx) -> {
             LOG.debug("{} refused ({}): {}", ctx.path(), refusal.status(), refusal.getMessage());
-            HttpFailure failure = HttpFailure.of(refusal.status(), refusal.getMessage());
-            ctx.status(failure.status());
-            JsonBodies.respond(ctx, failure.body());
+            ctx.status(refusal.status());
+            JsonBodies.respond(ctx, Json.object().put("error", refusal.getMessage()));
         });
     }
 

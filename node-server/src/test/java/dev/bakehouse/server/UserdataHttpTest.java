@@ -90,6 +90,18 @@ class UserdataHttpTest {
     }
 
     @Test
+    void writeBelowAFile_is400_moveOntoItself_keepsTheFile() throws IOException {
+        server.post("/userdata/a.json", "A");
+        Response below = server.post("/userdata/a.json%2Fchild.json", "C");
+        assertEquals(400, below.status(), below.body());
+        assertTrue(below.json().path("error").asText().contains("is a file"), below.body());
+        assertEquals(400, server.post("/userdata/.", "X").status(), "the user folder itself is no file");
+        Response same = server.post("/userdata/a.json/move/a.json", "");
+        assertEquals(200, same.status());
+        assertEquals("A", Files.readString(user.resolve("a.json")));
+    }
+
+    @Test
     void list_dirRecurseSplitFullInfo_andV2() throws IOException {
         server.post("/userdata/workflows%2Fb.json", "bb");
         server.post("/userdata/workflows%2FA.json", "a");

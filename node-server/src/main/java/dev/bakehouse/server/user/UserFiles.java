@@ -5,8 +5,10 @@ import dev.bakehouse.server.files.AtomicFiles;
 import dev.bakehouse.server.files.FileRefusal;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
+import java.nio.file.NotDirectoryException;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
@@ -74,20 +76,32 @@ public final class UserFiles {
         if (Files.isDirectory(target, LinkOption.NOFOLLOW_LINKS)) {
             throw new FileRefusal(400, relative(target) + " is a folder");
         }
-        Files.createDirectories(target.getParent());
+        createParents(target);
         AtomicFiles.write(target, content);
     }
 
     /** Moves a file or folder, replacing an existing file at {@code target}. */
     public void move(Path source, Path target) throws FileRefusal, IOException {
+        if (source.equals(target)) {
+            return;
+        }
         if (Files.isDirectory(target, LinkOption.NOFOLLOW_LINKS)) {
             throw new FileRefusal(400, relative(target) + " is a folder");
         }
         if (target.startsWith(source)) {
             throw new FileRefusal(400, "cannot move " + relative(source) + " into itself");
         }
-        Files.createDirectories(target.getParent());
+        createParents(target);
         AtomicFiles.moveReplacing(source, target);
+    }
+
+    /** Creates the missing folders above {@code target}; a file in the way is the client's mistake. */
+    private void createParents(Path target) throws FileRefusal, IOException {
+        try {
+            Files.createDirectories(target.getParent());
+        } catch (FileAlreadyExistsException | NotDirectoryException e) {
+            throw new FileRefusal(400, "a parent of " + relative(target) + " is a file, not a folder");
+        }
     }
 
     /** Size and times of a file, its path relative to {@code base} (a folder inside the user folder). */
