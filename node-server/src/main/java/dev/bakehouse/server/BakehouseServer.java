@@ -36,6 +36,7 @@ import dev.bakehouse.server.http.UserdataRoutes;
 import dev.bakehouse.server.json.Json;
 import dev.bakehouse.server.logs.ConsoleCapture;
 import dev.bakehouse.server.logs.LogRing;
+import dev.bakehouse.server.logs.LogSubscriptions;
 import dev.bakehouse.server.queue.PromptQueue;
 import dev.bakehouse.server.queue.Scheduler;
 import dev.bakehouse.server.store.HistoryStore;
@@ -47,6 +48,7 @@ import dev.bakehouse.server.store.SqliteRunStore;
 import dev.bakehouse.server.user.UserFiles;
 import dev.bakehouse.server.worker.PromptWorker;
 import dev.bakehouse.server.worker.StartupRecovery;
+import dev.bakehouse.server.ws.Events;
 import dev.bakehouse.server.ws.WsHub;
 import io.javalin.Javalin;
 import io.javalin.config.SizeUnit;
@@ -79,6 +81,7 @@ public final class BakehouseServer implements AutoCloseable {
     private final Javalin app;
     private final InterruptFlag interrupt;
     private final AutoCloseable ownedScheduler;
+    private final LogSubscriptions logSubscriptions;
 
     private BakehouseServer(Builder builder) {
         this.config = builder.config;
@@ -116,7 +119,9 @@ public final class BakehouseServer implements AutoCloseable {
         new FileRoutes(new ViewResolver(areas), new UploadStore(areas), config.maxUploadBytes()).register(router);
         new NodeRoutes(new ObjectInfo(registry), dirs).register(router);
         new SystemRoutes(features, config.device(), config.argv(), worker::requestFree).register(router);
-        registerFrontendSupport(router, areas, builder.logs != null ? builder.logs : ConsoleCapture.shared());
+        LogRing logs = builder.logs != null ? builder.logs : ConsoleCapture.shared();
+        this.logSubscriptions = new LogSubscriptions(logs, (client, data) -> hub.sendTo(client, Events.LOGS, data));
+        registerFrontendSupport(router, areas, logs);
 
         this.workerThread = new Thread(worker, "prompt-worker");
         workerThread.setDaemon(true);
@@ -131,7 +136,7 @@ public final class BakehouseServer implements AutoCloseable {
         new UserdataRoutes(userFiles).register(router);
         new ExperimentModelRoutes(dirs).register(router);
         new FrontendCatalogRoutes().register(router);
-        new LogRoutes(logs).register(router);
+        new LogRoutes(logs, logSubscriptions).register(router);
         new InternalFileRoutes(dirs, areas).register(router);
     }
 
@@ -239,6 +244,7 @@ public final class BakehouseServer implements AutoCloseable {
             Thread.currentThread().interrupt();
         }
         closeQuietly(ownedScheduler);
+        logSubscriptions.close();
         hub.close();
         database.close();
     }
@@ -261,6 +267,7 @@ public final class BakehouseServer implements AutoCloseable {
         queue.close();
         app.stop();
         closeQuietly(ownedScheduler);
+        logSubscriptions.close();
         hub.close();
     }
 

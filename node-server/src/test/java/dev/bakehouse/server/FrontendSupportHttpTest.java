@@ -1,16 +1,20 @@
 package dev.bakehouse.server;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.bakehouse.server.json.Json;
 import dev.bakehouse.server.testing.TestServer;
 import dev.bakehouse.server.testing.TestServer.Response;
+import dev.bakehouse.server.testing.WsRecorder;
+import java.net.http.HttpRequest;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
+import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -114,6 +118,47 @@ class FrontendSupportHttpTest {
                 assertEquals(404, server.get("/api" + internal).status(), "/api" + internal);
             }
         }
+    }
+
+    @Test
+    void logsSubscribe_pushesNewConsoleLinesToThatClient_untilDisabled() throws InterruptedException {
+        try (TestServer server = TestServer.start(root); WsRecorder ws = server.ws("log-viewer")) {
+            ws.awaitType("status");
+            List<JsonNode> seen = new ArrayList<>();
+            assertEquals(400, patch(server, "/internal/logs/subscribe", "{\"enabled\": true}").status());
+            assertEquals(404, patch(server, "/api/internal/logs/subscribe", "{\"clientId\": \"log-viewer\"}").status());
+            assertEquals(200, patch(server, "/internal/logs/subscribe", "{\"clientId\": \"log-viewer\", \"enabled\": true}")
+                    .status());
+            System.err.println("log-marker-one");
+            JsonNode first = awaitLogLine(ws, "log-marker-one", seen);
+            assertEquals(80, first.path("data").path("size").path("cols").asInt());
+            assertTrue(first.path("data").path("entries").get(0).path("t").isTextual());
+
+            patch(server, "/internal/logs/subscribe", "{\"clientId\": \"log-viewer\", \"enabled\": false}");
+            System.err.println("log-marker-two");
+            patch(server, "/internal/logs/subscribe", "{\"clientId\": \"log-viewer\", \"enabled\": true}");
+            System.err.println("log-marker-three");
+            awaitLogLine(ws, "log-marker-three", seen);
+            assertTrue(ws.drain().stream().noneMatch(m -> m.toString().contains("log-marker-two")));
+            assertFalse(seen.stream().anyMatch(m -> m.toString().contains("log-marker-two")),
+                    "a line written while unsubscribed is not sent");
+        }
+    }
+
+    /** Skips messages until a {@code logs} message carrying the marker arrives; keeps what it skipped. */
+    private static JsonNode awaitLogLine(WsRecorder ws, String marker, List<JsonNode> seen) throws InterruptedException {
+        while (true) {
+            JsonNode message = ws.awaitType("logs");
+            seen.add(message);
+            if (message.toString().contains(marker)) {
+                return message;
+            }
+        }
+    }
+
+    private static Response patch(TestServer server, String path, String body) {
+        return server.send(HttpRequest.newBuilder(server.uri(path))
+                .method("PATCH", HttpRequest.BodyPublishers.ofString(body)).build());
     }
 
     @Test

@@ -34,10 +34,20 @@ public final class ApiRouter {
 
     /** A {@code GET /internal/...} route: plain path only, never under {@code /api}. */
     public ApiRouter internalGet(String path, Handler handler) {
+        app.get(internal(path), handler);
+        return this;
+    }
+
+    /** A {@code PATCH /internal/...} route: plain path only, never under {@code /api}. */
+    public ApiRouter internalPatch(String path, Handler handler) {
+        app.patch(internal(path), handler);
+        return this;
+    }
+
+    private static String internal(String path) {
         if (!path.startsWith("/internal/")) {
             throw new IllegalArgumentException("internal routes live under /internal/, got " + path);
         }
-        app.get(path, handler);
-        return this;
+        return path;
     }
 }

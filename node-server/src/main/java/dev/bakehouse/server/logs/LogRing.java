@@ -3,6 +3,8 @@ package dev.bakehouse.server.logs;
 import java.time.Clock;
 import java.util.ArrayDeque;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
 
 /**
  * The newest lines of the server's console, for the frontend's log view (spec §3.15
@@ -18,6 +20,7 @@ public final class LogRing {
     private final int capacity;
     private final Clock clock;
     private final ArrayDeque<Entry> entries = new ArrayDeque<>();
+    private final List<Consumer<Entry>> listeners = new CopyOnWriteArrayList<>();
 
     public LogRing(int capacity, Clock clock) {
         if (capacity < 1) {
@@ -27,11 +30,25 @@ public final class LogRing {
         this.clock = clock;
     }
 
-    public synchronized void add(String message) {
-        if (entries.size() == capacity) {
-            entries.removeFirst();
+    public void add(String message) {
+        Entry entry = new Entry(clock.instant().toString(), message);
+        synchronized (this) {
+            if (entries.size() == capacity) {
+                entries.removeFirst();
+            }
+            entries.addLast(entry);
         }
-        entries.addLast(new Entry(clock.instant().toString(), message));
+        // Outside the lock: a listener may itself read the ring.
+        listeners.forEach(listener -> listener.accept(entry));
+    }
+
+    /** Calls {@code listener} with every line added from now on, on the thread that wrote it. */
+    public void addListener(Consumer<Entry> listener) {
+        listeners.add(listener);
+    }
+
+    public void removeListener(Consumer<Entry> listener) {
+        listeners.remove(listener);
     }
 
     /** The kept lines, oldest first. */
