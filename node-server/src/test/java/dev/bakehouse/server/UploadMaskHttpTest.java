@@ -40,6 +40,7 @@ class UploadMaskHttpTest {
         server = TestServer.start(Files.createDirectories(root.resolve("data")));
         chunks.put("prompt", "{\"3\": {\"class_type\": \"SaveImage\"}}");
         chunks.put("workflow", "{\"nodes\": []}");
+        chunks.put("caption", "portrait — café ✓ 猫");
         Path portraits = Files.createDirectories(server.dataDir.resolve("output/portraits"));
         PngFiles.write(original(), chunks, portraits.resolve("face.png"), 4);
         Files.write(root.resolve("outside.png"), png(mask(true)));
@@ -70,7 +71,9 @@ class UploadMaskHttpTest {
                 assertEquals(original.getRGB(x, y) & 0xFFFFFF, image.getRGB(x, y) & 0xFFFFFF, "colour at " + x + "," + y);
             }
         }
-        assertEquals(chunks, PngText.read(stored));
+        assertEquals(chunks, PngFiles.readText(server.dataDir.resolve("input/clipspace-mask.png")));
+        assertEquals(Map.of("prompt", chunks.get("prompt"), "workflow", chunks.get("workflow")), PngText.read(stored),
+                "Latin-1 text stays in tEXt chunks; the rest is kept in UTF-8 iTXt");
     }
 
     @Test
