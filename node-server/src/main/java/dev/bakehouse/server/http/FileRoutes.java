@@ -92,7 +92,7 @@ public final class FileRoutes {
         return "application/octet-stream";
     }
 
-    private void uploadImage(Context ctx) throws IOException {
+    private void uploadImage(Context ctx) throws FileRefusal, IOException {
         UploadedFile image = imagePart(ctx);
         try (InputStream content = image.content()) {
             store(ctx, content, image.filename());
@@ -100,14 +100,11 @@ public final class FileRoutes {
     }
 
     /** The original named by {@code original_ref} with the uploaded mask's alpha (spec §3.9). */
-    private void uploadMask(Context ctx) throws IOException {
+    private void uploadMask(Context ctx) throws FileRefusal, IOException {
         UploadedFile mask = imagePart(ctx);
         byte[] composed;
         try (InputStream content = mask.content()) {
             composed = masks.compose(ctx.formParam("original_ref"), content);
-        } catch (FileRefusal refusal) {
-            LOG.debug("/upload/mask refused ({}): {}", refusal.status(), refusal.getMessage());
-            throw HttpFailure.of(refusal.status(), refusal.getMessage());
         }
         store(ctx, new ByteArrayInputStream(composed), mask.filename());
     }
@@ -128,17 +125,15 @@ public final class FileRoutes {
         return image;
     }
 
-    /** Stores content under the upload's name, type and subfolder and answers the stored name. */
-    private void store(Context ctx, InputStream content, String filename) throws IOException {
+    /**
+     * Stores content under the upload's name, type and subfolder and answers the stored name. A
+     * refusal reaches the client as {@code {"error": reason}} with its status.
+     */
+    private void store(Context ctx, InputStream content, String filename) throws FileRefusal, IOException {
         String overwrite = ctx.formParam("overwrite");
         boolean replace = "true".equals(overwrite) || "1".equals(overwrite);
-        UploadStore.Stored stored;
-        try {
-            stored = uploads.store(content, filename, ctx.formParam("type"), ctx.formParam("subfolder"), replace);
-        } catch (FileRefusal refusal) {
-            LOG.debug("{} refused ({}): {}", ctx.path(), refusal.status(), refusal.getMessage());
-            throw HttpFailure.of(refusal.status(), refusal.getMessage());
-        }
+        UploadStore.Stored stored =
+                uploads.store(content, filename, ctx.formParam("type"), ctx.formParam("subfolder"), replace);
         ObjectNode body = Json.object();
         body.put("name", stored.name());
         body.put("subfolder", stored.subfolder());
