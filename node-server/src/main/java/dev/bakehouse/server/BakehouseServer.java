@@ -119,12 +119,13 @@ public final class BakehouseServer implements AutoCloseable {
         new FileRoutes(new ViewResolver(areas), new UploadStore(areas), config.maxUploadBytes()).register(router);
         new NodeRoutes(new ObjectInfo(registry), dirs).register(router);
         new SystemRoutes(features, config.device(), config.argv(), worker::requestFree).register(router);
-        LogRing logs = builder.logs != null ? builder.logs : ConsoleCapture.shared();
-        this.logSubscriptions = new LogSubscriptions(logs, (client, data) -> hub.sendTo(client, Events.LOGS, data));
-        registerFrontendSupport(router, areas, logs);
 
         this.workerThread = new Thread(worker, "prompt-worker");
         workerThread.setDaemon(true);
+
+        LogRing logs = builder.logs != null ? builder.logs : ConsoleCapture.shared();
+        this.logSubscriptions = new LogSubscriptions(logs, (client, data) -> hub.sendTo(client, Events.LOGS, data));
+        registerFrontendSupport(router, areas, logs);
     }
 
     /** The routes only the official ComfyUI frontend needs (spec §3.15). */
