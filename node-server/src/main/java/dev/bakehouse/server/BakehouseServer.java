@@ -79,9 +79,9 @@ public final class BakehouseServer implements AutoCloseable {
     private final PromptWorker worker;
     private final Thread workerThread;
     private final Javalin app;
+    private final LogSubscriptions logSubscriptions;
     private final InterruptFlag interrupt;
     private final AutoCloseable ownedScheduler;
-    private final LogSubscriptions logSubscriptions;
 
     private BakehouseServer(Builder builder) {
         this.config = builder.config;
