@@ -10,12 +10,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.List;
+import java.util.stream.Stream;
 
 /**
  * The frontend's model library (spec §3.15): {@code /experiment/models} lists the model folders
- * and where they are, {@code /experiment/models/{folder}} the files with the index of the folder
- * that holds each ({@code pathIndex}, into that folder's list) and their size and times (epoch
- * seconds, as the reference).
+ * and where they are, {@code /experiment/models/{folder}} the models of {@code GET /models/{folder}}
+ * with the index of the directory that holds each ({@code pathIndex}, into that folder's list) and
+ * their size and times (epoch seconds, as the reference).
  */
 public final class ExperimentModelRoutes {
     private final DataDirs dirs;
@@ -51,19 +52,26 @@ public final class ExperimentModelRoutes {
         ArrayNode body = Json.array();
         for (String name : dirs.listModels(folder)) {
             for (int index = 0; index < folders.size(); index++) {
-                Path file = folders.get(index).resolve(name);
-                if (Files.isRegularFile(file)) {
-                    BasicFileAttributes attributes = Files.readAttributes(file, BasicFileAttributes.class);
+                Path model = folders.get(index).resolve(name);
+                if (Files.exists(model)) {
+                    BasicFileAttributes attributes = Files.readAttributes(model, BasicFileAttributes.class);
                     ObjectNode entry = body.addObject();
                     entry.put("name", name);
                     entry.put("pathIndex", index);
                     entry.put("modified", attributes.lastModifiedTime().toMillis() / 1000.0);
                     entry.put("created", attributes.creationTime().toMillis() / 1000.0);
-                    entry.put("size", attributes.size());
+                    entry.put("size", attributes.isDirectory() ? folderSize(model) : attributes.size());
                     break;
                 }
             }
         }
         JsonBodies.respond(ctx, body);
+    }
+
+    /** A model made of a folder of files (a diffusers pipeline) weighs what its files weigh. */
+    private static long folderSize(Path folder) throws IOException {
+        try (Stream<Path> files = Files.walk(folder)) {
+            return files.filter(Files::isRegularFile).mapToLong(file -> file.toFile().length()).sum();
+        }
     }
 }
