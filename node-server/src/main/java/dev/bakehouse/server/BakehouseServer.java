@@ -13,28 +13,43 @@ import dev.bakehouse.server.exec.OutputCache;
 import dev.bakehouse.server.exec.PromptExecutor;
 import dev.bakehouse.server.exec.PromptValidator;
 import dev.bakehouse.server.files.FileAreas;
+import dev.bakehouse.server.files.FileRefusal;
 import dev.bakehouse.server.files.UploadStore;
 import dev.bakehouse.server.files.ViewResolver;
 import dev.bakehouse.server.http.ApiRouter;
+import dev.bakehouse.server.http.ExperimentModelRoutes;
 import dev.bakehouse.server.http.FileRoutes;
+import dev.bakehouse.server.http.FrontendCatalogRoutes;
 import dev.bakehouse.server.http.HistoryRoutes;
 import dev.bakehouse.server.http.HttpFailure;
+import dev.bakehouse.server.http.InternalFileRoutes;
 import dev.bakehouse.server.http.JsonBodies;
+import dev.bakehouse.server.http.LogRoutes;
 import dev.bakehouse.server.http.NodeRoutes;
 import dev.bakehouse.server.http.PromptRoutes;
 import dev.bakehouse.server.http.QueueRoutes;
 import dev.bakehouse.server.http.RequestGuard;
+import dev.bakehouse.server.http.SettingsRoutes;
 import dev.bakehouse.server.http.StaticFiles;
 import dev.bakehouse.server.http.SystemRoutes;
+import dev.bakehouse.server.http.UserRoutes;
+import dev.bakehouse.server.http.UserdataRoutes;
+import dev.bakehouse.server.json.Json;
+import dev.bakehouse.server.logs.ConsoleCapture;
+import dev.bakehouse.server.logs.LogRing;
+import dev.bakehouse.server.logs.LogSubscriptions;
 import dev.bakehouse.server.queue.PromptQueue;
 import dev.bakehouse.server.queue.Scheduler;
 import dev.bakehouse.server.store.HistoryStore;
+import dev.bakehouse.server.store.JsonFileSettingsStore;
 import dev.bakehouse.server.store.SqliteDatabase;
 import dev.bakehouse.server.store.SqliteHistoryStore;
 import dev.bakehouse.server.store.SqliteQueueStore;
 import dev.bakehouse.server.store.SqliteRunStore;
+import dev.bakehouse.server.user.UserFiles;
 import dev.bakehouse.server.worker.PromptWorker;
 import dev.bakehouse.server.worker.StartupRecovery;
+import dev.bakehouse.server.ws.Events;
 import dev.bakehouse.server.ws.WsHub;
 import io.javalin.Javalin;
 import io.javalin.config.SizeUnit;
@@ -65,6 +80,7 @@ public final class BakehouseServer implements AutoCloseable {
     private final PromptWorker worker;
     private final Thread workerThread;
     private final Javalin app;
+    private final LogSubscriptions logSubscriptions;
     private final InterruptFlag interrupt;
     private final AutoCloseable ownedScheduler;
     private final ModelCache models;
@@ -111,6 +127,23 @@ public final class BakehouseServer implements AutoCloseable {
 
         this.workerThread = new Thread(worker, "prompt-worker");
         workerThread.setDaemon(true);
+
+        LogRing logs = builder.logs != null ? builder.logs : ConsoleCapture.shared();
+        this.logSubscriptions = new LogSubscriptions(logs, (client, data) -> hub.sendTo(client, Events.LOGS, data));
+        registerFrontendSupport(router, areas, logs);
+    }
+
+    /** The routes only the official ComfyUI frontend needs (spec §3.15). */
+    private void registerFrontendSupport(ApiRouter router, FileAreas areas, LogRing logs) {
+        UserFiles userFiles = new UserFiles(dirs.root());
+        new UserRoutes(userFiles).register(router);
+        new SettingsRoutes(new JsonFileSettingsStore(userFiles.root().resolve(JsonFileSettingsStore.FILE_NAME)))
+                .register(router);
+        new UserdataRoutes(userFiles).register(router);
+        new ExperimentModelRoutes(dirs).register(router);
+        new FrontendCatalogRoutes().register(router);
+        new LogRoutes(logs, logSubscriptions).register(router);
+        new InternalFileRoutes(dirs, areas).register(router);
     }
 
     private static Javalin createJavalin(ServerConfig config) {
@@ -118,6 +151,10 @@ public final class BakehouseServer implements AutoCloseable {
             javalin.showJavalinBanner = false;
             javalin.startupWatcherEnabled = false;
             javalin.http.maxRequestSize = config.maxUploadBytes();
+            // Spec §1.4: gzip when the client sends Accept-Encoding: gzip, plain otherwise. Javalin
+            // skips small bodies and already-compressed types (images); JSON such as /object_info
+            // shrinks several-fold (4653 to 1027 bytes for the test node set).
+            javalin.http.gzipOnlyCompression();
             javalin.jetty.multipartConfig.maxFileSize(config.maxUploadBytes(), SizeUnit.BYTES);
             javalin.jetty.multipartConfig.maxTotalRequestSize(config.maxUploadBytes(), SizeUnit.BYTES);
             if (config.webRoot() != null) {
@@ -148,6 +185,11 @@ public final class BakehouseServer implements AutoCloseable {
         app.exception(HttpFailure.class, (failure, ctx) -> {
             ctx.status(failure.status());
             JsonBodies.respond(ctx, failure.body());
+        });
+        app.exception(FileRefusal.class, (refusal, ctx) -> {
+            LOG.debug("{} refused ({}): {}", ctx.path(), refusal.status(), refusal.getMessage());
+            ctx.status(refusal.status());
+            JsonBodies.respond(ctx, Json.object().put("error", refusal.getMessage()));
         });
     }
 
@@ -213,6 +255,7 @@ public final class BakehouseServer implements AutoCloseable {
             Thread.currentThread().interrupt();
         }
         closeQuietly(ownedScheduler);
+        logSubscriptions.close();
         hub.close();
         database.close();
         if (!workerThread.isAlive()) {
@@ -238,6 +281,7 @@ public final class BakehouseServer implements AutoCloseable {
         queue.close();
         app.stop();
         closeQuietly(ownedScheduler);
+        logSubscriptions.close();
         hub.close();
     }
 
@@ -249,6 +293,7 @@ public final class BakehouseServer implements AutoCloseable {
         private Scheduler scheduler;
         private Clock clock = Clock.systemUTC();
         private UnaryOperator<HistoryStore> historyDecorator = store -> store;
+        private LogRing logs;
 
         private Builder(ServerConfig config) {
             this.config = config;
@@ -284,6 +329,12 @@ public final class BakehouseServer implements AutoCloseable {
         /** Wraps the history store (tests pause it to observe what happens around storing). */
         public Builder decorateHistory(UnaryOperator<HistoryStore> decorator) {
             this.historyDecorator = decorator;
+            return this;
+        }
+
+        /** Where {@code /internal/logs} reads from (default: this process's console). */
+        public Builder logs(LogRing consoleLines) {
+            this.logs = consoleLines;
             return this;
         }
 

@@ -3,11 +3,9 @@ package dev.bakehouse.server.files;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.security.DigestInputStream;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -58,7 +56,7 @@ public final class UploadStore {
             Path destination = overwrite ? target : chooseName(target, hash);
             boolean alreadyThere = !overwrite && Files.exists(destination, LinkOption.NOFOLLOW_LINKS);
             if (!alreadyThere) {
-                moveIntoPlace(temporary, destination);
+                AtomicFiles.moveReplacing(temporary, destination);
             }
             return new Stored(destination.getFileName().toString(), folder, areaName);
         } finally {
@@ -99,14 +97,6 @@ public final class UploadStore {
             in.transferTo(OutputStream.nullOutputStream());
         }
         return digest.digest();
-    }
-
-    private static void moveIntoPlace(Path temporary, Path destination) throws IOException {
-        try {
-            Files.move(temporary, destination, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-        } catch (AtomicMoveNotSupportedException e) {
-            Files.move(temporary, destination, StandardCopyOption.REPLACE_EXISTING);
-        }
     }
 
     private static MessageDigest sha256() {

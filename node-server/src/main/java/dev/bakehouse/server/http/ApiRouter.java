@@ -3,7 +3,10 @@ package dev.bakehouse.server.http;
 import io.javalin.Javalin;
 import io.javalin.http.Handler;
 
-/** Registers each route twice: at its plain path and under {@code /api} (spec §1.1). */
+/**
+ * Registers each API route twice: at its plain path and under {@code /api} (spec §1.1). The
+ * frontend's {@code /internal/...} routes exist only at their plain path.
+ */
 public final class ApiRouter {
     private final Javalin app;
 
@@ -21,5 +24,30 @@ public final class ApiRouter {
         app.post(path, handler);
         app.post("/api" + path, handler);
         return this;
+    }
+
+    public ApiRouter delete(String path, Handler handler) {
+        app.delete(path, handler);
+        app.delete("/api" + path, handler);
+        return this;
+    }
+
+    /** A {@code GET /internal/...} route: plain path only, never under {@code /api}. */
+    public ApiRouter internalGet(String path, Handler handler) {
+        app.get(internal(path), handler);
+        return this;
+    }
+
+    /** A {@code PATCH /internal/...} route: plain path only, never under {@code /api}. */
+    public ApiRouter internalPatch(String path, Handler handler) {
+        app.patch(internal(path), handler);
+        return this;
+    }
+
+    private static String internal(String path) {
+        if (!path.startsWith("/internal/")) {
+            throw new IllegalArgumentException("internal routes live under /internal/, got " + path);
+        }
+        return path;
     }
 }

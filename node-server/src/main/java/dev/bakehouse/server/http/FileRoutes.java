@@ -2,11 +2,13 @@ package dev.bakehouse.server.http;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.bakehouse.server.files.FileRefusal;
+import dev.bakehouse.server.files.MaskComposer;
 import dev.bakehouse.server.files.UploadStore;
 import dev.bakehouse.server.files.ViewResolver;
 import dev.bakehouse.server.json.Json;
 import io.javalin.http.Context;
 import io.javalin.http.UploadedFile;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -15,7 +17,7 @@ import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** {@code GET /view} and {@code POST /upload/image} (spec §3.8, §3.9). */
+/** {@code GET /view}, {@code POST /upload/image} and {@code POST /upload/mask} (spec §3.8, §3.9). */
 public final class FileRoutes {
     private static final Logger LOG = LoggerFactory.getLogger(FileRoutes.class);
 
@@ -31,17 +33,20 @@ public final class FileRoutes {
 
     private final ViewResolver views;
     private final UploadStore uploads;
+    private final MaskComposer masks;
     private final long maxUploadBytes;
 
     public FileRoutes(ViewResolver views, UploadStore uploads, long maxUploadBytes) {
         this.views = views;
         this.uploads = uploads;
+        this.masks = new MaskComposer(views);
         this.maxUploadBytes = maxUploadBytes;
     }
 
     public void register(ApiRouter router) {
         router.get("/view", this::view);
         router.post("/upload/image", this::uploadImage);
+        router.post("/upload/mask", this::uploadMask);
     }
 
     private void view(Context ctx) throws IOException {
@@ -87,7 +92,25 @@ public final class FileRoutes {
         return "application/octet-stream";
     }
 
-    private void uploadImage(Context ctx) throws IOException {
+    private void uploadImage(Context ctx) throws FileRefusal, IOException {
+        UploadedFile image = imagePart(ctx);
+        try (InputStream content = image.content()) {
+            store(ctx, content, image.filename());
+        }
+    }
+
+    /** The original named by {@code original_ref} with the uploaded mask's alpha (spec §3.9). */
+    private void uploadMask(Context ctx) throws FileRefusal, IOException {
+        UploadedFile mask = imagePart(ctx);
+        byte[] composed;
+        try (InputStream content = mask.content()) {
+            composed = masks.compose(ctx.formParam("original_ref"), content);
+        }
+        store(ctx, new ByteArrayInputStream(composed), mask.filename());
+    }
+
+    /** The {@code image} part of an upload, within the size limit. */
+    private UploadedFile imagePart(Context ctx) {
         long declared = ctx.req().getContentLengthLong();
         if (declared > maxUploadBytes) {
             throw HttpFailure.of(413, "upload of " + declared + " bytes exceeds the limit of " + maxUploadBytes);
@@ -99,15 +122,18 @@ public final class FileRoutes {
         if (image.size() > maxUploadBytes) {
             throw HttpFailure.of(413, "upload of " + image.size() + " bytes exceeds the limit of " + maxUploadBytes);
         }
+        return image;
+    }
+
+    /**
+     * Stores content under the upload's name, type and subfolder and answers the stored name. A
+     * refusal reaches the client as {@code {"error": reason}} with its status.
+     */
+    private void store(Context ctx, InputStream content, String filename) throws FileRefusal, IOException {
         String overwrite = ctx.formParam("overwrite");
         boolean replace = "true".equals(overwrite) || "1".equals(overwrite);
-        UploadStore.Stored stored;
-        try (InputStream content = image.content()) {
-            stored = uploads.store(content, image.filename(), ctx.formParam("type"), ctx.formParam("subfolder"), replace);
-        } catch (FileRefusal refusal) {
-            LOG.debug("/upload/image refused ({}): {}", refusal.status(), refusal.getMessage());
-            throw HttpFailure.of(refusal.status(), refusal.getMessage());
-        }
+        UploadStore.Stored stored =
+                uploads.store(content, filename, ctx.formParam("type"), ctx.formParam("subfolder"), replace);
         ObjectNode body = Json.object();
         body.put("name", stored.name());
         body.put("subfolder", stored.subfolder());

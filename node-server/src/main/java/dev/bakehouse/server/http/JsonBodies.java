@@ -17,20 +17,26 @@ public final class JsonBodies {
 
     /** The body as a JSON object; an empty body is {@code {}}; anything else not an object is 400. */
     public static ObjectNode object(Context ctx) {
-        String text = ctx.body();
-        if (text.isBlank()) {
+        if (ctx.body().isBlank()) {
             return Json.object();
         }
-        JsonNode body;
-        try {
-            body = Json.parse(text);
-        } catch (JsonProcessingException e) {
-            throw HttpFailure.badJson(e.getOriginalMessage());
-        }
+        JsonNode body = value(ctx);
         if (!(body instanceof ObjectNode object)) {
             throw HttpFailure.badJson("the body must be a JSON object, found " + body.getNodeType());
         }
         return object;
+    }
+
+    /** The body as any JSON value; an empty or malformed body is 400. */
+    public static JsonNode value(Context ctx) {
+        if (ctx.body().isBlank()) {
+            throw HttpFailure.badJson("the body is empty; a JSON value is required");
+        }
+        try {
+            return Json.parse(ctx.body());
+        } catch (JsonProcessingException e) {
+            throw HttpFailure.badJson(e.getOriginalMessage());
+        }
     }
 
     /** Strings of a JSON array field ({@code "delete": [...]}); absent → empty. */

@@ -23,6 +23,8 @@ public final class Events {
     public static final String EXECUTION_ERROR = "execution_error";
     public static final String EXECUTION_INTERRUPTED = "execution_interrupted";
     public static final String FEATURE_FLAGS = "feature_flags";
+    /** Console lines for a client subscribed through {@code PATCH /internal/logs/subscribe}. */
+    public static final String LOGS = "logs";
 
     private Events() {}
 

@@ -114,7 +114,9 @@ final class WsClient {
             } else {
                 socket.send(ByteBuffer.wrap((byte[]) frame));
             }
-        } catch (RuntimeException e) {
+        } catch (Exception e) {
+            // Not only RuntimeException: Javalin's Kotlin send throws Jetty's IOException undeclared
+            // when the peer has just gone, which would otherwise kill the sender thread.
             LOG.debug("send to WebSocket client {} failed: {}", sid, e.toString());
         }
     }

@@ -1,7 +1,10 @@
 package dev.bakehouse.node.image;
 
 import java.awt.image.BufferedImage;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.nio.charset.CharsetEncoder;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -33,14 +36,29 @@ public final class PngFiles {
     /**
      * Writes {@code image} as PNG with one {@code tEXt} chunk per entry, in map order.
      *
-     * @param text             keyword → Latin-1 text (keywords 1–79 Latin-1 characters)
+     * @param text             keyword → text (keywords 1–79 Latin-1 characters); values outside
+     *                         Latin-1 are written as UTF-8 {@code iTXt}
      * @param compressionLevel deflate level 0–9 (ComfyUI: 4 for saved images, 1 for previews)
      */
     public static void write(BufferedImage image, Map<String, String> text, Path target,
                              int compressionLevel) throws IOException {
-        ImageWriter writer = ImageIO.getImageWritersByFormatName("png").next();
+        byte[] png = encode(image, text, compressionLevel);
         Path temporary = Files.createTempFile(target.toAbsolutePath().getParent(),
                 "." + target.getFileName(), ".part");
+        try {
+            Files.write(temporary, png);
+            Files.move(temporary, target, StandardCopyOption.REPLACE_EXISTING,
+                    StandardCopyOption.ATOMIC_MOVE);
+        } finally {
+            Files.deleteIfExists(temporary);
+        }
+    }
+
+    /** The bytes {@link #write} would write. */
+    public static byte[] encode(BufferedImage image, Map<String, String> text, int compressionLevel)
+            throws IOException {
+        ImageWriter writer = ImageIO.getImageWritersByFormatName("png").next();
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         try {
             ImageWriteParam param = writer.getDefaultWriteParam();
             param.setCompressionMode(ImageWriteParam.MODE_EXPLICIT);
@@ -51,16 +69,14 @@ public final class PngFiles {
             if (!text.isEmpty()) {
                 metadata.mergeTree(PNG_FORMAT, textTree(text));
             }
-            try (ImageOutputStream out = ImageIO.createImageOutputStream(temporary.toFile())) {
+            try (ImageOutputStream out = ImageIO.createImageOutputStream(bytes)) {
                 writer.setOutput(out);
                 writer.write(null, new IIOImage(image, null, metadata), param);
             }
-            Files.move(temporary, target, StandardCopyOption.REPLACE_EXISTING,
-                    StandardCopyOption.ATOMIC_MOVE);
         } finally {
             writer.dispose();
-            Files.deleteIfExists(temporary);
         }
+        return bytes.toByteArray();
     }
 
     /**
@@ -93,16 +109,38 @@ public final class PngFiles {
         return text;
     }
 
+    /**
+     * One {@code tEXt} entry per Latin-1 value; a value Latin-1 cannot hold (a kept original's
+     * international text) goes into an uncompressed UTF-8 {@code iTXt} entry instead of losing
+     * characters, as Pillow's {@code PngInfo.add_text} does.
+     */
     private static IIOMetadataNode textTree(Map<String, String> text) {
         IIOMetadataNode root = new IIOMetadataNode(PNG_FORMAT);
-        IIOMetadataNode chunk = new IIOMetadataNode("tEXt");
+        IIOMetadataNode latin1 = new IIOMetadataNode("tEXt");
+        IIOMetadataNode international = new IIOMetadataNode("iTXt");
+        CharsetEncoder encoder = StandardCharsets.ISO_8859_1.newEncoder();
         text.forEach((keyword, value) -> {
-            IIOMetadataNode entry = new IIOMetadataNode("tEXtEntry");
+            IIOMetadataNode entry;
+            if (encoder.canEncode(value)) {
+                entry = new IIOMetadataNode("tEXtEntry");
+                entry.setAttribute("value", value);
+                latin1.appendChild(entry);
+            } else {
+                entry = new IIOMetadataNode("iTXtEntry");
+                entry.setAttribute("compressionFlag", "FALSE");
+                entry.setAttribute("compressionMethod", "0");
+                entry.setAttribute("languageTag", "");
+                entry.setAttribute("translatedKeyword", "");
+                entry.setAttribute("text", value);
+                international.appendChild(entry);
+            }
             entry.setAttribute("keyword", keyword);
-            entry.setAttribute("value", value);
-            chunk.appendChild(entry);
         });
-        root.appendChild(chunk);
+        for (IIOMetadataNode chunk : new IIOMetadataNode[] {latin1, international}) {
+            if (chunk.hasChildNodes()) {
+                root.appendChild(chunk);
+            }
+        }
         return root;
     }
 }
