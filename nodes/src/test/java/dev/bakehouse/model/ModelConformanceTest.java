@@ -1,6 +1,7 @@
 package dev.bakehouse.model;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
@@ -8,6 +9,8 @@ import dev.bakehouse.model.clip.TextEncoderOutput;
 import dev.bakehouse.model.vae.VaePosterior;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -55,6 +58,12 @@ class ModelConformanceTest {
             for (var e : trace.entrySet()) {
                 cases.assertClose("unet_trace." + e.getKey(), e.getValue(), TOL);
             }
+            // Every traced block of the reference must have been produced, not just the ones we trace.
+            Set<String> expected = cases.file().names().stream()
+                    .filter(n -> n.startsWith("unet_trace."))
+                    .map(n -> n.substring("unet_trace.".length()))
+                    .collect(Collectors.toSet());
+            assertEquals(expected, trace.keySet());
             cases.assertClose("eps", eps, TOL);
         }
     }
