@@ -1,7 +1,7 @@
 package dev.bakehouse.server.exec;
 
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import static dev.bakehouse.server.testing.TestNodes.text;
+
 import dev.bakehouse.node.DataType;
 import dev.bakehouse.node.HiddenInput;
 import dev.bakehouse.node.ImageBatch;
@@ -26,8 +26,9 @@ import java.util.function.Supplier;
 import java.util.stream.IntStream;
 
 /**
- * The test-only node pack: small nodes whose runs are logged, so tests can say which nodes ran,
- * in which order, with which inputs. Each test builds its own pack (no shared state).
+ * The executor's test-only node pack: small nodes whose runs are logged, so tests can say which
+ * nodes ran, in which order, with which inputs. Each test builds its own pack (no shared state).
+ * Tests that start a whole server use {@link dev.bakehouse.server.testing.TestNodes} instead.
  */
 final class TestNodes {
     /** {@code "<class_type>#<node id>"} of every node call, in order. */
@@ -216,11 +217,5 @@ final class TestNodes {
         } else {
             nodes.add(() -> new LambdaNode(spec, body));
         }
-    }
-
-    static ObjectNode text(String value) {
-        ObjectNode ui = JsonNodeFactory.instance.objectNode();
-        ui.putArray("text").add(value);
-        return ui;
     }
 }
