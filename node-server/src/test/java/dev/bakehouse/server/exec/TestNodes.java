@@ -38,19 +38,29 @@ final class TestNodes {
     /** The flag {@code TestInterrupter} sets on itself. */
     final InterruptFlag interrupt = new InterruptFlag();
 
-    /** A node built from a spec and a function, logging each call. */
+    /** What a test node does when it runs. */
     private interface Body {
         NodeResult run(NodeInputs in, NodeContext ctx) throws Exception;
     }
 
+    /** A test node's own {@code validateInputs}, for nodes that declare custom validation. */
+    private interface Check {
+        ValidationResult validate(NodeInputs literals, Map<String, String> linkedTypes);
+    }
+
+    /** A node built from a spec and functions, logging each call. */
     private final class LambdaNode implements Node {
         private final NodeSpec spec;
         private final Body body;
+        private final Supplier<Object> fingerprint;
+        private final Check check;
         private int calls;
 
-        LambdaNode(NodeSpec spec, Body body) {
+        LambdaNode(NodeSpec spec, Body body, Supplier<Object> fingerprint, Check check) {
             this.spec = spec;
             this.body = body;
+            this.fingerprint = fingerprint;
+            this.check = check;
         }
 
         @Override
@@ -67,27 +77,12 @@ final class TestNodes {
 
         @Override
         public Object fingerprint(NodeInputs literalInputs) {
-            if (spec.name().equals("TestChanging")) {
-                if (fingerprint instanceof RuntimeException e) {
-                    throw e;
-                }
-                return fingerprint;
-            }
-            return NO_FINGERPRINT;
+            return fingerprint == null ? NO_FINGERPRINT : fingerprint.get();
         }
 
         @Override
         public ValidationResult validateInputs(NodeInputs literals, Map<String, String> linkedTypes) {
-            if (spec.name().equals("TestTyped")) {
-                return linkedTypes.getOrDefault("value", "").equals("INT")
-                        ? ValidationResult.ok() : ValidationResult.invalid("needs INT, got " + linkedTypes);
-            }
-            Object name = literals.asMap().get("name");
-            if ("bare".equals(name)) {
-                return ValidationResult.invalid();
-            }
-            return name == null || name.toString().startsWith("ok")
-                    ? ValidationResult.ok() : ValidationResult.invalid("must start with ok");
+            return check == null ? ValidationResult.ok() : check.validate(literals, linkedTypes);
         }
     }
 
@@ -142,12 +137,26 @@ final class TestNodes {
         add(nodes, NodeSpec.builder("TestValidated").outputNode()
                         .required(ComboInput.of("name", List.of("ok-listed")), IntInput.of("count", 1, 1, 5))
                         .customValidation("name").build(),
-                (in, ctx) -> NodeResult.of());
+                (in, ctx) -> NodeResult.of(), null, (literals, linkedTypes) -> {
+                    Object name = literals.asMap().get("name");
+                    if ("bare".equals(name)) {
+                        return ValidationResult.invalid();
+                    }
+                    return name == null || name.toString().startsWith("ok")
+                            ? ValidationResult.ok() : ValidationResult.invalid("must start with ok");
+                });
         add(nodes, NodeSpec.builder("TestTyped").outputNode()
                         .required(SocketInput.of("value", DataType.STRING)).validatesInputTypes().build(),
-                (in, ctx) -> NodeResult.of());
+                (in, ctx) -> NodeResult.of(), null, (literals, linkedTypes) ->
+                        linkedTypes.getOrDefault("value", "").equals("INT")
+                                ? ValidationResult.ok() : ValidationResult.invalid("needs INT, got " + linkedTypes));
         add(nodes, NodeSpec.builder("TestChanging").required(IntInput.of("value", 0, 0, 10))
-                .output(DataType.INT).build(), (in, ctx) -> NodeResult.of(in.getLong("value")));
+                .output(DataType.INT).build(), (in, ctx) -> NodeResult.of(in.getLong("value")), () -> {
+                    if (fingerprint instanceof RuntimeException e) {
+                        throw e;
+                    }
+                    return fingerprint;
+                }, null);
         add(nodes, NodeSpec.builder("TestList").required(IntInput.of("count", 1, 0, 10))
                         .output(OutputSpec.of(DataType.INT).asList()).build(),
                 (in, ctx) -> NodeResult.of(new ArrayList<Object>(
@@ -201,21 +210,22 @@ final class TestNodes {
                 });
         add(nodes, NodeSpec.builder("TestSeed").outputNode().required(IntInput.seed("seed")).build(),
                 (in, ctx) -> NodeResult.ui(text(in.getBigInteger("seed") + " bits " + in.getSeed("seed").bits())));
-        add(nodes, NodeSpec.builder("TestCounter").required(IntInput.of("value", 0, 0, 10))
-                .output(DataType.INT).build(), null);
+        NodeSpec counter = NodeSpec.builder("TestCounter").required(IntInput.of("value", 0, 0, 10))
+                .output(DataType.INT).build();
+        nodes.add(() -> { // outputs how often this instance ran, so tests can see instance reuse
+            LambdaNode[] self = new LambdaNode[1];
+            self[0] = new LambdaNode(counter, (in, ctx) -> NodeResult.of((long) self[0].calls), null, null);
+            return self[0];
+        });
         return NodeRegistry.of(nodes);
     }
 
-    /** Output values of {@code TestCounter}: how often this instance ran. */
     private void add(List<Supplier<? extends Node>> nodes, NodeSpec spec, Body body) {
-        if (body == null) {
-            nodes.add(() -> {
-                LambdaNode[] self = new LambdaNode[1];
-                self[0] = new LambdaNode(spec, (in, ctx) -> NodeResult.of((long) self[0].calls));
-                return self[0];
-            });
-        } else {
-            nodes.add(() -> new LambdaNode(spec, body));
-        }
+        add(nodes, spec, body, null, null);
+    }
+
+    private void add(List<Supplier<? extends Node>> nodes, NodeSpec spec, Body body, Supplier<Object> fingerprint,
+                     Check check) {
+        nodes.add(() -> new LambdaNode(spec, body, fingerprint, check));
     }
 }
