@@ -86,6 +86,7 @@ final class TestNodes {
         }
     }
 
+    /** The whole pack, one declaration per node: a table to read down, hence one long method. */
     NodeRegistry registry() {
         List<Supplier<? extends Node>> nodes = new ArrayList<>();
         add(nodes, NodeSpec.builder("TestInt").required(IntInput.of("value", 0, -100, 100))
