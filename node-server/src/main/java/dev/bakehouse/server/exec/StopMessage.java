@@ -7,8 +7,8 @@ import java.util.List;
 
 /**
  * The fields {@code execution_error} and {@code execution_interrupted} share (spec §5.5.9,
- * §5.5.10): where the run stopped and what ran before. The reference builds both messages from
- * this one prefix, so one piece writes it here and the two differ only in what they add after.
+ * §5.5.10): where the run stopped and what ran before. Both messages start with the same four
+ * keys in the same order, so one piece writes them and each message adds only its own fields.
  */
 final class StopMessage {
     private StopMessage() {}
