@@ -55,8 +55,6 @@ import io.javalin.Javalin;
 import io.javalin.config.SizeUnit;
 import io.javalin.http.HandlerType;
 import io.javalin.http.staticfiles.Location;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Clock;
 import java.util.function.Function;
 import java.util.function.UnaryOperator;
@@ -200,13 +198,7 @@ public final class BakehouseServer implements AutoCloseable {
     /** Data dirs from the config: the data dir plus each extra install (ComfyUI or A1111 layout). */
     public static DataDirs dataDirs(ServerConfig config) {
         DataDirs.Builder builder = DataDirs.builder(config.dataDir());
-        for (Path extra : config.extraModelDirs()) {
-            if (Files.isDirectory(extra.resolve("models").resolve("Stable-diffusion"))) {
-                builder.a1111(extra);
-            } else {
-                builder.comfyUi(extra);
-            }
-        }
+        config.extraModelDirs().forEach(builder::install);
         return builder.build();
     }
 

@@ -257,6 +257,16 @@ public final class DataDirs {
         }
 
         /**
+         * An existing install of either kind, told apart by its folders: one with
+         * {@code models/Stable-diffusion} is AUTOMATIC1111's ({@link #a1111}), anything else is
+         * taken as ComfyUI's ({@link #comfyUi}).
+         */
+        public Builder install(Path installOrModels) {
+            return Files.isDirectory(installOrModels.resolve("models").resolve("Stable-diffusion"))
+                    ? a1111(installOrModels) : comfyUi(installOrModels);
+        }
+
+        /**
          * An existing ComfyUI install: either its root or its {@code models} folder
          * ({@code checkpoints}, {@code loras}, {@code vae}, {@code embeddings} below it).
          */

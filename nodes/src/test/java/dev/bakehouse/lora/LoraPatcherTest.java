@@ -20,6 +20,7 @@ import dev.bakehouse.model.WeightPatcher;
 import dev.bakehouse.model.clip.TextEncoderOutput;
 import dev.bakehouse.tensor.SafetensorsFile;
 import dev.bakehouse.testing.Fixtures;
+import dev.bakehouse.testing.SharedResources;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -49,10 +50,7 @@ class LoraPatcherTest {
 
     @AfterAll
     static void close() throws Exception {
-        model.close();
-        checkpoint.close();
-        cases.close();
-        loraCases.close();
+        SharedResources.close(model, checkpoint, cases, loraCases);
     }
 
     @Test

@@ -7,6 +7,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import dev.bakehouse.model.clip.TextEncoderOutput;
 import dev.bakehouse.model.vae.VaePosterior;
+import dev.bakehouse.testing.SharedResources;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;
@@ -31,9 +32,7 @@ class ModelConformanceTest {
 
     @AfterAll
     static void close() throws Exception {
-        model.close();
-        cases.close();
-        lowvar.close();
+        SharedResources.close(model, cases, lowvar);
     }
 
     @Test

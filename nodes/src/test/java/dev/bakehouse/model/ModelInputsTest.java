@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
+import dev.bakehouse.testing.SharedResources;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -19,8 +20,8 @@ class ModelInputsTest {
     }
 
     @AfterAll
-    static void close() {
-        model.close();
+    static void close() throws Exception {
+        SharedResources.close(model);
     }
 
     @Test

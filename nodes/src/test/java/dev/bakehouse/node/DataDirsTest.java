@@ -70,6 +70,20 @@ class DataDirsTest {
     }
 
     @Test
+    void install_tellsA1111FromComfyUiByItsStableDiffusionFolder() throws IOException {
+        Path comfy = tmp.resolve("ComfyUI");
+        touch(comfy.resolve("models/checkpoints/sd15.ckpt"));
+        Path a1111 = tmp.resolve("webui");
+        touch(a1111.resolve("models/Stable-diffusion/anime.safetensors"));
+        touch(a1111.resolve("models/Lora/char.pt"));
+
+        DataDirs dirs = DataDirs.builder(tmp.resolve("data")).install(comfy).install(a1111).build();
+
+        assertEquals(List.of("anime.safetensors", "sd15.ckpt"), dirs.listModels(DataDirs.CHECKPOINTS));
+        assertEquals(List.of("char.pt"), dirs.listModels(DataDirs.LORAS));
+    }
+
+    @Test
     void listModels_diffusersFolderIsOneModelNamedByItsPath_itsFilesAreNotListed() throws IOException {
         DataDirs dirs = DataDirs.of(tmp.resolve("data"));
         Path checkpoints = dirs.models(DataDirs.CHECKPOINTS);

@@ -5,11 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
-import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Random;
@@ -21,7 +18,7 @@ import org.junit.jupiter.api.io.TempDir;
  * golden file exactly. Set {@code -Dbakehouse.updateGolden=<path>} to write a new one for review.
  */
 class ObjectInfoGoldenTest {
-    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     @TempDir
     Path tmp;
@@ -33,13 +30,7 @@ class ObjectInfoGoldenTest {
         Files.writeString(dirs.input().resolve("a.png"), "x");
         Files.writeString(dirs.input().resolve("notes.txt"), "x");
         ObjectNode info = new ObjectInfo(NodeRegistry.of(BasicNodes.all(dirs, new Random(0)))).all();
-        String actual = JSON.writeValueAsString(info) + "\n";
-
-        String update = System.getProperty("bakehouse.updateGolden");
-        if (update != null) {
-            Files.writeString(Path.of(update), actual);
-        }
-        assertEquals(golden("/object_info/basic_nodes.json"), actual);
+        GoldenFiles.assertMatches("/object_info/basic_nodes.json", info);
     }
 
     @Test
@@ -48,8 +39,8 @@ class ObjectInfoGoldenTest {
                 .required(InputSpec.IntInput.seed("seed"), InputSpec.IntInput.of("steps", 20, 1, 10000))
                 .build();
         ObjectNode info = ObjectInfo.definition(spec);
-        String actual = JSON.writeValueAsString(info) + "\n";
-        assertEquals(golden("/object_info/seed_input.json"), actual);
+        String actual = GoldenFiles.text(info);
+        assertEquals(GoldenFiles.read("/object_info/seed_input.json"), actual);
 
         JsonNode max = info.at("/input/required/seed/1/max");
         assertTrue(max.isBigInteger(), "an exact integer, not " + max.getNodeType());
@@ -73,11 +64,5 @@ class ObjectInfoGoldenTest {
         Files.writeString(dirs.input().resolve("new.png"), "x");
         assertEquals("[[\"new.png\"],{\"image_upload\":true}]",
                 info.one("LoadImage").at("/LoadImage/input/required/image").toString());
-    }
-
-    private static String golden(String resource) throws IOException {
-        try (InputStream in = ObjectInfoGoldenTest.class.getResourceAsStream(resource)) {
-            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-        }
     }
 }

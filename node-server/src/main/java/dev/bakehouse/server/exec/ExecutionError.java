@@ -2,7 +2,6 @@ package dev.bakehouse.server.exec;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.List;
 
@@ -30,12 +29,7 @@ public record ExecutionError(String nodeId, String nodeType, List<String> execut
 
     /** The {@code execution_error} data object, keys in the reference's order. */
     public ObjectNode toJson(String promptId, long timestamp) {
-        ObjectNode data = JsonNodeFactory.instance.objectNode();
-        data.put("prompt_id", promptId);
-        data.put("node_id", nodeId);
-        data.put("node_type", nodeType);
-        ArrayNode executedJson = data.putArray("executed");
-        executed.forEach(executedJson::add);
+        ObjectNode data = StopMessage.start(promptId, nodeId, nodeType, executed);
         data.put("exception_message", exceptionMessage);
         data.put("exception_type", exceptionType);
         ArrayNode tracebackJson = data.putArray("traceback");

@@ -14,6 +14,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Cache keys of a prompt's nodes, by ComfyUI's input-signature rules (spec §6.4): a node's key is
@@ -25,6 +27,8 @@ import java.util.TreeMap;
  * object, equal to nothing, so the node always re-runs.
  */
 final class InputSignatures {
+    private static final Logger LOG = LoggerFactory.getLogger(InputSignatures.class);
+
     private final PromptGraph graph;
     private final Map<String, Object> fingerprints = new HashMap<>();
 
@@ -107,6 +111,9 @@ final class InputSignatures {
             Object value = prototype.fingerprint(new NodeInputs(node.label(), literals));
             return isNaN(value) ? new Object() : value;
         } catch (Exception e) {
+            // As the reference does with a failing IS_CHANGED: the node is treated as changed (it
+            // re-runs), and the failure is logged rather than failing a prompt that may not need it.
+            LOG.warn("fingerprint of {} failed, it will re-run: {}", node.label(), e.toString());
             return new Object();
         }
     }

@@ -1,7 +1,5 @@
 package dev.bakehouse.server.exec;
 
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -42,12 +40,7 @@ public sealed interface Outcome {
 
         /** The {@code execution_interrupted} data object, keys in the reference's order. */
         public ObjectNode toJson(String promptId, long timestamp) {
-            ObjectNode data = JsonNodeFactory.instance.objectNode();
-            data.put("prompt_id", promptId);
-            data.put("node_id", nodeId);
-            data.put("node_type", nodeType);
-            ArrayNode executedJson = data.putArray("executed");
-            executed.forEach(executedJson::add);
+            ObjectNode data = StopMessage.start(promptId, nodeId, nodeType, executed);
             data.put("timestamp", timestamp);
             return data;
         }

@@ -1,7 +1,7 @@
 package dev.bakehouse.server.exec;
 
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import static dev.bakehouse.server.testing.TestNodes.text;
+
 import dev.bakehouse.node.DataType;
 import dev.bakehouse.node.HiddenInput;
 import dev.bakehouse.node.ImageBatch;
@@ -26,8 +26,9 @@ import java.util.function.Supplier;
 import java.util.stream.IntStream;
 
 /**
- * The test-only node pack: small nodes whose runs are logged, so tests can say which nodes ran,
- * in which order, with which inputs. Each test builds its own pack (no shared state).
+ * The executor's test-only node pack: small nodes whose runs are logged, so tests can say which
+ * nodes ran, in which order, with which inputs. Each test builds its own pack (no shared state).
+ * Tests that start a whole server use {@link dev.bakehouse.server.testing.TestNodes} instead.
  */
 final class TestNodes {
     /** {@code "<class_type>#<node id>"} of every node call, in order. */
@@ -37,19 +38,29 @@ final class TestNodes {
     /** The flag {@code TestInterrupter} sets on itself. */
     final InterruptFlag interrupt = new InterruptFlag();
 
-    /** A node built from a spec and a function, logging each call. */
+    /** What a test node does when it runs. */
     private interface Body {
         NodeResult run(NodeInputs in, NodeContext ctx) throws Exception;
     }
 
+    /** A test node's own {@code validateInputs}, for nodes that declare custom validation. */
+    private interface Check {
+        ValidationResult validate(NodeInputs literals, Map<String, String> linkedTypes);
+    }
+
+    /** A node built from a spec and functions, logging each call. */
     private final class LambdaNode implements Node {
         private final NodeSpec spec;
         private final Body body;
+        private final Supplier<Object> fingerprint;
+        private final Check check;
         private int calls;
 
-        LambdaNode(NodeSpec spec, Body body) {
+        LambdaNode(NodeSpec spec, Body body, Supplier<Object> fingerprint, Check check) {
             this.spec = spec;
             this.body = body;
+            this.fingerprint = fingerprint;
+            this.check = check;
         }
 
         @Override
@@ -66,30 +77,16 @@ final class TestNodes {
 
         @Override
         public Object fingerprint(NodeInputs literalInputs) {
-            if (spec.name().equals("TestChanging")) {
-                if (fingerprint instanceof RuntimeException e) {
-                    throw e;
-                }
-                return fingerprint;
-            }
-            return NO_FINGERPRINT;
+            return fingerprint == null ? NO_FINGERPRINT : fingerprint.get();
         }
 
         @Override
         public ValidationResult validateInputs(NodeInputs literals, Map<String, String> linkedTypes) {
-            if (spec.name().equals("TestTyped")) {
-                return linkedTypes.getOrDefault("value", "").equals("INT")
-                        ? ValidationResult.ok() : ValidationResult.invalid("needs INT, got " + linkedTypes);
-            }
-            Object name = literals.asMap().get("name");
-            if ("bare".equals(name)) {
-                return ValidationResult.invalid();
-            }
-            return name == null || name.toString().startsWith("ok")
-                    ? ValidationResult.ok() : ValidationResult.invalid("must start with ok");
+            return check == null ? ValidationResult.ok() : check.validate(literals, linkedTypes);
         }
     }
 
+    /** The whole pack, one declaration per node: a table to read down, hence one long method. */
     NodeRegistry registry() {
         List<Supplier<? extends Node>> nodes = new ArrayList<>();
         add(nodes, NodeSpec.builder("TestInt").required(IntInput.of("value", 0, -100, 100))
@@ -141,12 +138,26 @@ final class TestNodes {
         add(nodes, NodeSpec.builder("TestValidated").outputNode()
                         .required(ComboInput.of("name", List.of("ok-listed")), IntInput.of("count", 1, 1, 5))
                         .customValidation("name").build(),
-                (in, ctx) -> NodeResult.of());
+                (in, ctx) -> NodeResult.of(), null, (literals, linkedTypes) -> {
+                    Object name = literals.asMap().get("name");
+                    if ("bare".equals(name)) {
+                        return ValidationResult.invalid();
+                    }
+                    return name == null || name.toString().startsWith("ok")
+                            ? ValidationResult.ok() : ValidationResult.invalid("must start with ok");
+                });
         add(nodes, NodeSpec.builder("TestTyped").outputNode()
                         .required(SocketInput.of("value", DataType.STRING)).validatesInputTypes().build(),
-                (in, ctx) -> NodeResult.of());
+                (in, ctx) -> NodeResult.of(), null, (literals, linkedTypes) ->
+                        linkedTypes.getOrDefault("value", "").equals("INT")
+                                ? ValidationResult.ok() : ValidationResult.invalid("needs INT, got " + linkedTypes));
         add(nodes, NodeSpec.builder("TestChanging").required(IntInput.of("value", 0, 0, 10))
-                .output(DataType.INT).build(), (in, ctx) -> NodeResult.of(in.getLong("value")));
+                .output(DataType.INT).build(), (in, ctx) -> NodeResult.of(in.getLong("value")), () -> {
+                    if (fingerprint instanceof RuntimeException e) {
+                        throw e;
+                    }
+                    return fingerprint;
+                }, null);
         add(nodes, NodeSpec.builder("TestList").required(IntInput.of("count", 1, 0, 10))
                         .output(OutputSpec.of(DataType.INT).asList()).build(),
                 (in, ctx) -> NodeResult.of(new ArrayList<Object>(
@@ -200,27 +211,22 @@ final class TestNodes {
                 });
         add(nodes, NodeSpec.builder("TestSeed").outputNode().required(IntInput.seed("seed")).build(),
                 (in, ctx) -> NodeResult.ui(text(in.getBigInteger("seed") + " bits " + in.getSeed("seed").bits())));
-        add(nodes, NodeSpec.builder("TestCounter").required(IntInput.of("value", 0, 0, 10))
-                .output(DataType.INT).build(), null);
+        NodeSpec counter = NodeSpec.builder("TestCounter").required(IntInput.of("value", 0, 0, 10))
+                .output(DataType.INT).build();
+        nodes.add(() -> { // outputs how often this instance ran, so tests can see instance reuse
+            LambdaNode[] self = new LambdaNode[1];
+            self[0] = new LambdaNode(counter, (in, ctx) -> NodeResult.of((long) self[0].calls), null, null);
+            return self[0];
+        });
         return NodeRegistry.of(nodes);
     }
 
-    /** Output values of {@code TestCounter}: how often this instance ran. */
     private void add(List<Supplier<? extends Node>> nodes, NodeSpec spec, Body body) {
-        if (body == null) {
-            nodes.add(() -> {
-                LambdaNode[] self = new LambdaNode[1];
-                self[0] = new LambdaNode(spec, (in, ctx) -> NodeResult.of((long) self[0].calls));
-                return self[0];
-            });
-        } else {
-            nodes.add(() -> new LambdaNode(spec, body));
-        }
+        add(nodes, spec, body, null, null);
     }
 
-    static ObjectNode text(String value) {
-        ObjectNode ui = JsonNodeFactory.instance.objectNode();
-        ui.putArray("text").add(value);
-        return ui;
+    private void add(List<Supplier<? extends Node>> nodes, NodeSpec spec, Body body, Supplier<Object> fingerprint,
+                     Check check) {
+        nodes.add(() -> new LambdaNode(spec, body, fingerprint, check));
     }
 }

@@ -17,9 +17,20 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
-/** A test-only node pack: progress, failure and a gate the test opens. */
+/**
+ * The node pack for tests that run a whole server (and for the server benches): progress,
+ * failure and a gate the test opens. The executor's own unit tests use a different pack,
+ * {@code dev.bakehouse.server.exec.TestNodes}, whose nodes log every call in-process.
+ */
 public final class TestNodes {
     private TestNodes() {}
+
+    /** A UI output that shows one line of text: {@code {"text": [value]}}. */
+    public static ObjectNode text(String value) {
+        ObjectNode ui = JsonNodeFactory.instance.objectNode();
+        ui.putArray("text").add(value);
+        return ui;
+    }
 
     /** Controls {@link Gate} nodes: each run announces itself, then waits for {@link #open()}. */
     public static final class GateControl {
@@ -69,9 +80,7 @@ public final class TestNodes {
             for (long i = 1; i <= steps; i++) {
                 ctx.progress(i, steps);
             }
-            ObjectNode ui = JsonNodeFactory.instance.objectNode();
-            ui.putArray("text").add(inputs.getString("label"));
-            return new NodeResult(List.of(steps), ui);
+            return new NodeResult(List.of(steps), text(inputs.getString("label")));
         }
     }
 
@@ -121,9 +130,7 @@ public final class TestNodes {
             while (!control.open.await(20, TimeUnit.MILLISECONDS)) {
                 ctx.checkInterrupted();
             }
-            ObjectNode ui = JsonNodeFactory.instance.objectNode();
-            ui.putArray("text").add("gate " + inputs.getLong("n"));
-            return NodeResult.ui(ui);
+            return NodeResult.ui(text("gate " + inputs.getLong("n")));
         }
     }
 

@@ -81,6 +81,8 @@ final class SafeUnpickler {
         }
     }
 
+    // One case per opcode: the switch is the pickle machine's dispatch table, read top to bottom
+    // against the opcode list, so it stays one method although it runs past 60 lines.
     private Object run() throws TensorFileException {
         while (true) {
             int at = in.position();

@@ -51,40 +51,16 @@ final class ZipDirectory {
         return firstBytes.remaining() >= 4 && firstBytes.order(ByteOrder.LITTLE_ENDIAN).getInt(0) == LOCAL;
     }
 
+    /** Where the central directory lies and how many entries it lists (from the EOCD record). */
+    private record CentralDirectory(long count, long offset, long size) {}
+
     static ZipDirectory read(Path path, FileChannel channel) throws IOException {
         long size = channel.size();
-        int tailLen = (int) Math.min(size, 22 + 65535 + 20);
-        ByteBuffer tail = read(channel, size - tailLen, tailLen, path);
-        int eocd = -1;
-        for (int i = tailLen - 22; i >= 0; i--) {
-            if (tail.getInt(i) == EOCD) {
-                eocd = i;
-                break;
-            }
-        }
-        if (eocd < 0) {
-            throw new TensorFileException(path, null, "zip end-of-central-directory record not found (truncated file?)");
-        }
-        long count = tail.getShort(eocd + 10) & 0xffffL;
-        long cdSize = tail.getInt(eocd + 12) & 0xffffffffL;
-        long cdOffset = tail.getInt(eocd + 16) & 0xffffffffL;
-        if (eocd >= 20 && tail.getInt(eocd - 20) == ZIP64_LOCATOR) {
-            long z64 = tail.getLong(eocd - 20 + 8);
-            ByteBuffer rec = read(channel, checkRange(path, z64, 56, size), 56, path);
-            if (rec.getInt(0) != ZIP64_EOCD) {
-                throw new TensorFileException(path, null, "zip64 end-of-central-directory record missing at " + z64);
-            }
-            count = rec.getLong(32);
-            cdSize = rec.getLong(40);
-            cdOffset = rec.getLong(48);
-        }
-        if (cdSize > 256L * 1024 * 1024 || count > 10_000_000) {
-            throw new TensorFileException(path, null, "zip central directory of " + cdSize + " bytes / " + count + " entries is implausible");
-        }
-        ByteBuffer cd = read(channel, checkRange(path, cdOffset, cdSize, size), (int) cdSize, path);
+        CentralDirectory dir = locateCentralDirectory(path, channel, size);
+        ByteBuffer cd = read(channel, checkRange(path, dir.offset(), dir.size(), size), (int) dir.size(), path);
         Map<String, Entry> entries = new LinkedHashMap<>();
         int p = 0;
-        for (long i = 0; i < count; i++) {
+        for (long i = 0; i < dir.count(); i++) {
             need(path, cd, p, 46);
             if (cd.getInt(p) != CENTRAL) {
                 throw new TensorFileException(path, null, "zip central directory entry " + i + " has a bad signature");
@@ -125,6 +101,43 @@ final class ZipDirectory {
             p += 46 + nameLen + extraLen + commentLen;
         }
         return new ZipDirectory(path, channel, size, entries);
+    }
+
+    /**
+     * Finds the end-of-central-directory record in the file's last 64 KiB (its comment may be that
+     * long), following the ZIP64 locator when there is one.
+     */
+    private static CentralDirectory locateCentralDirectory(Path path, FileChannel channel, long size)
+            throws IOException {
+        int tailLen = (int) Math.min(size, 22 + 65535 + 20);
+        ByteBuffer tail = read(channel, size - tailLen, tailLen, path);
+        int eocd = -1;
+        for (int i = tailLen - 22; i >= 0; i--) {
+            if (tail.getInt(i) == EOCD) {
+                eocd = i;
+                break;
+            }
+        }
+        if (eocd < 0) {
+            throw new TensorFileException(path, null, "zip end-of-central-directory record not found (truncated file?)");
+        }
+        long count = tail.getShort(eocd + 10) & 0xffffL;
+        long cdSize = tail.getInt(eocd + 12) & 0xffffffffL;
+        long cdOffset = tail.getInt(eocd + 16) & 0xffffffffL;
+        if (eocd >= 20 && tail.getInt(eocd - 20) == ZIP64_LOCATOR) {
+            long z64 = tail.getLong(eocd - 20 + 8);
+            ByteBuffer rec = read(channel, checkRange(path, z64, 56, size), 56, path);
+            if (rec.getInt(0) != ZIP64_EOCD) {
+                throw new TensorFileException(path, null, "zip64 end-of-central-directory record missing at " + z64);
+            }
+            count = rec.getLong(32);
+            cdSize = rec.getLong(40);
+            cdOffset = rec.getLong(48);
+        }
+        if (cdSize > 256L * 1024 * 1024 || count > 10_000_000) {
+            throw new TensorFileException(path, null, "zip central directory of " + cdSize + " bytes / " + count + " entries is implausible");
+        }
+        return new CentralDirectory(count, cdOffset, cdSize);
     }
 
     Map<String, Entry> entries() {

@@ -37,10 +37,6 @@ public final class DiffusersFolder {
     private static final List<String> TEXT_FILES = List.of("model.safetensors", "model.fp16.safetensors",
             "pytorch_model.bin", "pytorch_model.fp16.bin");
 
-    public static boolean isDiffusersFolder(Path dir) {
-        return Files.isDirectory(dir) && (Files.exists(dir.resolve("model_index.json")) || Files.isDirectory(dir.resolve("unet")));
-    }
-
     public static Opened open(Path dir) throws TensorFileException {
         List<TensorSource> opened = new ArrayList<>();
         try {

@@ -16,6 +16,7 @@ import dev.bakehouse.model.tokenizer.TokenizerNotFoundException;
 import dev.bakehouse.model.ComputeDevice;
 import dev.bakehouse.node.DataDirs;
 import dev.bakehouse.node.NodeInputs;
+import dev.bakehouse.testing.SharedResources;
 import java.nio.file.Path;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
@@ -37,8 +38,8 @@ class ClipTextEncodeTest {
     }
 
     @AfterAll
-    static void close() {
-        tiny.close();
+    static void close() throws Exception {
+        SharedResources.close(tiny);
     }
 
     private static float[] values(Conditioning c) {

@@ -18,6 +18,7 @@ import dev.bakehouse.tensor.DType;
 import dev.bakehouse.tensor.SafetensorsFile;
 import dev.bakehouse.tensor.SafetensorsWriter;
 import dev.bakehouse.testing.Fixtures;
+import dev.bakehouse.testing.SharedResources;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -43,8 +44,8 @@ class LoraLoaderTest {
     }
 
     @AfterAll
-    static void close() {
-        tiny.close();
+    static void close() throws Exception {
+        SharedResources.close(tiny);
     }
 
     private static NodeResult loraLoader(double strengthModel, double strengthClip) {

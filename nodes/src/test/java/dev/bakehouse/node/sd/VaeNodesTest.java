@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import ai.djl.ndarray.types.Shape;
 import dev.bakehouse.node.ImageBatch;
 import dev.bakehouse.node.NodeInputs;
+import dev.bakehouse.testing.SharedResources;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.Random;
@@ -28,8 +29,8 @@ class VaeNodesTest {
     }
 
     @AfterAll
-    static void close() {
-        tiny.close();
+    static void close() throws Exception {
+        SharedResources.close(tiny);
     }
 
     private static ImageBatch decode(Latent latent) {
