@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.bakehouse.io.AtomicFiles;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -111,7 +112,13 @@ public final class SafetensorsWriter {
 
     /** Writes the file (temp file, then an atomic move onto {@code target}). */
     public void write(Path target) throws TensorFileException {
-        AtomicFiles.write(target, ch -> writeTo(ch, target));
+        try {
+            AtomicFiles.write(target, ch -> writeTo(ch, target));
+        } catch (TensorFileException e) {
+            throw e;
+        } catch (IOException e) {
+            throw new TensorFileException(target, null, "cannot write: " + e.getMessage(), e);
+        }
     }
 
     /**

@@ -1,5 +1,6 @@
 package dev.bakehouse.server.files;
 
+import dev.bakehouse.io.AtomicFiles;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;

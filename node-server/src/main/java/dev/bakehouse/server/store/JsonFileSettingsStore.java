@@ -3,7 +3,7 @@ package dev.bakehouse.server.store;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.bakehouse.server.files.AtomicFiles;
+import dev.bakehouse.io.AtomicFiles;
 import dev.bakehouse.server.json.Json;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;

@@ -1,7 +1,7 @@
 package dev.bakehouse.server.user;
 
 import dev.bakehouse.node.DataDirs;
-import dev.bakehouse.server.files.AtomicFiles;
+import dev.bakehouse.io.AtomicFiles;
 import dev.bakehouse.server.files.FileRefusal;
 import java.io.IOException;
 import java.io.UncheckedIOException;

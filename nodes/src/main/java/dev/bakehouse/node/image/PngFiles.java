@@ -1,5 +1,6 @@
 package dev.bakehouse.node.image;
 
+import dev.bakehouse.io.AtomicFiles;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -7,7 +8,6 @@ import java.nio.charset.CharsetEncoder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -42,16 +42,7 @@ public final class PngFiles {
      */
     public static void write(BufferedImage image, Map<String, String> text, Path target,
                              int compressionLevel) throws IOException {
-        byte[] png = encode(image, text, compressionLevel);
-        Path temporary = Files.createTempFile(target.toAbsolutePath().getParent(),
-                "." + target.getFileName(), ".part");
-        try {
-            Files.write(temporary, png);
-            Files.move(temporary, target, StandardCopyOption.REPLACE_EXISTING,
-                    StandardCopyOption.ATOMIC_MOVE);
-        } finally {
-            Files.deleteIfExists(temporary);
-        }
+        AtomicFiles.write(target, encode(image, text, compressionLevel));
     }
 
     /** The bytes {@link #write} would write. */
