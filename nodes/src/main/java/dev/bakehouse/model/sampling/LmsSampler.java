@@ -1,10 +1,5 @@
 package dev.bakehouse.model.sampling;
 
-import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDManager;
-import java.util.ArrayDeque;
-import java.util.Deque;
-
 /**
  * k-diffusion {@code sample_lms}: a linear multistep (Adams-Bashforth) method in sigma of order
  * up to 4 on the variable step sigmas. Step i uses the last {@code min(i+1, order)} slopes
@@ -16,7 +11,7 @@ import java.util.Deque;
  * order-1 <= 3, so 4-point Gauss-Legendre (exact to degree 7) gives the same integral in double
  * precision without adaptivity.
  */
-public final class LmsSampler extends Sampler {
+public final class LmsSampler extends MultistepSampler {
     /** k-diffusion's and ComfyUI's default order. */
     public static final int DEFAULT_ORDER = 4;
 
@@ -32,18 +27,13 @@ public final class LmsSampler extends Sampler {
         GAUSS_WEIGHTS = new double[] {outerWeight, innerWeight, innerWeight, outerWeight};
     }
 
-    private final int order;
-
     public LmsSampler() {
         this(DEFAULT_ORDER);
     }
 
     /** @param order 1 (Euler) to 4 */
     public LmsSampler(int order) {
-        if (order < 1 || order > 4) {
-            throw new IllegalArgumentException("lms order must be between 1 and 4, found " + order);
-        }
-        this.order = order;
+        super(order);
     }
 
     /**
@@ -51,7 +41,8 @@ public final class LmsSampler extends Sampler {
      * sigmas[i+1]] of the Lagrange basis polynomial that is 1 at sigmas[i-j] and 0 at the other
      * nodes sigmas[i], sigmas[i-1], ..., sigmas[i-order+1].
      */
-    static double coefficient(int order, double[] sigmas, int i, int j) {
+    @Override
+    double coefficient(int order, double[] sigmas, int i, int j) {
         if (order - 1 > i) {
             throw new IllegalArgumentException("lms order " + order + " too high for step " + i);
         }
@@ -71,40 +62,5 @@ public final class LmsSampler extends Sampler {
             sum += GAUSS_WEIGHTS[q] * basis;
         }
         return sum * half;
-    }
-
-    @Override
-    protected Stepper start(Denoiser denoiser, double[] sigmas, SamplingRun run) {
-        return new Stepper() {
-            /** The latest slopes, newest first; they outlive their step in the run's manager. */
-            private final Deque<NDArray> slopes = new ArrayDeque<>();
-
-            @Override
-            public NDArray step(int i, NDArray x, NDManager step, StepReport report) {
-                NDArray denoised = denoiser.denoise(x, sigmas[i]);
-                report.denoised(denoised);
-                slopes.addFirst(derivative(x, denoised, sigmas[i]));
-                if (slopes.size() > order) {
-                    slopes.removeLast().attach(step); // closed with this step
-                }
-                int current = Math.min(i + 1, order);
-                NDArray next = x;
-                int j = 0;
-                for (NDArray d : slopes) {
-                    NDArray term = d.mul(coefficient(current, sigmas, i, j));
-                    term.attach(step); // older slopes live in the run's manager, and so would this
-                    next = next.add(term);
-                    j++;
-                }
-                slopes.peekFirst().attach(run.manager());
-                return next;
-            }
-
-            @Override
-            public void finish() {
-                slopes.forEach(NDArray::close);
-                slopes.clear();
-            }
-        };
     }
 }

@@ -10,7 +10,7 @@ import java.util.function.Supplier;
  * and their {@code _gpu} twins) draw their noise from torchsde's Brownian tree, which cannot be
  * reproduced bit for bit from libtorch's generator; the {@code *_cfg_pp} samplers need the
  * unguided prediction next to the guided one; {@code dpm_fast}, {@code dpm_adaptive},
- * {@code heunpp2}, {@code ipndm*}, {@code deis}, {@code res_multistep}, {@code uni_pc*} are not
+ * {@code heunpp2}, {@code ipndm_v}, {@code deis}, {@code res_multistep}, {@code uni_pc*} are not
  * written yet.
  */
 public enum SamplerName {
@@ -24,6 +24,7 @@ public enum SamplerName {
     DPMPP_2M("dpmpp_2m", DpmPp2mSampler::new),
     DDPM("ddpm", DdpmSampler::new),
     LCM("lcm", LcmSampler::new),
+    IPNDM("ipndm", IpndmSampler::new),
     /** Deterministic DDIM; equal to Euler (ComfyUI runs its {@code ddim} as Euler), see {@link DdimSampler}. */
     DDIM("ddim", DdimSampler::new);
 

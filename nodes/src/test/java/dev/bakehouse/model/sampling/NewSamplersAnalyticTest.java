@@ -13,7 +13,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * heun, dpm_2, dpm_2_ancestral, lms, dpmpp_2s_ancestral, ddpm and lcm on Gaussian data, whose
+ * heun, dpm_2, dpm_2_ancestral, lms, ipndm, dpmpp_2s_ancestral, ddpm and lcm on Gaussian data, whose
  * ideal denoiser and probability-flow ODE solution are closed forms ({@link GaussianData}):
  * each against a float64 implementation written here from the method's definition, the ODE
  * solvers' order of convergence, and the ancestral ones with a known per-step noise.
@@ -200,6 +200,23 @@ class NewSamplersAnalyticTest {
         return x;
     }
 
+    /** Adams-Bashforth with equal-step weights (derived from the polynomial through the slopes at 0, -1, -2, -3). */
+    private double[] referenceIpndm(double[] sigmas) {
+        double[][] weights = {{1}, {1.5, -0.5}, {23 / 12.0, -4 / 3.0, 5 / 12.0}, {55 / 24.0, -59 / 24.0, 37 / 24.0, -3 / 8.0}};
+        double[] x = start();
+        List<double[]> history = new ArrayList<>(); // newest first
+        for (int i = 0; i + 1 < sigmas.length; i++) {
+            history.add(0, slope(x, sigmas[i]));
+            double[] w = weights[Math.min(i + 1, 4) - 1];
+            for (int j = 0; j < w.length; j++) {
+                for (int k = 0; k < x.length; k++) {
+                    x[k] += (sigmas[i + 1] - sigmas[i]) * w[j] * history.get(j)[k];
+                }
+            }
+        }
+        return x;
+    }
+
     /**
      * DPM-Solver++(2S) (Lu et al. 2022, Alg. 1, r = 1/2) to sigma_down in lambda = -log sigma, then
      * sigma_up noise; the data prediction at the midpoint drives the whole step.
@@ -279,6 +296,24 @@ class NewSamplersAnalyticTest {
     }
 
     @Test
+    void ipndm_onEquallySpacedSigmas_equalsLms() {
+        // on an equal grid the Lagrange-integral weights of lms ARE the Adams-Bashforth weights
+        double[] sigmas = Spacing.linspace(3.0, 1.0, 13);
+        float[] lms = run(new LmsSampler(), sigmas);
+        float[] ipndm = run(new IpndmSampler(), sigmas);
+        for (int k = 0; k < lms.length; k++) {
+            assertEquals(lms[k], ipndm[k], 1e-6 * Math.max(1, Math.abs(lms[k])));
+        }
+    }
+
+    @Test
+    void ipndm_onLogUniformSigmas_convergesAtLeastAtSecondOrder() {
+        // equal-step weights on an unequal (geometric) grid: second order, ~4.3 here
+        double ratio = convergenceRatio(new IpndmSampler());
+        assertTrue(ratio > 3.5, "error ratio " + ratio);
+    }
+
+    @Test
     void lms_convergesFasterThanAnySecondOrderMethod() {
         // 4th-order steps after a 1st/2nd/3rd-order start: ~11.6 here, where a 2nd-order method gives ~4
         double ratio = convergenceRatio(new LmsSampler());
@@ -298,6 +333,7 @@ class NewSamplersAnalyticTest {
             }
             assertClose(dpm2, run(new Dpm2Sampler(), sigmas), 1e-4, "dpm_2");
             assertClose(referenceLms(sigmas), run(new LmsSampler(), sigmas), 1e-4, "lms");
+            assertClose(referenceIpndm(sigmas), run(new IpndmSampler(), sigmas), 1e-4, "ipndm");
             assertClose(referenceDpmpp2sAncestral(sigmas, false), run(new DpmPp2sAncestralSampler(0), sigmas), 1e-4,
                     "dpmpp_2s eta 0");
         }
@@ -310,7 +346,7 @@ class NewSamplersAnalyticTest {
             int order = Math.min(i + 1, 4);
             double sum = 0;
             for (int j = 0; j < order; j++) {
-                double c = LmsSampler.coefficient(order, sigmas, i, j);
+                double c = new LmsSampler().coefficient(order, sigmas, i, j);
                 assertEquals(simpsonLagrange(sigmas, i, order, j), c, 1e-12 * Math.max(1, Math.abs(c)), "step " + i + " j " + j);
                 sum += c;
             }
@@ -371,7 +407,7 @@ class NewSamplersAnalyticTest {
     @Test
     void newSamplers_lastStepToZero_returnDenoised() {
         for (Sampler sampler : List.of(new HeunSampler(), new Dpm2Sampler(), new Dpm2AncestralSampler(), new LmsSampler(),
-                new DpmPp2sAncestralSampler(), new DdpmSampler(), new LcmSampler())) {
+                new DpmPp2sAncestralSampler(), new DdpmSampler(), new LcmSampler(), new IpndmSampler())) {
             float[] out = run(sampler, new double[] {2.0, 0.0}, new PatternNoise());
             for (int k = 0; k < out.length; k++) {
                 double x = (float) data.start[k];
@@ -386,7 +422,7 @@ class NewSamplersAnalyticTest {
         Denoiser denoiser = data.denoiser(manager);
         int before = manager.getManagedArrays().size();
         for (Sampler sampler : List.of(new HeunSampler(), new Dpm2Sampler(), new Dpm2AncestralSampler(), new LmsSampler(),
-                new DpmPp2sAncestralSampler(), new DdpmSampler(), new LcmSampler())) {
+                new DpmPp2sAncestralSampler(), new DdpmSampler(), new LcmSampler(), new IpndmSampler())) {
             float[][] results = new float[2][];
             for (int repeat = 0; repeat < 2; repeat++) {
                 try (NDManager run = manager.newSubManager()) {
@@ -403,7 +439,7 @@ class NewSamplersAnalyticTest {
 
     @Test
     void newSamplers_byComfyName() {
-        for (String name : List.of("heun", "dpm_2", "dpm_2_ancestral", "lms", "dpmpp_2s_ancestral", "ddpm", "lcm")) {
+        for (String name : List.of("heun", "dpm_2", "dpm_2_ancestral", "lms", "dpmpp_2s_ancestral", "ddpm", "lcm", "ipndm")) {
             assertEquals(name, SamplerName.fromComfyName(name).comfyName());
         }
     }
