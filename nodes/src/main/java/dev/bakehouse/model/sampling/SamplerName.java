@@ -10,13 +10,14 @@ import java.util.function.Supplier;
  * and their {@code _gpu} twins) draw their noise from torchsde's Brownian tree, which cannot be
  * reproduced bit for bit from libtorch's generator; the {@code *_cfg_pp} samplers need the
  * unguided prediction next to the guided one; {@code dpm_fast}, {@code dpm_adaptive},
- * {@code heunpp2}, {@code ipndm_v}, {@code deis}, {@code res_multistep}, {@code uni_pc*} are not
+ * {@code ipndm_v}, {@code deis}, {@code res_multistep}, {@code uni_pc*} are not
  * written yet.
  */
 public enum SamplerName {
     EULER("euler", EulerSampler::new),
     EULER_ANCESTRAL("euler_ancestral", EulerAncestralSampler::new),
     HEUN("heun", HeunSampler::new),
+    HEUNPP2("heunpp2", HeunPp2Sampler::new),
     DPM_2("dpm_2", Dpm2Sampler::new),
     DPM_2_ANCESTRAL("dpm_2_ancestral", Dpm2AncestralSampler::new),
     LMS("lms", LmsSampler::new),

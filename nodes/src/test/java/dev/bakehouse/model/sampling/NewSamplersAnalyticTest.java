@@ -13,7 +13,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * heun, dpm_2, dpm_2_ancestral, lms, ipndm, dpmpp_2s_ancestral, ddpm and lcm on Gaussian data, whose
+ * heun, heunpp2, dpm_2, dpm_2_ancestral, lms, ipndm, dpmpp_2s_ancestral, ddpm and lcm on Gaussian data, whose
  * ideal denoiser and probability-flow ODE solution are closed forms ({@link GaussianData}):
  * each against a float64 implementation written here from the method's definition, the ODE
  * solvers' order of convergence, and the ancestral ones with a known per-step noise.
@@ -118,6 +118,47 @@ class NewSamplersAnalyticTest {
             double[] d2 = slope(predictor, sigmas[i + 1]);
             for (int k = 0; k < x.length; k++) {
                 x[k] += h * (d[k] + d2[k]) / 2;
+            }
+        }
+        return x;
+    }
+
+    /** heunpp2: slopes at sigma_i, sigma_{i+1}, sigma_{i+2} along Euler steps, weighted by sigma / sigma_0. */
+    private double[] referenceHeunPp2(double[] sigmas) {
+        double[] x = start();
+        double last = sigmas[sigmas.length - 1];
+        for (int i = 0; i + 1 < sigmas.length; i++) {
+            double h = sigmas[i + 1] - sigmas[i];
+            double[] d = slope(x, sigmas[i]);
+            double[] weights = {1};
+            List<double[]> slopes = new ArrayList<>(List.of(d));
+            if (sigmas[i + 1] != last) {
+                double[] x2 = new double[x.length];
+                for (int k = 0; k < x.length; k++) {
+                    x2[k] = x[k] + h * d[k];
+                }
+                double[] d2 = slope(x2, sigmas[i + 1]);
+                slopes.add(d2);
+                if (sigmas[i + 2] == last) {
+                    double w2 = sigmas[i + 1] / (2 * sigmas[0]);
+                    weights = new double[] {1 - w2, w2};
+                } else {
+                    double[] x3 = new double[x.length];
+                    for (int k = 0; k < x.length; k++) {
+                        x3[k] = x2[k] + (sigmas[i + 2] - sigmas[i + 1]) * d2[k];
+                    }
+                    slopes.add(slope(x3, sigmas[i + 2]));
+                    double w2 = sigmas[i + 1] / (3 * sigmas[0]);
+                    double w3 = sigmas[i + 2] / (3 * sigmas[0]);
+                    weights = new double[] {1 - w2 - w3, w2, w3};
+                }
+            }
+            for (int k = 0; k < x.length; k++) {
+                double combined = 0;
+                for (int j = 0; j < weights.length; j++) {
+                    combined += weights[j] * slopes.get(j)[k];
+                }
+                x[k] += h * combined;
             }
         }
         return x;
@@ -327,6 +368,7 @@ class NewSamplersAnalyticTest {
     void odeSamplers_matchFloat64References_normalAndKarrasToZero() {
         for (double[] sigmas : List.of(Scheduler.NORMAL.sigmas(SD15, 12), Scheduler.KARRAS.sigmas(SD15, 12))) {
             assertClose(referenceHeun(sigmas), run(new HeunSampler(), sigmas), 1e-4, "heun");
+            assertClose(referenceHeunPp2(sigmas), run(new HeunPp2Sampler(), sigmas), 1e-4, "heunpp2");
             double[] dpm2 = start();
             for (int i = 0; i + 1 < sigmas.length; i++) {
                 dpm2 = referenceDpm2Step(dpm2, sigmas[i], sigmas[i + 1]);
@@ -406,7 +448,7 @@ class NewSamplersAnalyticTest {
 
     @Test
     void newSamplers_lastStepToZero_returnDenoised() {
-        for (Sampler sampler : List.of(new HeunSampler(), new Dpm2Sampler(), new Dpm2AncestralSampler(), new LmsSampler(),
+        for (Sampler sampler : List.of(new HeunSampler(), new HeunPp2Sampler(), new Dpm2Sampler(), new Dpm2AncestralSampler(), new LmsSampler(),
                 new DpmPp2sAncestralSampler(), new DdpmSampler(), new LcmSampler(), new IpndmSampler())) {
             float[] out = run(sampler, new double[] {2.0, 0.0}, new PatternNoise());
             for (int k = 0; k < out.length; k++) {
@@ -421,7 +463,7 @@ class NewSamplersAnalyticTest {
         NDArray start = data.startArray(manager);
         Denoiser denoiser = data.denoiser(manager);
         int before = manager.getManagedArrays().size();
-        for (Sampler sampler : List.of(new HeunSampler(), new Dpm2Sampler(), new Dpm2AncestralSampler(), new LmsSampler(),
+        for (Sampler sampler : List.of(new HeunSampler(), new HeunPp2Sampler(), new Dpm2Sampler(), new Dpm2AncestralSampler(), new LmsSampler(),
                 new DpmPp2sAncestralSampler(), new DdpmSampler(), new LcmSampler(), new IpndmSampler())) {
             float[][] results = new float[2][];
             for (int repeat = 0; repeat < 2; repeat++) {
@@ -439,7 +481,7 @@ class NewSamplersAnalyticTest {
 
     @Test
     void newSamplers_byComfyName() {
-        for (String name : List.of("heun", "dpm_2", "dpm_2_ancestral", "lms", "dpmpp_2s_ancestral", "ddpm", "lcm", "ipndm")) {
+        for (String name : List.of("heun", "heunpp2", "dpm_2", "dpm_2_ancestral", "lms", "dpmpp_2s_ancestral", "ddpm", "lcm", "ipndm")) {
             assertEquals(name, SamplerName.fromComfyName(name).comfyName());
         }
     }

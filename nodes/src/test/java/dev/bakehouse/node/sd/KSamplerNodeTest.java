@@ -140,7 +140,7 @@ class KSamplerNodeTest {
     @Test
     void execute_everyAddedSamplerAndScheduler_finishesWithAFiniteLatent() {
         Latent empty = new Latent(HostTensor.zeros(1, 4, 8, 8));
-        for (String sampler : List.of("heun", "dpm_2", "dpm_2_ancestral", "lms", "dpmpp_2s_ancestral", "ddpm", "lcm", "ipndm")) {
+        for (String sampler : List.of("heun", "heunpp2", "dpm_2", "dpm_2_ancestral", "lms", "dpmpp_2s_ancestral", "ddpm", "lcm", "ipndm")) {
             assertFinite(sampler, sampler, "karras", empty);
         }
         for (String scheduler : List.of("beta", "linear_quadratic", "kl_optimal")) {
