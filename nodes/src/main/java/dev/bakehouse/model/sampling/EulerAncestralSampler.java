@@ -8,26 +8,13 @@ import ai.djl.ndarray.NDArray;
  * {@code sigma_up = min(sigma_next, sqrt(sigma_next^2 (sigma^2 - sigma_next^2) / sigma^2))} and
  * {@code sigma_down = sqrt(sigma_next^2 - sigma_up^2)}. The last step (sigma_next 0) returns denoised.
  */
-public final class EulerAncestralSampler extends Sampler {
-    private final double eta;
-
+public final class EulerAncestralSampler extends AncestralSampler {
     public EulerAncestralSampler() {
         this(1.0);
     }
 
     public EulerAncestralSampler(double eta) {
-        this.eta = eta;
-    }
-
-    /** {@code get_ancestral_step}: {sigma_down, sigma_up}. */
-    static double[] ancestralStep(double sigmaFrom, double sigmaTo, double eta) {
-        if (eta == 0) {
-            return new double[] {sigmaTo, 0.0};
-        }
-        double up = Math.min(sigmaTo, eta * Math.sqrt(sigmaTo * sigmaTo * (sigmaFrom * sigmaFrom - sigmaTo * sigmaTo)
-                / (sigmaFrom * sigmaFrom)));
-        double down = Math.sqrt(sigmaTo * sigmaTo - up * up);
-        return new double[] {down, up};
+        super(eta);
     }
 
     @Override
@@ -35,7 +22,7 @@ public final class EulerAncestralSampler extends Sampler {
         return (i, x, step, report) -> {
             NDArray denoised = denoiser.denoise(x, sigmas[i]);
             report.denoised(denoised);
-            double[] downUp = ancestralStep(sigmas[i], sigmas[i + 1], eta);
+            double[] downUp = downUp(sigmas[i], sigmas[i + 1]);
             if (downUp[0] == 0) {
                 return denoised;
             }

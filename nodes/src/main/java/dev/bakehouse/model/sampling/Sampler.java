@@ -62,6 +62,20 @@ public abstract class Sampler {
         }
     }
 
+    /**
+     * k-diffusion {@code get_ancestral_step}: {sigma_down, sigma_up} for a step from
+     * {@code sigmaFrom} to {@code sigmaTo}, with {@code sigma_down^2 + sigma_up^2 = sigmaTo^2}.
+     */
+    static double[] ancestralStep(double sigmaFrom, double sigmaTo, double eta) {
+        if (eta == 0) {
+            return new double[] {sigmaTo, 0.0};
+        }
+        double up = Math.min(sigmaTo, eta * Math.sqrt(sigmaTo * sigmaTo * (sigmaFrom * sigmaFrom - sigmaTo * sigmaTo)
+                / (sigmaFrom * sigmaFrom)));
+        double down = Math.sqrt(sigmaTo * sigmaTo - up * up);
+        return new double[] {down, up};
+    }
+
     /** k-diffusion {@code to_d}: the ODE derivative {@code (x - denoised) / sigma}. */
     protected static NDArray derivative(NDArray x, NDArray denoised, double sigma) {
         return x.sub(denoised).div(sigma);

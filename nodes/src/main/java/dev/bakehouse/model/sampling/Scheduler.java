@@ -6,8 +6,9 @@ import java.util.List;
 
 /**
  * ComfyUI's KSampler schedulers that are implemented here, under their ComfyUI names. Each turns
- * a step count into n+1 sigmas (descending, ending in 0) for a discrete-time model. ComfyUI's
- * {@code beta}, {@code linear_quadratic} and {@code kl_optimal} are not offered.
+ * a step count into n+1 sigmas (descending, ending in 0) for a discrete-time model ({@code beta}
+ * may give fewer, see {@link Sigmas#beta}). All in double precision; ComfyUI rounds the result to
+ * float32.
  */
 public enum Scheduler {
     /** Uniform in timestep from T-1 to 0, log-sigma interpolation ({@code normal_scheduler}). */
@@ -74,6 +75,27 @@ public enum Scheduler {
                 out[i] = sigs.get(sigs.size() - 1 - i);
             }
             return out;
+        }
+    },
+    /** Trained sigmas at Beta(0.6, 0.6) quantiles of the timesteps (Lee et al. 2024). */
+    BETA("beta") {
+        @Override
+        public double[] sigmas(DiscreteSchedule s, int steps) {
+            return Sigmas.beta(s, steps, Sigmas.BETA_ALPHA, Sigmas.BETA_BETA);
+        }
+    },
+    /** Mochi's schedule: linear then quadratic in 1 - sigma/sigma_max. */
+    LINEAR_QUADRATIC("linear_quadratic") {
+        @Override
+        public double[] sigmas(DiscreteSchedule s, int steps) {
+            return Sigmas.linearQuadratic(steps, s.sigmaMax(), Sigmas.LINEAR_QUADRATIC_THRESHOLD);
+        }
+    },
+    /** Uniform in arctan(sigma) between sigma_max and sigma_min. */
+    KL_OPTIMAL("kl_optimal") {
+        @Override
+        public double[] sigmas(DiscreteSchedule s, int steps) {
+            return Sigmas.klOptimal(steps, s.sigmaMin(), s.sigmaMax());
         }
     };
 

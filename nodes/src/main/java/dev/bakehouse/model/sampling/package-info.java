@@ -15,7 +15,11 @@
  * one {@code randn} of the latent shape, then {@code x = latent + noise * sigma_0} (or
  * {@code noise * sqrt(1 + sigma_0^2)} when starting at sigma_max), as ComfyUI does. Ancestral
  * noise: the k-th draw of a generator seeded with the same seed ({@link
- * dev.bakehouse.model.sampling.TorchNoise}).
+ * dev.bakehouse.model.sampling.TorchNoise}). Every stochastic sampler here
+ * ({@code euler_ancestral}, {@code dpm_2_ancestral}, {@code dpmpp_2s_ancestral}, {@code ddpm},
+ * {@code lcm}) draws at most once per step, and ComfyUI's twin draws exactly once in every step
+ * that ends above sigma 0, so step i asks its {@link dev.bakehouse.model.sampling.NoiseSource}
+ * for draw i and the sequences agree.
  *
  * <p><b>Memory.</b> Every step runs in a child NDManager of the run's manager; only the new x
  * (and a sampler's carried state) leaves it.

@@ -12,6 +12,9 @@ import ai.djl.ndarray.types.Shape;
  */
 final class GaussianData {
     static final Shape SHAPE = new Shape(1, 4, 4, 4);
+    /** Range of the convergence runs: from ODE_START down to ODE_END, where the ODE solution is finite. */
+    static final double ODE_START = 14.0;
+    static final double ODE_END = 0.3;
     final double s;
     final double[] mu;
     final double[] start;
@@ -33,6 +36,20 @@ final class GaussianData {
 
     double exact(int i, double sigmaT, double sigma) {
         return mu[i] + (start[i] - mu[i]) * Math.sqrt((s * s + sigma * sigma) / (s * s + sigmaT * sigmaT));
+    }
+
+    /** n log-uniform steps from ODE_START to ODE_END (n+1 sigmas, no final 0). */
+    static double[] logUniformSigmas(int n) {
+        return java.util.Arrays.copyOf(Sigmas.exponential(n + 1, ODE_END, ODE_START), n + 1);
+    }
+
+    /** Max |out - x(ODE_END)| for a run over {@link #logUniformSigmas} started from {@link #start}. */
+    double maxErrorAtOdeEnd(float[] out) {
+        double worst = 0;
+        for (int i = 0; i < out.length; i++) {
+            worst = Math.max(worst, Math.abs(out[i] - exact(i, ODE_START, ODE_END)));
+        }
+        return worst;
     }
 
     Denoiser denoiser(NDManager manager) {

@@ -86,8 +86,10 @@ class KSamplerTest {
     void names_areComfyUiNames() {
         assertEquals(SamplerName.DPMPP_2M, SamplerName.fromComfyName("dpmpp_2m"));
         assertEquals(Scheduler.DDIM_UNIFORM, Scheduler.fromComfyName("ddim_uniform"));
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Scheduler.fromComfyName("beta"));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Scheduler.fromComfyName("AYS"));
         assertTrue(e.getMessage().contains("karras"), e.getMessage());
+        IllegalArgumentException sde = assertThrows(IllegalArgumentException.class, () -> SamplerName.fromComfyName("dpmpp_2m_sde"));
+        assertTrue(sde.getMessage().contains("dpmpp_2s_ancestral"), sde.getMessage());
         assertThrows(IllegalArgumentException.class, () -> new KSampler.Settings(Seed.of(1), 0, 7, SamplerName.EULER, Scheduler.NORMAL, 1));
     }
 

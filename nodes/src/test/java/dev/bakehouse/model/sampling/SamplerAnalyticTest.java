@@ -47,14 +47,7 @@ class SamplerAnalyticTest {
 
     /** max error against the closed-form ODE solution at sigma_end, for n log-uniform steps. */
     private double errorAgainstClosedForm(Sampler sampler, int n) {
-        double sigmaEnd = 0.3;
-        double[] sigmas = Arrays.copyOf(Sigmas.exponential(n + 1, sigmaEnd, 14.0), n + 1);
-        float[] out = run(sampler, sigmas);
-        double worst = 0;
-        for (int i = 0; i < out.length; i++) {
-            worst = Math.max(worst, Math.abs(out[i] - data.exact(i, 14.0, sigmaEnd)));
-        }
-        return worst;
+        return data.maxErrorAtOdeEnd(run(sampler, GaussianData.logUniformSigmas(n)));
     }
 
     @Test

@@ -136,4 +136,30 @@ class KSamplerNodeTest {
         assertThrows(ExecutionInterruptedException.class, () -> sample(inputs, ctx));
         assertEquals(List.of(1L, 2L), ctx.steps);
     }
+
+    @Test
+    void execute_everyAddedSamplerAndScheduler_finishesWithAFiniteLatent() {
+        Latent empty = new Latent(HostTensor.zeros(1, 4, 8, 8));
+        for (String sampler : List.of("heun", "heunpp2", "dpm_2", "dpm_2_ancestral", "lms", "dpmpp_2s_ancestral", "ddpm", "lcm", "ipndm")) {
+            assertFinite(sampler, sampler, "karras", empty);
+        }
+        for (String scheduler : List.of("beta", "linear_quadratic", "kl_optimal")) {
+            assertFinite(scheduler, "euler", scheduler, empty);
+        }
+    }
+
+    private static void assertFinite(String what, String sampler, String scheduler, Latent empty) {
+        Map<String, Object> inputs = inputs(empty, 11, 3, 1.0);
+        inputs.put("sampler_name", sampler);
+        inputs.put("scheduler", scheduler);
+        FakeContext ctx = tiny.context();
+        float[] out = sample(inputs, ctx).samples().toFloatArray();
+        assertEquals(List.of(1L, 2L, 3L), ctx.progress.stream().map(p -> p[0]).toList(), what);
+        double sumSquares = 0;
+        for (float v : out) {
+            assertTrue(Float.isFinite(v), what + " produced " + v);
+            sumSquares += v * v;
+        }
+        assertTrue(sumSquares > 0, what + " produced an all-zero latent");
+    }
 }
