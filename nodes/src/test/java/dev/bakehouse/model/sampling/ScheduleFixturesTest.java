@@ -7,6 +7,7 @@ import dev.bakehouse.model.sampling.DiffusersSchedules.TimestepSpacing;
 import dev.bakehouse.tensor.SafetensorsFile;
 import dev.bakehouse.testing.Fixtures;
 import java.io.IOException;
+import dev.bakehouse.testing.SharedResources;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -26,8 +27,8 @@ class ScheduleFixturesTest {
     }
 
     @AfterAll
-    static void close() throws IOException {
-        cases.close();
+    static void close() throws Exception {
+        SharedResources.close(cases);
     }
 
     /** Compares with the F32 tensor {@code name} (1e-6 relative) and its {@code name_f64} copy (1e-12). */

@@ -17,6 +17,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import dev.bakehouse.testing.SharedResources;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -41,8 +42,8 @@ class KSamplerNodeTest {
     }
 
     @AfterAll
-    static void close() {
-        tiny.close();
+    static void close() throws Exception {
+        SharedResources.close(tiny);
     }
 
     private static Map<String, Object> inputs(Latent latent, long seed, long steps, double denoise) {
