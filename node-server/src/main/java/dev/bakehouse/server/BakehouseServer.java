@@ -23,6 +23,7 @@ import dev.bakehouse.server.http.FrontendCatalogRoutes;
 import dev.bakehouse.server.http.HistoryRoutes;
 import dev.bakehouse.server.http.HttpFailure;
 import dev.bakehouse.server.http.InternalFileRoutes;
+import dev.bakehouse.server.http.JobRoutes;
 import dev.bakehouse.server.http.JsonBodies;
 import dev.bakehouse.server.http.LogRoutes;
 import dev.bakehouse.server.http.NodeRoutes;
@@ -118,6 +119,7 @@ public final class BakehouseServer implements AutoCloseable {
                 .register(router);
         new QueueRoutes(queue, id -> interrupt.request()).register(router);
         new HistoryRoutes(history).register(router);
+        new JobRoutes(queue, history).register(router);
         FileAreas areas = new FileAreas(dirs.input(), dirs.output(), dirs.temp());
         new FileRoutes(new ViewResolver(areas), new UploadStore(areas), config.maxUploadBytes()).register(router);
         new NodeRoutes(new ObjectInfo(registry), dirs).register(router);

@@ -97,6 +97,9 @@ class FrontendSupportHttpTest {
             assertEquals(Json.object(), server.get("/api/workflow_templates").json());
             assertEquals(Json.object(), server.get("/workflow_templates").json());
             assertEquals(Json.object(), server.get("/api/i18n").json());
+            Response subgraphs = server.get("/api/global_subgraphs");
+            assertEquals(200, subgraphs.status(), "newer frontends fetch subgraph blueprints at start-up");
+            assertEquals(Json.object(), subgraphs.json());
 
             String listening = "listening on http://127.0.0.1:" + server.server.port();
             assertTrue(server.get("/internal/logs").json().asText().contains(listening));
