@@ -51,6 +51,7 @@ public final class PromptWorker implements Runnable {
     private final WsHub hub;
     private final Clock clock;
     private final Runnable unloader;
+    private final PreviewMethod previewMethod;
     private final AtomicBoolean unloadModels = new AtomicBoolean();
     private final AtomicBoolean freeMemory = new AtomicBoolean();
     /** Held while a prompt runs; {@code POST /free} acts at once only when it can take it. */
@@ -58,7 +59,10 @@ public final class PromptWorker implements Runnable {
     private volatile Current current;
     private volatile boolean stopping;
 
-    /** @param unloader unloads the loaded models ({@code POST /free}), between prompts */
+    /**
+     * @param unloader unloads the loaded models ({@code POST /free}), between prompts
+     * @param previewMethod the server's; a prompt's {@code extra_data.preview_method} overrides it
+     */
     public PromptWorker(
             PromptQueue queue,
             PromptExecutor executor,
@@ -68,7 +72,8 @@ public final class PromptWorker implements Runnable {
             RunStore runs,
             WsHub hub,
             Clock clock,
-            Runnable unloader) {
+            Runnable unloader,
+            PreviewMethod previewMethod) {
         this.queue = queue;
         this.executor = executor;
         this.cache = cache;
@@ -78,6 +83,7 @@ public final class PromptWorker implements Runnable {
         this.hub = hub;
         this.clock = clock;
         this.unloader = unloader;
+        this.previewMethod = previewMethod;
     }
 
     @Override
@@ -234,6 +240,7 @@ public final class PromptWorker implements Runnable {
         private final PromptEvents events;
         private final ArrayNode messages;
         private final ProgressState progress;
+        private final boolean previews;
         private String lastNode;
 
         Listener(QueueItem item, PromptEvents events, ArrayNode messages) {
@@ -242,6 +249,7 @@ public final class PromptWorker implements Runnable {
             this.events = events;
             this.messages = messages;
             this.progress = new ProgressState(promptId);
+            this.previews = PreviewMethod.forRun(item.extraData(), previewMethod).previews();
         }
 
         @Override
@@ -277,7 +285,7 @@ public final class PromptWorker implements Runnable {
 
         @Override
         public void progress(String nodeId, long value, long max, ImageBatch preview) {
-            if (preview == null) {
+            if (preview == null || !previews) {
                 progress(nodeId, value, max);
                 return;
             }
