@@ -13,6 +13,7 @@ import dev.bakehouse.server.testing.TestServer;
 import dev.bakehouse.server.testing.TestServer.Response;
 import dev.bakehouse.server.testing.WsRecorder;
 import dev.bakehouse.server.worker.PreviewMethod;
+import java.net.http.HttpRequest;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -72,6 +73,34 @@ class NpmClientPatternsTest {
             ws.next();
             assertEquals(2, binaryFrames(ws, server.queue(Prompts.preview(16), "fe", previewMethod("taesd"))));
             assertEquals(0, binaryFrames(ws, server.queue(Prompts.preview(17), "fe", previewMethod("default"))));
+        }
+    }
+
+    /**
+     * {@code @saintno/comfyui-sdk} with {@code listenTerminal} subscribes to the console by its
+     * client id while its WebSocket is still opening, and shows each {@code logs} line as a
+     * terminal event. The server used to write nothing to the console for a prompt, so a failing
+     * run showed nothing there (ComfyUI prints the exception).
+     */
+    @Test
+    void saintnoListenTerminal_failedPromptIsOnTheConsoleStream() throws Exception {
+        try (TestServer server = TestServer.start(dataDir)) {
+            Response subscribed = server.send(HttpRequest.newBuilder(server.uri("/internal/logs/subscribe"))
+                    .method("PATCH", HttpRequest.BodyPublishers.ofString("{\"clientId\":\"term-1\",\"enabled\":true}"))
+                    .header("Content-Type", "application/json").build());
+            assertEquals(200, subscribed.status(), subscribed.body());
+            try (WsRecorder ws = server.ws("term-1")) {
+                ws.next();
+                String promptId = server.queue(Prompts.fail("kaputt"), "term-1");
+                while (true) {
+                    JsonNode logs = ws.awaitType("logs");
+                    String text = logs.path("data").path("entries").toString();
+                    if (text.contains(promptId)) {
+                        assertTrue(text.contains("failed") && text.contains("#1 TestFail") && text.contains("kaputt"), text);
+                        break;
+                    }
+                }
+            }
         }
     }
 

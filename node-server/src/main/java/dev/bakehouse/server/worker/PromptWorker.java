@@ -24,6 +24,7 @@ import java.io.StringWriter;
 import java.time.Clock;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.ReentrantLock;
@@ -172,7 +173,8 @@ public final class PromptWorker implements Runnable {
         PromptEvents events = new PromptEvents(hub, item.clientId());
         ArrayNode messages = Json.array();
         current = new Current(item.clientId(), null);
-        runs.started(promptId, clock.millis());
+        long started = clock.millis();
+        runs.started(promptId, started);
         Listener listener = new Listener(item, events, messages);
         Outcome outcome;
         try {
@@ -185,12 +187,13 @@ public final class PromptWorker implements Runnable {
             LOG.error("executor failed outside any node for prompt {}", promptId, e);
             outcome = new Outcome.Failed(executorFailure(listener.lastNode, item, e), Map.of());
         }
-        finish(item, outcome, events, messages);
+        finish(item, outcome, events, messages, started);
     }
 
-    private void finish(QueueItem item, Outcome outcome, PromptEvents events, ArrayNode messages) {
+    private void finish(QueueItem item, Outcome outcome, PromptEvents events, ArrayNode messages, long started) {
         String promptId = item.promptId();
         long now = clock.millis();
+        logOutcome(promptId, outcome, (now - started) / 1000.0);
         String type;
         ObjectNode data;
         if (outcome instanceof Outcome.Success) {
@@ -215,6 +218,23 @@ public final class PromptWorker implements Runnable {
         current = null;
         queue.finishRunning();
         events.toClient(Events.EXECUTING, Events.executingDone(promptId));
+    }
+
+    /**
+     * One console line per finished prompt, as ComfyUI prints: operators see failures without a
+     * client, and clients that stream the console ({@code PATCH /internal/logs/subscribe}) get it.
+     */
+    private static void logOutcome(String promptId, Outcome outcome, double seconds) {
+        String took = String.format(Locale.ROOT, "%.2f", seconds);
+        if (outcome instanceof Outcome.Failed failed) {
+            ExecutionError error = failed.error();
+            LOG.warn("Prompt {} failed after {} seconds in node #{} {}: {}: {}", promptId, took, error.nodeId(),
+                    error.nodeType(), error.exceptionType(), error.exceptionMessage());
+        } else if (outcome instanceof Outcome.Interrupted) {
+            LOG.info("Prompt {} interrupted after {} seconds", promptId, took);
+        } else {
+            LOG.info("Prompt {} executed in {} seconds", promptId, took);
+        }
     }
 
     private static ExecutionError executorFailure(String nodeId, QueueItem item, RuntimeException e) {
