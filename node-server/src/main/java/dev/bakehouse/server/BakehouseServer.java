@@ -104,7 +104,7 @@ public final class BakehouseServer implements AutoCloseable {
         this.interrupt = new InterruptFlag();
         PromptExecutor executor = new PromptExecutor(registry, dirs, cache, builder.clock);
         this.worker = new PromptWorker(queue, executor, cache, interrupt, history, runs, hub, builder.clock,
-                models::unload);
+                models::unload, config.previewMethod());
         hub.runningNodeOfClient(worker::runningNodeOf);
 
         this.app = createJavalin(config);

@@ -1,5 +1,6 @@
 package dev.bakehouse.server;
 
+import dev.bakehouse.server.worker.PreviewMethod;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -18,6 +19,7 @@ import java.util.Objects;
  * @param webRoot folder of static files served at {@code /} (the web editor), or null
  * @param maxUploadBytes request size limit, advertised as {@code max_upload_size}
  * @param startGrace how long after the {@code POST /prompt} response a prompt may start (§3.3)
+ * @param previewMethod live previews unless a prompt asks otherwise; {@code none} as the reference
  * @param device "cpu" or "cuda", reported in {@code /system_stats}
  * @param argv the command line, reported in {@code /system_stats}
  */
@@ -31,6 +33,7 @@ public record ServerConfig(
         Path webRoot,
         long maxUploadBytes,
         Duration startGrace,
+        PreviewMethod previewMethod,
         String device,
         List<String> argv) {
 
@@ -43,6 +46,7 @@ public record ServerConfig(
         Objects.requireNonNull(listen, "listen");
         Objects.requireNonNull(dataDir, "dataDir");
         Objects.requireNonNull(startGrace, "startGrace");
+        Objects.requireNonNull(previewMethod, "previewMethod");
         Objects.requireNonNull(device, "device");
         extraModelDirs = List.copyOf(extraModelDirs);
         argv = List.copyOf(argv);
@@ -60,12 +64,12 @@ public record ServerConfig(
     /** Defaults for a data dir: loopback, port 8188, no token, no CORS, CPU. */
     public static ServerConfig defaults(Path dataDir) {
         return new ServerConfig(DEFAULT_LISTEN, DEFAULT_PORT, dataDir, List.of(), null, null, null,
-                DEFAULT_MAX_UPLOAD_BYTES, DEFAULT_START_GRACE, "cpu", List.of());
+                DEFAULT_MAX_UPLOAD_BYTES, DEFAULT_START_GRACE, PreviewMethod.NONE, "cpu", List.of());
     }
 
     public ServerConfig withListen(String address, int newPort) {
         return new ServerConfig(address, newPort, dataDir, extraModelDirs, authToken, corsOrigin, webRoot,
-                maxUploadBytes, startGrace, device, argv);
+                maxUploadBytes, startGrace, previewMethod, device, argv);
     }
 
     public ServerConfig withPort(int newPort) {
@@ -74,36 +78,41 @@ public record ServerConfig(
 
     public ServerConfig withExtraModelDirs(List<Path> dirs) {
         return new ServerConfig(listen, port, dataDir, dirs, authToken, corsOrigin, webRoot,
-                maxUploadBytes, startGrace, device, argv);
+                maxUploadBytes, startGrace, previewMethod, device, argv);
     }
 
     public ServerConfig withAuthToken(String token) {
         return new ServerConfig(listen, port, dataDir, extraModelDirs, token, corsOrigin, webRoot,
-                maxUploadBytes, startGrace, device, argv);
+                maxUploadBytes, startGrace, previewMethod, device, argv);
     }
 
     public ServerConfig withCorsOrigin(String origin) {
         return new ServerConfig(listen, port, dataDir, extraModelDirs, authToken, origin, webRoot,
-                maxUploadBytes, startGrace, device, argv);
+                maxUploadBytes, startGrace, previewMethod, device, argv);
     }
 
     public ServerConfig withWebRoot(Path folder) {
         return new ServerConfig(listen, port, dataDir, extraModelDirs, authToken, corsOrigin, folder,
-                maxUploadBytes, startGrace, device, argv);
+                maxUploadBytes, startGrace, previewMethod, device, argv);
     }
 
     public ServerConfig withMaxUploadBytes(long bytes) {
         return new ServerConfig(listen, port, dataDir, extraModelDirs, authToken, corsOrigin, webRoot,
-                bytes, startGrace, device, argv);
+                bytes, startGrace, previewMethod, device, argv);
     }
 
     public ServerConfig withStartGrace(Duration grace) {
         return new ServerConfig(listen, port, dataDir, extraModelDirs, authToken, corsOrigin, webRoot,
-                maxUploadBytes, grace, device, argv);
+                maxUploadBytes, grace, previewMethod, device, argv);
+    }
+
+    public ServerConfig withPreviewMethod(PreviewMethod method) {
+        return new ServerConfig(listen, port, dataDir, extraModelDirs, authToken, corsOrigin, webRoot,
+                maxUploadBytes, startGrace, method, device, argv);
     }
 
     public ServerConfig withDevice(String newDevice, List<String> commandLine) {
         return new ServerConfig(listen, port, dataDir, extraModelDirs, authToken, corsOrigin, webRoot,
-                maxUploadBytes, startGrace, newDevice, commandLine);
+                maxUploadBytes, startGrace, previewMethod, newDevice, commandLine);
     }
 }

@@ -309,11 +309,11 @@ class CompatibilityChecklistTest {
             modern.sendText("{\"type\":\"feature_flags\",\"data\":{\"supports_preview_metadata\":true}}");
             assertEquals("feature_flags", modern.next().path("type").asText());
 
-            List<String> legacySteps = stepFrames(legacy.untilDone(server.queue(Prompts.preview(16), "legacy")));
+            List<String> legacySteps = stepFrames(legacy.untilDone(server.queue(Prompts.preview(16), "legacy", previewing())));
             assertEquals(List.of("progress_state 1=running", "progress 1/2", "binary 1",
                     "progress_state 1=running", "progress 2/2", "binary 1"), legacySteps);
 
-            List<JsonNode> modernMessages = modern.untilDone(server.queue(Prompts.preview(1024), "modern"));
+            List<JsonNode> modernMessages = modern.untilDone(server.queue(Prompts.preview(1024), "modern", previewing()));
             assertEquals(List.of("progress_state 1=running", "binary 4", "progress 1/2",
                     "progress_state 1=running", "binary 4", "progress 2/2"), stepFrames(modernMessages));
             byte[] frame = modernMessages.stream().filter(m -> m.path("type").asText().equals("binary"))
@@ -331,6 +331,13 @@ class CompatibilityChecklistTest {
             assertEquals(512, image.getWidth(), "previews are downscaled to 512 px on the longer side");
             assertEquals(8, image.getHeight());
         }
+    }
+
+    /** {@code extra_data} asking for previews, as the frontend sends it (the server default is none). */
+    private static ObjectNode previewing() {
+        ObjectNode extra = Json.object();
+        extra.put("preview_method", "latent2rgb");
+        return extra;
     }
 
     /** The frames between {@code executing} of the node and its {@code executed}. */

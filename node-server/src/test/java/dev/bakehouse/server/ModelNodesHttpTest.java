@@ -50,6 +50,7 @@ class ModelNodesHttpTest {
             ObjectNode body = Json.object();
             body.set("prompt", Json.parse(COMFY_TEXT_TO_IMAGE));
             body.put("client_id", "c");
+            body.putObject("extra_data").put("preview_method", "auto"); // the server's default is none
             HttpResponse<String> queued = http.send(HttpRequest.newBuilder(uri(server, "/prompt"))
                     .POST(HttpRequest.BodyPublishers.ofString(body.toString())).build(), HttpResponse.BodyHandlers.ofString());
             assertEquals(200, queued.statusCode(), queued.body());

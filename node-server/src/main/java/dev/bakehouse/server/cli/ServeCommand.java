@@ -2,12 +2,14 @@ package dev.bakehouse.server.cli;
 
 import dev.bakehouse.server.BakehouseServer;
 import dev.bakehouse.server.ServerConfig;
+import dev.bakehouse.server.worker.PreviewMethod;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
@@ -56,8 +58,26 @@ final class ServeCommand implements Callable<Integer> {
             description = "Largest accepted request body (default: ${DEFAULT-VALUE}).")
     long maxUploadBytes;
 
+    @Option(
+            names = "--preview-method",
+            paramLabel = "METHOD",
+            defaultValue = "none",
+            converter = PreviewMethodConverter.class,
+            description = "Live sampler previews over the WebSocket: none, auto, latent2rgb or taesd "
+                    + "(the last three all preview with latent2rgb). A prompt's extra_data.preview_method "
+                    + "overrides it, as the ComfyUI frontend sends (default: ${DEFAULT-VALUE}, as ComfyUI).")
+    PreviewMethod previewMethod;
+
     @Mixin
     CommonOptions common;
+
+    /** Picocli reads enums by constant name; the option takes ComfyUI's lowercase names. */
+    static final class PreviewMethodConverter implements ITypeConverter<PreviewMethod> {
+        @Override
+        public PreviewMethod convert(String value) {
+            return PreviewMethod.parse(value);
+        }
+    }
 
     @Override
     public Integer call() throws InterruptedException {
@@ -70,6 +90,7 @@ final class ServeCommand implements Callable<Integer> {
                 .withCorsOrigin(corsOrigin)
                 .withWebRoot(webRoot)
                 .withMaxUploadBytes(maxUploadBytes)
+                .withPreviewMethod(previewMethod)
                 .withDevice(common.device, argv);
         BakehouseServer server = BakehouseServer.builder(config)
                 .models(common.modelSettings())

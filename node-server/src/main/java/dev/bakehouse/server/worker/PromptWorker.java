@@ -24,6 +24,7 @@ import java.io.StringWriter;
 import java.time.Clock;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.ReentrantLock;
@@ -51,6 +52,7 @@ public final class PromptWorker implements Runnable {
     private final WsHub hub;
     private final Clock clock;
     private final Runnable unloader;
+    private final PreviewMethod previewMethod;
     private final AtomicBoolean unloadModels = new AtomicBoolean();
     private final AtomicBoolean freeMemory = new AtomicBoolean();
     /** Held while a prompt runs; {@code POST /free} acts at once only when it can take it. */
@@ -58,7 +60,10 @@ public final class PromptWorker implements Runnable {
     private volatile Current current;
     private volatile boolean stopping;
 
-    /** @param unloader unloads the loaded models ({@code POST /free}), between prompts */
+    /**
+     * @param unloader unloads the loaded models ({@code POST /free}), between prompts
+     * @param previewMethod the server's; a prompt's {@code extra_data.preview_method} overrides it
+     */
     public PromptWorker(
             PromptQueue queue,
             PromptExecutor executor,
@@ -68,7 +73,8 @@ public final class PromptWorker implements Runnable {
             RunStore runs,
             WsHub hub,
             Clock clock,
-            Runnable unloader) {
+            Runnable unloader,
+            PreviewMethod previewMethod) {
         this.queue = queue;
         this.executor = executor;
         this.cache = cache;
@@ -78,6 +84,7 @@ public final class PromptWorker implements Runnable {
         this.hub = hub;
         this.clock = clock;
         this.unloader = unloader;
+        this.previewMethod = previewMethod;
     }
 
     @Override
@@ -166,7 +173,8 @@ public final class PromptWorker implements Runnable {
         PromptEvents events = new PromptEvents(hub, item.clientId());
         ArrayNode messages = Json.array();
         current = new Current(item.clientId(), null);
-        runs.started(promptId, clock.millis());
+        long started = clock.millis();
+        runs.started(promptId, started);
         Listener listener = new Listener(item, events, messages);
         Outcome outcome;
         try {
@@ -179,12 +187,13 @@ public final class PromptWorker implements Runnable {
             LOG.error("executor failed outside any node for prompt {}", promptId, e);
             outcome = new Outcome.Failed(executorFailure(listener.lastNode, item, e), Map.of());
         }
-        finish(item, outcome, events, messages);
+        finish(item, outcome, events, messages, started);
     }
 
-    private void finish(QueueItem item, Outcome outcome, PromptEvents events, ArrayNode messages) {
+    private void finish(QueueItem item, Outcome outcome, PromptEvents events, ArrayNode messages, long started) {
         String promptId = item.promptId();
         long now = clock.millis();
+        logOutcome(promptId, outcome, (now - started) / 1000.0);
         String type;
         ObjectNode data;
         if (outcome instanceof Outcome.Success) {
@@ -211,6 +220,23 @@ public final class PromptWorker implements Runnable {
         events.toClient(Events.EXECUTING, Events.executingDone(promptId));
     }
 
+    /**
+     * One console line per finished prompt, as ComfyUI prints: operators see failures without a
+     * client, and clients that stream the console ({@code PATCH /internal/logs/subscribe}) get it.
+     */
+    private static void logOutcome(String promptId, Outcome outcome, double seconds) {
+        String took = String.format(Locale.ROOT, "%.2f", seconds);
+        if (outcome instanceof Outcome.Failed failed) {
+            ExecutionError error = failed.error();
+            LOG.warn("Prompt {} failed after {} seconds in node #{} {}: {}: {}", promptId, took, error.nodeId(),
+                    error.nodeType(), error.exceptionType(), error.exceptionMessage());
+        } else if (outcome instanceof Outcome.Interrupted) {
+            LOG.info("Prompt {} interrupted after {} seconds", promptId, took);
+        } else {
+            LOG.info("Prompt {} executed in {} seconds", promptId, took);
+        }
+    }
+
     private static ExecutionError executorFailure(String nodeId, QueueItem item, RuntimeException e) {
         StringWriter trace = new StringWriter();
         e.printStackTrace(new PrintWriter(trace));
@@ -234,6 +260,7 @@ public final class PromptWorker implements Runnable {
         private final PromptEvents events;
         private final ArrayNode messages;
         private final ProgressState progress;
+        private final boolean previews;
         private String lastNode;
 
         Listener(QueueItem item, PromptEvents events, ArrayNode messages) {
@@ -242,6 +269,7 @@ public final class PromptWorker implements Runnable {
             this.events = events;
             this.messages = messages;
             this.progress = new ProgressState(promptId);
+            this.previews = PreviewMethod.forRun(item.extraData(), previewMethod).previews();
         }
 
         @Override
@@ -277,7 +305,7 @@ public final class PromptWorker implements Runnable {
 
         @Override
         public void progress(String nodeId, long value, long max, ImageBatch preview) {
-            if (preview == null) {
+            if (preview == null || !previews) {
                 progress(nodeId, value, max);
                 return;
             }

@@ -51,7 +51,8 @@ class CliTest {
             assertTrue(result.out().contains("Usage:"), result.out());
         }
         String serveHelp = bakehouse("serve", "--help").out();
-        for (String option : new String[] {"--port", "--listen", "--data-dir", "--auth-token", "--extra-model-dir", "--device"}) {
+        for (String option : new String[] {"--port", "--listen", "--data-dir", "--auth-token", "--extra-model-dir", "--device",
+                "--preview-method"}) {
             assertTrue(serveHelp.contains(option), option);
         }
     }
@@ -106,6 +107,14 @@ class CliTest {
         assertTrue(result.out().contains("| `SaveImage` | image | images: IMAGE, filename_prefix: STRING | – | yes |"),
                 result.out());
         assertTrue(result.out().contains("`LoadImage`"));
+    }
+
+    @Test
+    void previewMethod_takesComfyUIsNamesOnly() {
+        Result result = bakehouse("serve", "--preview-method", "LATENT2RGB", "--port", "1");
+        assertEquals(2, result.exitCode());
+        assertTrue(result.err().contains("unknown preview method 'LATENT2RGB', expected one of none, auto, latent2rgb, taesd"),
+                result.err());
     }
 
     @Test

@@ -123,8 +123,16 @@ public final class TestServer implements AutoCloseable {
 
     /** Queues a prompt for a client and returns its prompt id (asserting 200). */
     public String queue(ObjectNode prompt, String clientId) {
+        return queue(prompt, clientId, null);
+    }
+
+    /** As {@link #queue(ObjectNode, String)}, with the request's {@code extra_data} (null: none). */
+    public String queue(ObjectNode prompt, String clientId, ObjectNode extraData) {
         ObjectNode body = Json.object();
         body.set("prompt", prompt);
+        if (extraData != null) {
+            body.set("extra_data", extraData);
+        }
         if (clientId != null) {
             body.put("client_id", clientId);
         }
