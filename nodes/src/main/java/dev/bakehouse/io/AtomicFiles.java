@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermissions;
 
 /**
  * Writes that a reader never sees half done: a temp file in the target's folder, forced to disk,
@@ -29,7 +30,7 @@ public final class AtomicFiles {
         Path abs = target.toAbsolutePath();
         Path dir = abs.getParent();
         Files.createDirectories(dir);
-        Path tmp = Files.createTempFile(dir, "." + abs.getFileName(), ".part");
+        Path tmp = createTemp(dir, abs);
         try {
             try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
                 body.writeTo(ch);
@@ -39,6 +40,20 @@ public final class AtomicFiles {
         } finally {
             Files.deleteIfExists(tmp);
         }
+    }
+
+    /**
+     * A temp file readable like any file the user creates (rw-r--r--, less the umask):
+     * {@code createTempFile} alone makes it owner-only, and the move would carry that onto saved
+     * images and models that other programs (a web server, a second user) need to read.
+     */
+    private static Path createTemp(Path dir, Path target) throws IOException {
+        String prefix = "." + target.getFileName();
+        if (dir.getFileSystem().supportedFileAttributeViews().contains("posix")) {
+            return Files.createTempFile(dir, prefix, ".part",
+                    PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-r--r--")));
+        }
+        return Files.createTempFile(dir, prefix, ".part");
     }
 
     /** Replaces (or creates) {@code target} with {@code content}. */
