@@ -6,7 +6,12 @@ import java.nio.file.InvalidPathException;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 
-/** Confinement checks shared by downloads and uploads. */
+/**
+ * Confinement checks shared by downloads and uploads. Not {@code DataDirs.resolveInside}, which
+ * answers all-or-nothing with an exception: the spec (§3.8, §3.9) gives each step its own status
+ * (a bad name 400, a subfolder outside 403, a missing file 404) and an upload's subfolder may not
+ * exist yet, so the lexical and the symlink-following checks are separate steps here.
+ */
 final class SafePaths {
     private SafePaths() {}
 
