@@ -14,10 +14,10 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 
 /** Reads reference tensors of a fixture file into NDArrays and compares whole tensors with them. */
-final class FixtureTensors implements AutoCloseable {
+public final class FixtureTensors implements AutoCloseable {
     private final SafetensorsFile file;
 
-    FixtureTensors(String relative) {
+    public FixtureTensors(String relative) {
         try {
             this.file = SafetensorsFile.open(Fixtures.file(relative));
         } catch (IOException e) {
@@ -25,11 +25,11 @@ final class FixtureTensors implements AutoCloseable {
         }
     }
 
-    SafetensorsFile file() {
+    public SafetensorsFile file() {
         return file;
     }
 
-    NDArray array(NDManager manager, String name) {
+    public NDArray array(NDManager manager, String name) {
         try {
             TensorInfo info = file.info(name);
             Shape shape = new Shape(info.shape());
@@ -42,7 +42,7 @@ final class FixtureTensors implements AutoCloseable {
         }
     }
 
-    float[] floats(String name) {
+    public float[] floats(String name) {
         try {
             return file.readFloats(name);
         } catch (IOException e) {
@@ -54,7 +54,7 @@ final class FixtureTensors implements AutoCloseable {
      * The fixture README's rule: max|a-b| <= relTol * max|b| + 1e-5, over the whole tensor
      * (every token position included). Returns the max abs error.
      */
-    double assertClose(String name, NDArray actual, double relTol) {
+    public double assertClose(String name, NDArray actual, double relTol) {
         try {
             assertArrayEquals(file.info(name).shape(), actual.getShape().getShape(), name + ": shape");
         } catch (IOException e) {
