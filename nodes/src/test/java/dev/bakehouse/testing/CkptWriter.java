@@ -157,7 +157,8 @@ public final class CkptWriter {
         Files.write(file, out.toByteArray());
     }
 
-    private static void entry(ZipOutputStream zip, String name, byte[] data, boolean deflate) throws IOException {
+    /** One zip entry, STORED (as torch writes) unless {@code deflate}. */
+    public static void entry(ZipOutputStream zip, String name, byte[] data, boolean deflate) throws IOException {
         ZipEntry e = new ZipEntry(name);
         if (deflate) {
             e.setMethod(ZipEntry.DEFLATED);

@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
 import ai.djl.ndarray.types.SparseFormat;
 import dev.bakehouse.model.nn.Constants;
 import dev.bakehouse.model.nn.LayerNorm;
@@ -46,15 +47,17 @@ public final class ClipTextModel {
 
     /** ids (B, L) integer token ids, L <= max_position_embeddings; results in the ids' manager. */
     public TextEncoderOutput forward(NDArray ids) {
-        long b = ids.getShape().get(0);
-        int l = (int) ids.getShape().get(1);
-        if (l > config.maxPositionEmbeddings()) {
-            throw new IllegalArgumentException("text ids: " + l + " tokens, the model has "
-                    + config.maxPositionEmbeddings() + " positions");
-        }
+        return forward(ids, tokenEmbeddings(ids));
+    }
+
+    /**
+     * The token embeddings (B, L, D) of ids (B, L): the input {@link #forward(NDArray, NDArray)}
+     * takes, which a caller may change first (textual-inversion vectors); in the ids' manager.
+     */
+    public NDArray tokenEmbeddings(NDArray ids) {
+        checkLength(ids);
         NDArray longIds = ids.toType(DataType.INT64, false);
-        long[] idValues = longIds.toLongArray();
-        for (long id : idValues) {
+        for (long id : longIds.toLongArray()) {
             if (id < 0 || id >= config.vocabSize()) {
                 throw new IllegalArgumentException("text ids: token id " + id + " outside the vocabulary of " + config.vocabSize());
             }
@@ -62,6 +65,23 @@ public final class ClipTextModel {
         NDArray tokens = ai.djl.nn.core.Embedding.embedding(longIds, tokenEmbedding.value(), SparseFormat.DENSE)
                 .singletonOrThrow();
         tokens.attach(ids.getManager());
+        return tokens;
+    }
+
+    /**
+     * The encoder run on given input embeddings (transformers' {@code inputs_embeds}): tokens (B, L, D)
+     * in place of the token-embedding lookup; ids (B, L) only pick the pooled position. Results in
+     * the tokens' manager.
+     */
+    public TextEncoderOutput forward(NDArray ids, NDArray tokens) {
+        long b = ids.getShape().get(0);
+        int l = checkLength(ids);
+        Shape expected = new Shape(b, l, config.hiddenSize());
+        if (!tokens.getShape().equals(expected)) {
+            throw new IllegalArgumentException("text input embeddings: expected " + expected + " for ids "
+                    + ids.getShape() + ", found " + tokens.getShape());
+        }
+        long[] idValues = ids.toType(DataType.INT64, false).toLongArray();
         NDArray x;
         try (NDArray positions = positionEmbedding.value().get(new NDIndex("0:" + l))) {
             x = tokens.add(positions);
@@ -75,6 +95,15 @@ public final class ClipTextModel {
         }
         NDArray last = finalLayerNorm.forward(x);
         return new TextEncoderOutput(hidden, last, pooled(last, idValues, b, l));
+    }
+
+    private int checkLength(NDArray ids) {
+        int l = (int) ids.getShape().get(1);
+        if (l > config.maxPositionEmbeddings()) {
+            throw new IllegalArgumentException("text ids: " + l + " tokens, the model has "
+                    + config.maxPositionEmbeddings() + " positions");
+        }
+        return l;
     }
 
     /**

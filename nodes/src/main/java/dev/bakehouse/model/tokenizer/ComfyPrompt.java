@@ -13,34 +13,68 @@ import java.util.OptionalDouble;
  * the outer weight x1.1, or is replaced by an explicit {@code :number} suffix ({@code ((a:1.5))}
  * is 1.5). Each segment is tokenized on its own (HF tokenizer without ftfy) and kept as a group:
  * a group that does not fit the rest of a row moves whole to the next row unless it has 8 or more
- * tokens, in which case it is split to fill the row. Textual-inversion embeddings are not loaded:
- * an {@code embedding:name} word is tokenized as text.
+ * tokens, in which case it is split to fill the row.
+ *
+ * <p>Textual-inversion embeddings ({@link EmbeddingWord}): with an {@link EmbeddingLookup}, each
+ * {@code embedding:name} becomes one group of slots, one per vector, with the segment's weight
+ * (so {@code (embedding:name:1.2)} weights them as it would weight words), chunked like any group:
+ * an embedding of 8 or more vectors may be split across rows, a shorter one moves whole. A name
+ * no file has is dropped with ComfyUI's warning. Without a lookup (ComfyUI with no embeddings
+ * folder) {@code embedding:name} is tokenized as text.
  */
 public final class ComfyPrompt {
     public static final double PAREN_MULTIPLIER = 1.1;
     /** {@code max_word_length}: groups at least this long may be split across rows. */
     public static final int MAX_WORD_LENGTH = 8;
-    private static final String EMBEDDING_IDENTIFIER = "embedding:";
     private static final String ESCAPED_CLOSE = "\0\1";
     private static final String ESCAPED_OPEN = "\0\2";
 
     private ComfyPrompt() {}
 
+    /** The prompt with {@code embedding:name} read as text (no embeddings folder). */
     public static WeightedPrompt encode(String prompt, ClipTokenizer tokenizer) {
+        return encode(prompt, tokenizer, null);
+    }
+
+    /**
+     * The prompt with its {@code embedding:name} words looked up in {@code embeddings}
+     * ({@code null}: read as text).
+     */
+    public static WeightedPrompt encode(String prompt, ClipTokenizer tokenizer, EmbeddingLookup embeddings) {
         List<PromptSegment> segments = parse(prompt);
         List<List<WeightedToken>> groups = new ArrayList<>();
-        List<WeightedToken> tokens = new ArrayList<>();
+        List<String> warnings = new ArrayList<>();
         for (PromptSegment segment : segments) {
-            for (String word : splitEmbeddingWords(segment.text())) {
+            for (String word : EmbeddingWord.split(segment.text())) {
+                String text = word;
+                if (embeddings != null && word.startsWith(EmbeddingWord.IDENTIFIER)) {
+                    EmbeddingWord.Match match = EmbeddingWord.resolve(word, embeddings);
+                    match.embedding().ifPresentOrElse(
+                            embedding -> groups.add(vectors(embedding, segment.weight())),
+                            () -> warnings.add("warning, " + EmbeddingWord.IDENTIFIER + match.name()
+                                    + " does not exist, ignoring"));
+                    if (match.leftover().isEmpty()) {
+                        continue;
+                    }
+                    text = match.leftover();
+                }
                 List<WeightedToken> group = new ArrayList<>();
-                for (int id : tokenizer.encode(word, TextNormalization.HF_BASIC)) {
+                for (int id : tokenizer.encode(text, TextNormalization.HF_BASIC)) {
                     group.add(new WeightedToken(id, segment.weight()));
                 }
                 groups.add(group);
-                tokens.addAll(group);
             }
         }
-        return new WeightedPrompt(segments, tokens, rows(groups));
+        List<WeightedToken> tokens = groups.stream().flatMap(List::stream).toList();
+        return new WeightedPrompt(segments, tokens, rows(groups), warnings);
+    }
+
+    private static List<WeightedToken> vectors(TextualInversion embedding, double weight) {
+        List<WeightedToken> group = new ArrayList<>();
+        for (int i = 0; i < embedding.count(); i++) {
+            group.add(WeightedToken.ofEmbedding(embedding.vector(i), weight));
+        }
+        return group;
     }
 
     /** {@code token_weights} of the escaped prompt, segments unescaped, empty ones dropped. */
@@ -111,31 +145,12 @@ public final class ComfyPrompt {
         return result;
     }
 
-    /** Splits before every {@code " embedding:"} / {@code "\nembedding:"}; drops empty pieces. */
-    private static List<String> splitEmbeddingWords(String text) {
-        List<String> words = new ArrayList<>();
-        int start = 0;
-        int i = 0;
-        while (i < text.length()) {
-            char c = text.charAt(i);
-            if ((c == ' ' || c == '\n') && text.startsWith(EMBEDDING_IDENTIFIER, i + 1)) {
-                words.add(text.substring(start, i));
-                start = i + 1;
-                i = start + EMBEDDING_IDENTIFIER.length();
-            } else {
-                i++;
-            }
-        }
-        words.add(text.substring(start));
-        words.removeIf(String::isEmpty);
-        return words;
-    }
-
     /** {@code tokenize_with_weights}' reshaping of token groups into 77-wide rows. */
     private static TokenRows rows(List<List<WeightedToken>> groups) {
         int width = ClipTokenizer.ROW_WIDTH;
         List<int[]> rows = new ArrayList<>();
         List<double[]> rowWeights = new ArrayList<>();
+        List<TokenRows.EmbeddingSlot> embeddings = new ArrayList<>();
         List<WeightedToken> batch = new ArrayList<>();
         batch.add(new WeightedToken(ClipTokenizer.BOS, 1.0));
         for (List<WeightedToken> group : groups) {
@@ -148,7 +163,7 @@ public final class ComfyPrompt {
                         batch.addAll(rest.subList(0, room));
                         rest = rest.subList(room, rest.size());
                     }
-                    closeRow(batch, rows, rowWeights);
+                    closeRow(batch, rows, rowWeights, embeddings);
                     batch = new ArrayList<>();
                     batch.add(new WeightedToken(ClipTokenizer.BOS, 1.0));
                 } else {
@@ -157,19 +172,24 @@ public final class ComfyPrompt {
                 }
             }
         }
-        closeRow(batch, rows, rowWeights);
-        return new TokenRows(rows.toArray(new int[0][]), rowWeights.toArray(new double[0][]));
+        closeRow(batch, rows, rowWeights, embeddings);
+        return new TokenRows(rows.toArray(new int[0][]), rowWeights.toArray(new double[0][]), embeddings);
     }
 
     /** Appends EOS and pads with EOS (SD 1.x) to 77. */
-    private static void closeRow(List<WeightedToken> batch, List<int[]> rows, List<double[]> rowWeights) {
+    private static void closeRow(List<WeightedToken> batch, List<int[]> rows, List<double[]> rowWeights,
+            List<TokenRows.EmbeddingSlot> embeddings) {
         int[] row = new int[ClipTokenizer.ROW_WIDTH];
         double[] weights = new double[ClipTokenizer.ROW_WIDTH];
         Arrays.fill(row, ClipTokenizer.PAD_SD1);
         Arrays.fill(weights, 1.0);
         for (int k = 0; k < batch.size(); k++) {
-            row[k] = batch.get(k).id();
-            weights[k] = batch.get(k).weight();
+            WeightedToken token = batch.get(k);
+            row[k] = token.id();
+            weights[k] = token.weight();
+            if (token.isEmbedding()) {
+                embeddings.add(new TokenRows.EmbeddingSlot(rows.size(), k, token.embedding()));
+            }
         }
         rows.add(row);
         rowWeights.add(weights);

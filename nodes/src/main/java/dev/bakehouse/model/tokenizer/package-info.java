@@ -13,6 +13,10 @@
  *       {@link dev.bakehouse.model.tokenizer.A1111Prompt} and
  *       {@link dev.bakehouse.model.tokenizer.ComfyPrompt} (emphasis syntax, per-token weights,
  *       chunking).</li>
+ *   <li>Textual-inversion embeddings in ComfyUI prompts ({@code embedding:name}):
+ *       {@link dev.bakehouse.model.tokenizer.TextualInversionReader} reads the files,
+ *       an {@link dev.bakehouse.model.tokenizer.EmbeddingLookup} finds them by name, and their
+ *       vectors fill token slots ({@link dev.bakehouse.model.tokenizer.TokenRows#embeddings()}).</li>
  * </ul>
  * Conformance: every case of {@code shared/fixtures/clip-tokenizer/cases.json}.
  */

@@ -10,13 +10,18 @@ import dev.bakehouse.node.NodeInputs;
 import dev.bakehouse.node.NodeResult;
 import dev.bakehouse.node.NodeSpec;
 import dev.bakehouse.node.OutputSpec;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Encodes a prompt with ComfyUI's emphasis syntax and long-prompt rows ({@code CLIPTextEncode};
- * see {@link PromptEncoder}), with the CLIP's LoRAs applied while it runs.
+ * see {@link PromptEncoder}), with the CLIP's LoRAs applied while it runs and textual-inversion
+ * embeddings ({@code embedding:name}) spliced in. A missing embedding is logged as ComfyUI prints
+ * it ({@code warning, embedding:name does not exist, ignoring}).
  */
 public final class ClipTextEncode implements Node {
     public static final String NAME = "CLIPTextEncode";
+    private static final Logger LOG = LoggerFactory.getLogger(ClipTextEncode.class);
 
     private static final NodeSpec SPEC = NodeSpec.builder(NAME)
             .displayName("CLIP Text Encode (Prompt)")
@@ -39,7 +44,8 @@ public final class ClipTextEncode implements Node {
         String text = inputs.getString("text");
         ClipValue clip = inputs.get("clip", ClipValue.class);
         ClipTokenizer tokenizer = clip.tokenizer().get();
-        HostTensor context = clip.checkpoint().use(model -> PromptEncoder.encode(model, tokenizer, text, clip.stopAtLayer()));
+        HostTensor context = clip.checkpoint().use(model -> PromptEncoder.encode(model, tokenizer,
+                clip.embeddings(), text, clip.stopAtLayer(), LOG::warn));
         return NodeResult.of(new Conditioning(context));
     }
 }

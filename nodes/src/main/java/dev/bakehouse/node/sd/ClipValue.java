@@ -11,14 +11,18 @@ import java.util.function.Supplier;
  * layer whose output is the conditioning ({@code stopAtLayer}: -1 the last, -2 the one before, …;
  * ComfyUI's {@code CLIPSetLastLayer}, A1111's "clip skip" = {@code -stopAtLayer}).
  *
- * @param tokenizer finds the tokenizer when a prompt is first encoded, so a checkpoint loaded only
- *                  for its VAE needs none; throws {@code TokenizerNotFoundException} naming every
- *                  place it looked
+ * @param tokenizer  finds the tokenizer when a prompt is first encoded, so a checkpoint loaded only
+ *                   for its VAE needs none; throws {@code TokenizerNotFoundException} naming every
+ *                   place it looked
+ * @param embeddings the textual-inversion embeddings prompts may name ({@code embedding:name}), as
+ *                   ComfyUI's CLIP tokenizer knows its embeddings folders
  */
-public record ClipValue(PatchedCheckpoint checkpoint, Supplier<ClipTokenizer> tokenizer, int stopAtLayer) {
+public record ClipValue(PatchedCheckpoint checkpoint, Supplier<ClipTokenizer> tokenizer, Embeddings embeddings,
+        int stopAtLayer) {
     public ClipValue {
         Objects.requireNonNull(checkpoint, "checkpoint");
         Objects.requireNonNull(tokenizer, "tokenizer");
+        Objects.requireNonNull(embeddings, "embeddings");
         if (stopAtLayer >= 0) {
             throw new IllegalArgumentException("stop_at_clip_layer must be negative (-1 = last layer), found " + stopAtLayer);
         }
@@ -27,11 +31,11 @@ public record ClipValue(PatchedCheckpoint checkpoint, Supplier<ClipTokenizer> to
     /** This encoder with a LoRA's text encoder modules at {@code strength} (its UNet modules untouched). */
     public ClipValue withLora(String name, LoraNetwork network, float strength) {
         return new ClipValue(checkpoint.withLora(new LoraApplication(name, network, 0f, strength, null)),
-                tokenizer, stopAtLayer);
+                tokenizer, embeddings, stopAtLayer);
     }
 
     /** This encoder stopping at another layer. */
     public ClipValue withStopAtLayer(int layer) {
-        return new ClipValue(checkpoint, tokenizer, layer);
+        return new ClipValue(checkpoint, tokenizer, embeddings, layer);
     }
 }

@@ -26,12 +26,14 @@ public final class LoadCheckpoint implements Node {
     private final DataDirs dirs;
     private final ModelCache cache;
     private final Tokenizers tokenizers;
+    private final Embeddings embeddings;
     private final NodeSpec spec;
 
-    LoadCheckpoint(String classType, DataDirs dirs, ModelCache cache, Tokenizers tokenizers) {
+    LoadCheckpoint(String classType, DataDirs dirs, ModelCache cache, Tokenizers tokenizers, Embeddings embeddings) {
         this.dirs = dirs;
         this.cache = cache;
         this.tokenizers = tokenizers;
+        this.embeddings = embeddings;
         this.spec = NodeSpec.builder(classType)
                 .displayName("Load Checkpoint")
                 .category("loaders")
@@ -56,7 +58,7 @@ public final class LoadCheckpoint implements Node {
         CheckpointFile checkpoint = CheckpointFile.of(file);
         cache.checkpoint(checkpoint); // load now, so a bad file fails here and not in a later node
         PatchedCheckpoint plain = PatchedCheckpoint.of(cache, checkpoint);
-        return NodeResult.of(new ModelValue(plain), new ClipValue(plain, tokenizers.forCheckpoint(file), -1),
+        return NodeResult.of(new ModelValue(plain), new ClipValue(plain, tokenizers.forCheckpoint(file), embeddings, -1),
                 new VaeValue(plain));
     }
 

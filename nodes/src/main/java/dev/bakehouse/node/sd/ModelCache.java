@@ -9,14 +9,17 @@ import dev.bakehouse.model.Checkpoints;
 import dev.bakehouse.model.ComputeDevice;
 import dev.bakehouse.model.StableDiffusion;
 import dev.bakehouse.model.tokenizer.ClipTokenizer;
+import dev.bakehouse.model.tokenizer.TextualInversion;
+import dev.bakehouse.model.tokenizer.TextualInversionReader;
 import dev.bakehouse.model.tokenizer.TokenizerFiles;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * Loaded checkpoints, LoRA files and tokenizers of one server, each read once per file version
- * ({@link FileVersion}: path + mtime + size), so repeated prompts do not reload them.
+ * Loaded checkpoints, LoRA files, textual-inversion embeddings and tokenizers of one server, each
+ * read once per file version ({@link FileVersion}: path + mtime + size), so repeated prompts do not
+ * reload them.
  *
  * <p>Checkpoints hold native memory: at most {@code maxCheckpoints} stay loaded, and one that
  * leaves the cache is closed once nobody runs it (a run holds the model's monitor, see
@@ -29,6 +32,7 @@ public final class ModelCache implements AutoCloseable {
     private final Cache<CheckpointFile, StableDiffusion> checkpoints;
     private final Cache<FileVersion, LoraNetwork> loras;
     private final Cache<TokenizerFiles, ClipTokenizer> tokenizers;
+    private final Cache<FileVersion, TextualInversion> embeddings;
     private final AtomicInteger checkpointLoads = new AtomicInteger();
 
     /**
@@ -47,6 +51,8 @@ public final class ModelCache implements AutoCloseable {
                 .build();
         this.loras = Caffeine.newBuilder().maximumSize(32).build();
         this.tokenizers = Caffeine.newBuilder().maximumSize(4).build();
+        // a few KB each (vectors x 768 floats): enough for every embedding a prompt set uses
+        this.embeddings = Caffeine.newBuilder().maximumSize(256).build();
     }
 
     public ComputeDevice device() {
@@ -69,6 +75,17 @@ public final class ModelCache implements AutoCloseable {
         });
     }
 
+    /** The textual-inversion embedding in this file; a bad file's error names it. */
+    public TextualInversion embedding(FileVersion file) {
+        return embeddings.get(file, f -> {
+            try {
+                return TextualInversionReader.read(f.file());
+            } catch (IOException e) {
+                throw new IllegalArgumentException("cannot read textual-inversion embedding " + e.getMessage(), e);
+            }
+        });
+    }
+
     /** The tokenizer of these vocabulary files. */
     public ClipTokenizer tokenizer(TokenizerFiles files) {
         return tokenizers.get(files, ClipTokenizer::load);
@@ -87,13 +104,15 @@ public final class ModelCache implements AutoCloseable {
 
     /**
      * Unloads every checkpoint (each closed once its running users are done) and forgets the
-     * parsed LoRAs ({@code POST /free} with {@code unload_models}). The cache stays usable: node
+     * parsed LoRAs and embeddings ({@code POST /free} with {@code unload_models}). The cache stays
+     * usable: node
      * values look their model up on every use, so the next run simply loads it again.
      */
     public void unload() {
         checkpoints.invalidateAll();
         checkpoints.cleanUp();
         loras.invalidateAll();
+        embeddings.invalidateAll();
     }
 
     /** Unloads everything, tokenizers included. */

@@ -16,9 +16,10 @@ public final class ModelNodes {
      */
     public static List<Supplier<? extends Node>> all(DataDirs dirs, ModelSettings settings, ModelCache cache) {
         Tokenizers tokenizers = new Tokenizers(dirs, settings, cache);
+        Embeddings embeddings = new Embeddings(dirs, cache);
         return List.of(
-                () -> new LoadCheckpoint(LoadCheckpoint.NAME, dirs, cache, tokenizers),
-                () -> new LoadCheckpoint(LoadCheckpoint.COMFY_NAME, dirs, cache, tokenizers),
+                () -> new LoadCheckpoint(LoadCheckpoint.NAME, dirs, cache, tokenizers, embeddings),
+                () -> new LoadCheckpoint(LoadCheckpoint.COMFY_NAME, dirs, cache, tokenizers, embeddings),
                 () -> new LoraLoader(dirs, cache),
                 ClipTextEncode::new,
                 ClipSetLastLayer::new,

@@ -59,7 +59,30 @@ public final class CkptFile implements TensorSource {
         this.metadata = metadata;
     }
 
+    /** A checkpoint's state dict (see the class comment). */
     public static CkptFile open(Path path) throws TensorFileException {
+        return open(path, Layout.STATE_DICT);
+    }
+
+    /**
+     * A small pickle that is not a state dict, such as a textual-inversion embedding
+     * ({@code {"string_to_param": {"*": tensor}, "name": ...}}): every tensor in nested dicts,
+     * named by its key path joined with '.' ({@code string_to_param.*}).
+     */
+    public static CkptFile openNested(Path path) throws TensorFileException {
+        return open(path, Layout.NESTED);
+    }
+
+    /** Where the tensors are in the unpickled object. */
+    private enum Layout {
+        STATE_DICT, NESTED;
+
+        StateDicts.Found find(Path path, Object root) throws TensorFileException {
+            return this == STATE_DICT ? StateDicts.extract(path, root) : StateDicts.extractNested(path, root);
+        }
+    }
+
+    private static CkptFile open(Path path, Layout layout) throws TensorFileException {
         FileChannel ch;
         try {
             ch = FileChannel.open(path, StandardOpenOption.READ);
@@ -71,14 +94,14 @@ public final class CkptFile implements TensorSource {
         try {
             ByteBuffer head = ZipDirectory.read(ch, 0, (int) Math.min(ch.size(), 512), path);
             if (ZipDirectory.looksLikeZip(head)) {
-                return openZip(path, ch);
+                return openZip(path, ch, layout);
             }
             if (head.remaining() > 262 && new String(head.array(), 257, 5, java.nio.charset.StandardCharsets.US_ASCII).equals("ustar")) {
                 throw new TensorFileException(path, null, "tar-format checkpoint (torch < 0.4) is not supported; "
                         + "re-save it with a current torch or convert it to safetensors");
             }
             if (head.remaining() > 0 && (head.get(0) & 0xff) == 0x80) {
-                return openLegacy(path, ch);
+                return openLegacy(path, ch, layout);
             }
             throw new TensorFileException(path, null, "not a PyTorch checkpoint (neither a zip archive nor a pickle stream)");
         } catch (TensorFileException | RuntimeException e) {
@@ -90,7 +113,7 @@ public final class CkptFile implements TensorSource {
         }
     }
 
-    private static CkptFile openZip(Path path, FileChannel ch) throws IOException {
+    private static CkptFile openZip(Path path, FileChannel ch, Layout layout) throws IOException {
         ZipDirectory zip = ZipDirectory.read(path, ch);
         ZipDirectory.Entry pkl = null;
         for (ZipDirectory.Entry e : zip.entries().values()) {
@@ -111,7 +134,7 @@ public final class CkptFile implements TensorSource {
             }
         }
         Object root = SafeUnpickler.load(path, zip.content(pkl, MAX_PICKLE_BYTES));
-        StateDicts.Found found = StateDicts.extract(path, root);
+        StateDicts.Found found = layout.find(path, root);
         Map<String, Tensor> tensors = new TreeMap<>();
         for (Map.Entry<String, TensorRef> e : found.tensors().entrySet()) {
             StorageRef s = e.getValue().storage();
@@ -128,7 +151,7 @@ public final class CkptFile implements TensorSource {
     }
 
     /** The pre-1.6 layout: five pickles in a row, then each storage as int64 count + raw bytes. */
-    private static CkptFile openLegacy(Path path, FileChannel ch) throws IOException {
+    private static CkptFile openLegacy(Path path, FileChannel ch, Layout layout) throws IOException {
         long size = ch.size();
         PickleReader pickles = new PickleReader(path, ch, size);
         Object magic = pickles.next();
@@ -145,7 +168,7 @@ public final class CkptFile implements TensorSource {
         if (!(keys instanceof List<?> keyList)) {
             throw new TensorFileException(path, null, "legacy checkpoint storage key list is missing");
         }
-        StateDicts.Found found = StateDicts.extract(path, root);
+        StateDicts.Found found = layout.find(path, root);
         Map<String, StorageRef> byKey = StateDicts.storagesByKey(found.allStorages());
         Map<String, StorageLocation> locations = new TreeMap<>();
         long pos = pickles.position();

@@ -49,10 +49,7 @@ final class StateDicts {
      * dropped (A1111 {@code get_state_dict_from_checkpoint}).
      */
     static Found extract(Path file, Object root) throws TensorFileException {
-        if (!(root instanceof Map<?, ?> top)) {
-            throw new TensorFileException(file, null, "checkpoint root is not a dict (found "
-                    + (root == null ? "None" : root.getClass().getSimpleName()) + ")");
-        }
+        Map<?, ?> top = rootDict(file, root);
         Map<String, String> scalars = new LinkedHashMap<>();
         addScalars(top, scalars);
         Map<?, ?> sd = top.get("state_dict") instanceof Map<?, ?> nested ? nested : top;
@@ -66,6 +63,47 @@ final class StateDicts {
             }
         }
         return new Found(Collections.unmodifiableMap(tensors), Collections.unmodifiableMap(scalars), storagesIn(root));
+    }
+
+    /**
+     * Every tensor reachable from the root through dicts with string keys, named by the key path
+     * joined with '.' ({@code {"string_to_param": {"*": t}}} gives {@code string_to_param.*}), as
+     * safetensors files name nested state (kohya's {@code bundle_emb.<name>.string_to_param.*}).
+     * For small pickles that are not state dicts: textual-inversion embeddings. No
+     * {@code state_dict} unwrapping; scalars are reported at the top level only.
+     */
+    static Found extractNested(Path file, Object root) throws TensorFileException {
+        Map<?, ?> top = rootDict(file, root);
+        Map<String, String> scalars = new LinkedHashMap<>();
+        addScalars(top, scalars);
+        Map<String, TensorRef> tensors = new TreeMap<>();
+        Set<Object> seen = Collections.newSetFromMap(new IdentityHashMap<>());
+        addNested(top, "", tensors, seen);
+        return new Found(Collections.unmodifiableMap(tensors), Collections.unmodifiableMap(scalars), storagesIn(root));
+    }
+
+    private static Map<?, ?> rootDict(Path file, Object root) throws TensorFileException {
+        if (!(root instanceof Map<?, ?> top)) {
+            throw new TensorFileException(file, null, "checkpoint root is not a dict (found "
+                    + (root == null ? "None" : root.getClass().getSimpleName()) + ")");
+        }
+        return top;
+    }
+
+    private static void addNested(Map<?, ?> m, String prefix, Map<String, TensorRef> out, Set<Object> seen) {
+        if (!seen.add(m)) {
+            return; // a dict memoised twice (or a cycle) is walked once
+        }
+        for (Map.Entry<?, ?> e : m.entrySet()) {
+            if (!(e.getKey() instanceof String key)) {
+                continue;
+            }
+            if (e.getValue() instanceof TensorRef t) {
+                out.put(prefix + key, t);
+            } else if (e.getValue() instanceof Map<?, ?> nested) {
+                addNested(nested, prefix + key + ".", out, seen);
+            }
+        }
     }
 
     static Map<String, StorageRef> storagesByKey(List<StorageRef> storages) {

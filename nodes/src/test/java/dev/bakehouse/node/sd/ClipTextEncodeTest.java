@@ -110,7 +110,7 @@ class ClipTextEncodeTest {
         ModelSettings nothing = new ModelSettings(ComputeDevice.CPU, null, Map.of(), elsewhere, 2);
         Tokenizers none = new Tokenizers(DataDirs.of(elsewhere), nothing, tiny.cache);
         ClipValue withoutTokenizer = new ClipValue(clip.checkpoint(),
-                none.forCheckpoint(tiny.dirs.resolveModel(DataDirs.CHECKPOINTS, TinyModel.CHECKPOINT)), -1);
+                none.forCheckpoint(tiny.dirs.resolveModel(DataDirs.CHECKPOINTS, TinyModel.CHECKPOINT)), tiny.embeddings, -1);
         TokenizerNotFoundException e = assertThrows(TokenizerNotFoundException.class,
                 () -> tiny.encode(withoutTokenizer, "a red circle"));
         assertTrue(e.getMessage().contains("clip-vit-large-patch14"), e.getMessage());

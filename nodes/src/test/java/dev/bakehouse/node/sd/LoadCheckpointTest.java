@@ -31,8 +31,8 @@ class LoadCheckpointTest {
     @Test
     void spec_comfyNameHasTheSameInputsAndOutputs() {
         try (TinyModel tiny = new TinyModel(root)) {
-            LoadCheckpoint ours = new LoadCheckpoint(LoadCheckpoint.NAME, tiny.dirs, tiny.cache, tiny.tokenizers);
-            LoadCheckpoint comfy = new LoadCheckpoint(LoadCheckpoint.COMFY_NAME, tiny.dirs, tiny.cache, tiny.tokenizers);
+            LoadCheckpoint ours = new LoadCheckpoint(LoadCheckpoint.NAME, tiny.dirs, tiny.cache, tiny.tokenizers, tiny.embeddings);
+            LoadCheckpoint comfy = new LoadCheckpoint(LoadCheckpoint.COMFY_NAME, tiny.dirs, tiny.cache, tiny.tokenizers, tiny.embeddings);
             assertEquals("CheckpointLoaderSimple", comfy.spec().name());
             assertEquals(List.of("ckpt_name"), comfy.spec().inputs().stream().map(i -> i.name()).toList());
             assertEquals(List.of(DataType.MODEL, DataType.CLIP, DataType.VAE),
@@ -45,7 +45,7 @@ class LoadCheckpointTest {
     @Test
     void execute_unknownCheckpoint_errorNamesTheFile() {
         try (TinyModel tiny = new TinyModel(root)) {
-            LoadCheckpoint node = new LoadCheckpoint(LoadCheckpoint.NAME, tiny.dirs, tiny.cache, tiny.tokenizers);
+            LoadCheckpoint node = new LoadCheckpoint(LoadCheckpoint.NAME, tiny.dirs, tiny.cache, tiny.tokenizers, tiny.embeddings);
             IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> node.execute(
                     TinyModel.inputs("LoadCheckpoint #4", Map.of("ckpt_name", "missing.safetensors")), tiny.context()));
             assertTrue(e.getMessage().contains("missing.safetensors"), e.getMessage());
@@ -57,7 +57,7 @@ class LoadCheckpointTest {
     void execute_notACheckpoint_errorNamesTheFile() throws Exception {
         try (TinyModel tiny = new TinyModel(root)) {
             Files.writeString(tiny.dirs.models(DataDirs.CHECKPOINTS).resolve("broken.safetensors"), "not a tensor file");
-            LoadCheckpoint node = new LoadCheckpoint(LoadCheckpoint.NAME, tiny.dirs, tiny.cache, tiny.tokenizers);
+            LoadCheckpoint node = new LoadCheckpoint(LoadCheckpoint.NAME, tiny.dirs, tiny.cache, tiny.tokenizers, tiny.embeddings);
             RuntimeException e = assertThrows(RuntimeException.class, () -> node.execute(
                     TinyModel.inputs("LoadCheckpoint #4", Map.of("ckpt_name", "broken.safetensors")), tiny.context()));
             assertTrue(e.getMessage().contains("broken.safetensors"), e.getMessage());
@@ -69,7 +69,7 @@ class LoadCheckpointTest {
         try (TinyModel tiny = new TinyModel(root)) {
             Path checkpoints = tiny.dirs.models(DataDirs.CHECKPOINTS);
             Files.copy(checkpoints.resolve(TinyModel.CHECKPOINT), checkpoints.resolve("bare.safetensors"));
-            LoadCheckpoint node = new LoadCheckpoint(LoadCheckpoint.NAME, tiny.dirs, tiny.cache, tiny.tokenizers);
+            LoadCheckpoint node = new LoadCheckpoint(LoadCheckpoint.NAME, tiny.dirs, tiny.cache, tiny.tokenizers, tiny.embeddings);
             IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> node.execute(
                     TinyModel.inputs("LoadCheckpoint #4", Map.of("ckpt_name", "bare.safetensors")), tiny.context()));
             assertTrue(e.getMessage().contains("bare.config.json"), e.getMessage());
@@ -79,7 +79,7 @@ class LoadCheckpointTest {
     @Test
     void execute_twice_loadsOnce_replacedFileLoadsAgainAndChangesTheFingerprint() throws Exception {
         try (TinyModel tiny = new TinyModel(root)) {
-            LoadCheckpoint node = new LoadCheckpoint(LoadCheckpoint.NAME, tiny.dirs, tiny.cache, tiny.tokenizers);
+            LoadCheckpoint node = new LoadCheckpoint(LoadCheckpoint.NAME, tiny.dirs, tiny.cache, tiny.tokenizers, tiny.embeddings);
             Map<String, String> inputs = Map.of("ckpt_name", TinyModel.CHECKPOINT);
             Object fingerprint = node.fingerprint(TinyModel.inputs("LoadCheckpoint", inputs));
 
@@ -110,7 +110,7 @@ class LoadCheckpointTest {
             }
             // A folder's name has no extension: its sidecar config is <folder name>.config.json.
             Files.copy(checkpoints.resolve("tiny.config.json"), checkpoints.resolve("tiny.v1.config.json"));
-            LoadCheckpoint node = new LoadCheckpoint(LoadCheckpoint.NAME, tiny.dirs, tiny.cache, tiny.tokenizers);
+            LoadCheckpoint node = new LoadCheckpoint(LoadCheckpoint.NAME, tiny.dirs, tiny.cache, tiny.tokenizers, tiny.embeddings);
             assertEquals(List.of("tiny.safetensors", "tiny.v1"), tiny.dirs.listModels(DataDirs.CHECKPOINTS));
 
             ModelValue folder = (ModelValue) node.execute(TinyModel.inputs("LoadCheckpoint",
@@ -135,7 +135,8 @@ class LoadCheckpointTest {
             Path checkpoints = tiny.dirs.models(DataDirs.CHECKPOINTS);
             Files.copy(checkpoints.resolve(TinyModel.CHECKPOINT), checkpoints.resolve("second.safetensors"));
             Files.copy(checkpoints.resolve("tiny.config.json"), checkpoints.resolve("second.config.json"));
-            LoadCheckpoint node = new LoadCheckpoint(LoadCheckpoint.NAME, tiny.dirs, oneModel, tiny.tokenizers);
+            LoadCheckpoint node = new LoadCheckpoint(LoadCheckpoint.NAME, tiny.dirs, oneModel, tiny.tokenizers,
+                    new Embeddings(tiny.dirs, oneModel));
             ModelValue first = (ModelValue) node.execute(TinyModel.inputs("LoadCheckpoint",
                     Map.of("ckpt_name", TinyModel.CHECKPOINT)), tiny.context()).outputs().get(0);
             var firstModel = oneModel.checkpoint(first.checkpoint().file());

@@ -22,17 +22,19 @@ final class TinyModel implements AutoCloseable {
     final DataDirs dirs;
     final ModelCache cache = new ModelCache(ComputeDevice.CPU, 2);
     final Tokenizers tokenizers;
+    final Embeddings embeddings;
 
     TinyModel(Path root) {
         this.dirs = DataDirs.of(TinyDataDir.populate(root));
         ModelSettings settings = new ModelSettings(ComputeDevice.CPU, Fixtures.file("clip-tokenizer"), Map.of(),
                 root.resolve("home"), 2);
         this.tokenizers = new Tokenizers(dirs, settings, cache);
+        this.embeddings = new Embeddings(dirs, cache);
     }
 
     /** MODEL, CLIP and VAE of the tiny checkpoint. */
     NodeResult load() throws Exception {
-        return new LoadCheckpoint(LoadCheckpoint.NAME, dirs, cache, tokenizers)
+        return new LoadCheckpoint(LoadCheckpoint.NAME, dirs, cache, tokenizers, embeddings)
                 .execute(inputs("LoadCheckpoint", Map.of("ckpt_name", CHECKPOINT)), context());
     }
 
