@@ -53,4 +53,54 @@ final class PythonText {
         int at = s.indexOf(sep);
         return new String[] {s.substring(0, at), s.substring(at + sep.length())};
     }
+
+    /**
+     * Python's {@code int(text)} for base-10 text: surrounding whitespace, one sign, digits
+     * (leading zeros and single underscores between digits allowed). Null where Python raises
+     * {@code ValueError}; values beyond a long saturate.
+     */
+    static Long parseInt(String text) {
+        String s = strip(text);
+        int i = 0;
+        boolean negative = false;
+        if (!s.isEmpty() && (s.charAt(0) == '+' || s.charAt(0) == '-')) {
+            negative = s.charAt(0) == '-';
+            i = 1;
+        }
+        if (i >= s.length()) {
+            return null;
+        }
+        long value = 0;
+        boolean lastDigit = false;
+        while (i < s.length()) {
+            int cp = s.codePointAt(i);
+            i += Character.charCount(cp);
+            if (cp == '_' && lastDigit && i < s.length()) {
+                lastDigit = false;
+                continue;
+            }
+            if (!Character.isDigit(cp)) {
+                return null;
+            }
+            lastDigit = true;
+            value = value > Long.MAX_VALUE / 10 ? Long.MAX_VALUE : value * 10 + Character.digit(cp, 10);
+        }
+        return lastDigit ? (negative ? -value : value) : null;
+    }
+
+    /** Python's string order: by code point (Java's {@code compareTo} orders UTF-16 units). */
+    static int compareCodePoints(String a, String b) {
+        int i = 0;
+        int j = 0;
+        while (i < a.length() && j < b.length()) {
+            int ca = a.codePointAt(i);
+            int cb = b.codePointAt(j);
+            if (ca != cb) {
+                return Integer.compare(ca, cb);
+            }
+            i += Character.charCount(ca);
+            j += Character.charCount(cb);
+        }
+        return Integer.compare(a.length() - i, b.length() - j);
+    }
 }
