@@ -86,6 +86,69 @@ public final class DatasetMetadata {
     }
 
     /**
+     * The {@code --dataset_config} form's JSON-valued keys: {@code ss_datasets} (one object per
+     * dataset, its subsets inside), {@code ss_tag_frequency} (a folder used by several datasets
+     * keeps its first entry) and {@code ss_dataset_dirs}. That form has no {@code ss_bucket_info}
+     * and no per-run bucket keys; they live inside {@code ss_datasets}.
+     *
+     * @param batchSizes each dataset's {@code batch_size}, in the same order
+     */
+    public static Map<String, String> datasetConfigForm(List<DreamBoothDataset> datasets, List<Integer> batchSizes) {
+        List<Object> all = new ArrayList<>();
+        Map<String, Object> tagFrequency = new LinkedHashMap<>();
+        for (int i = 0; i < datasets.size(); i++) {
+            DreamBoothDataset d = datasets.get(i);
+            BucketResolutions b = d.buckets();
+            boolean bucketed = b.mode() != BucketResolutions.Mode.SINGLE;
+            Map<String, Object> ds = new LinkedHashMap<>();
+            ds.put("is_dreambooth", true);
+            ds.put("batch_size_per_device", batchSizes.get(i));
+            ds.put("num_train_images", d.numTrainImages());
+            ds.put("num_reg_images", d.numRegImages());
+            ds.put("resolution", b.resolution());
+            ds.put("enable_bucket", bucketed);
+            ds.put("min_bucket_reso", bucketed ? b.minBucketReso() : null);
+            ds.put("max_bucket_reso", bucketed ? b.maxBucketReso() : null);
+            ds.put("tag_frequency", d.tagFrequency());
+            ds.put("bucket_info", bucketed ? bucketInfo(d) : null);
+            ds.put("resize_interpolation", null);
+            List<Object> subsets = new ArrayList<>();
+            for (DreamBoothDataset.LoadedSubset s : d.subsets()) {
+                CaptionOptions c = s.subset().captions();
+                Augmentation a = s.subset().augmentation();
+                Map<String, Object> sm = new LinkedHashMap<>();
+                sm.put("img_count", s.imgCount());
+                sm.put("num_repeats", s.subset().folder().numRepeats());
+                sm.put("color_aug", a.colorAug());
+                sm.put("flip_aug", a.flipAug());
+                sm.put("random_crop", a.randomCrop());
+                sm.put("shuffle_caption", c.shuffleCaption());
+                sm.put("keep_tokens", c.keepTokens());
+                sm.put("keep_tokens_separator", c.keepTokensSeparator());
+                sm.put("secondary_separator", c.secondarySeparator());
+                sm.put("enable_wildcard", c.enableWildcard());
+                sm.put("caption_prefix", c.captionPrefix());
+                sm.put("caption_suffix", c.captionSuffix());
+                sm.put("resize_interpolation", null);
+                sm.put("image_dir", s.subset().folder().folderName());
+                sm.put("class_tokens", s.subset().folder().classTokens());
+                sm.put("is_reg", s.subset().folder().isReg());
+                subsets.add(sm);
+            }
+            ds.put("subsets", subsets);
+            all.add(ds);
+            d.tagFrequency().forEach(tagFrequency::putIfAbsent);
+        }
+        Map<String, String> ss = new LinkedHashMap<>();
+        ss.put("ss_datasets", PythonJson.dumps(all));
+        ss.put("ss_tag_frequency", PythonJson.dumps(tagFrequency));
+        List<List<DreamBoothDataset.LoadedSubset>> subsets = new ArrayList<>();
+        datasets.forEach(d -> subsets.add(d.subsets()));
+        ss.put("ss_dataset_dirs", datasetConfigDirs(subsets));
+        return ss;
+    }
+
+    /**
      * {@code ss_dataset_dirs} of the {@code --dataset_config} form: every dataset's non-reg
      * subsets merged, a repeated folder name renamed {@code name (2)}, {@code name (3)}, ...
      */

@@ -48,6 +48,13 @@ class DatasetMetadataTest {
             List<Double> expectedErrors = new ArrayList<>();
             m.get("ar_errors_in_order").forEach(n -> expectedErrors.add(n.asDouble()));
             assertEquals(expectedErrors, errors);
+            Map<String, String> configForm = DatasetMetadata.datasetConfigForm(List.of(d),
+                    List.of(args.get("train_batch_size").asInt()));
+            if (m.has("ss_datasets_if_dataset_config") && !m.get("ss_datasets_if_dataset_config").isNull()) {
+                assertEquals(m.get("ss_datasets_if_dataset_config").asText(), configForm.get("ss_datasets"),
+                        m.get("tree").asText());
+            }
+            assertEquals(expected.get("ss_tag_frequency"), configForm.get("ss_tag_frequency"));
             checked++;
         }
         assertEquals(3, checked);
