@@ -28,7 +28,13 @@ public final class DatasetConfigToml {
             "max_bucket_reso", "bucket_reso_steps", "bucket_no_upscale", "prior_loss_weight");
 
     /** One {@code [[datasets]]} entry, resolved. */
-    public record DatasetSpec(BucketOptions buckets, int batchSize, float priorLossWeight, List<DreamBoothSubset> subsets) {}
+    public record DatasetSpec(BucketOptions buckets, int batchSize, float priorLossWeight, List<DreamBoothSubset> subsets) {
+        /** Reads this dataset's folders (see {@link DreamBoothDataset#load}). */
+        public DreamBoothDataset load(BucketOptions.Script script, ImageSizeReader sizes, BadInputPolicy policy)
+                throws IOException {
+            return DreamBoothDataset.load(subsets, buckets, script, sizes, policy);
+        }
+    }
 
     private DatasetConfigToml() {}
 

@@ -56,7 +56,14 @@ public final class DreamBoothDataset {
      */
     public static DreamBoothDataset load(List<DreamBoothSubset> subsets, BucketOptions options, BucketOptions.Script script,
             ImageSizeReader sizes, BadInputPolicy policy) throws IOException {
+        return load(subsets, options, script, sizes, policy, List.of());
+    }
+
+    private static DreamBoothDataset load(List<DreamBoothSubset> subsets, BucketOptions options,
+            BucketOptions.Script script, ImageSizeReader sizes, BadInputPolicy policy, List<String> earlierWarnings)
+            throws IOException {
         Loader l = new Loader(sizes);
+        l.warnings.addAll(earlierWarnings);
         List<String> bucketWarnings = new ArrayList<>();
         l.buckets = BucketResolutions.prepare(options, script, bucketWarnings);
         bucketWarnings.stream().filter(w -> !w.startsWith(NO_UPSCALE_WARNING)).forEach(l.warnings::add);
@@ -80,24 +87,7 @@ public final class DreamBoothDataset {
         for (SubsetFolder f : DreamBoothFolders.scan(trainDataDir, regDataDir, folderWarnings)) {
             subsets.add(new DreamBoothSubset(f, captionExtension, captions, augmentation));
         }
-        DreamBoothDataset d = load(subsets, options, script, sizes, policy);
-        List<String> all = new ArrayList<>(folderWarnings);
-        all.addAll(d.warnings);
-        return d.withWarnings(all);
-    }
-
-    private DreamBoothDataset withWarnings(List<String> all) {
-        Loader l = new Loader(null);
-        l.loaded.addAll(subsets);
-        l.registered.addAll(registered);
-        l.numTrain = numTrainImages;
-        l.numReg = numRegImages;
-        l.tagFrequency.putAll(tagFrequency);
-        l.warnings.addAll(all);
-        l.problems.addAll(problems);
-        l.buckets = buckets;
-        l.counts = bucketCounts;
-        return new DreamBoothDataset(l);
+        return load(subsets, options, script, sizes, policy, folderWarnings);
     }
 
     public List<LoadedSubset> subsets() {
@@ -237,6 +227,9 @@ public final class DreamBoothDataset {
                     caption = found.caption();
                 } else {
                     missing++;
+                    if (folder.classTokens() == null) {
+                        warnings.add("neither caption file nor class tokens are found. use empty caption for " + image);
+                    }
                     caption = folder.classTokens() == null ? "" : folder.classTokens();
                     problems.add(new DatasetProblem(image, DatasetProblem.Kind.MISSING_CAPTION, "no "
                             + subset.captionExtension() + " caption file; using "

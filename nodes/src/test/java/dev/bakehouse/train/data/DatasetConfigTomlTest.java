@@ -5,10 +5,13 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class DatasetConfigTomlTest {
     private static final String CONFIG = """
@@ -95,5 +98,23 @@ class DatasetConfigTomlTest {
                   num_repeats = 'ten'
                 """, "cfg.toml", Map.of()));
         assertTrue(e.getMessage().contains("num_repeats: expected an integer, found \"ten\""), e.getMessage());
+    }
+
+    @Test
+    void load_subsetWithoutClassTokensOrCaption_emptyCaptionWithKohyasWarning(@TempDir Path root) throws IOException {
+        Path dir = root.resolve("style");
+        Files.createDirectories(dir);
+        Files.write(dir.resolve("a.png"), new byte[0]);
+        Files.write(dir.resolve("b.png"), new byte[0]);
+        Files.writeString(dir.resolve("b.txt"), "flat colours, thick lines\n");
+        String toml = "[general]\ncaption_extension = '.txt'\n[[datasets]]\nresolution = 512\nenable_bucket = true\n"
+                + "  [[datasets.subsets]]\n  image_dir = '" + dir + "'\n  num_repeats = 3\n";
+        DatasetConfigToml.DatasetSpec spec = DatasetConfigToml.parse(toml, "cfg.toml", Map.of()).get(0);
+        DreamBoothDataset d = spec.load(BucketOptions.Script.TRAIN_NETWORK, p -> new Size(512, 768), BadInputPolicy.STOP);
+        assertEquals(List.of("", "flat colours, thick lines"), d.subsets().get(0).captions());
+        assertEquals(6, d.numTrainImages());
+        assertTrue(d.warnings().contains("neither caption file nor class tokens are found. use empty caption for "
+                + dir.resolve("a.png")), d.warnings().toString());
+        assertEquals("{\"style\": {\"flat colours\": 1, \"thick lines\": 1}}", PythonJson.dumps(d.tagFrequency()));
     }
 }
