@@ -1,8 +1,6 @@
 package dev.bakehouse.train.save;
 
-import java.math.BigDecimal;
-import java.math.MathContext;
-import java.math.RoundingMode;
+import dev.bakehouse.train.data.PythonJson;
 import java.util.List;
 import java.util.stream.Collectors;
 
@@ -46,7 +44,7 @@ public final class PythonRepr {
         return items.stream().map(PythonRepr::of).collect(Collectors.joining(", ", "(", ")"));
     }
 
-    /** {@code repr(float)}: the shortest digits that read back as the same double, Python's layout. */
+    /** {@code repr(float)}: as json.dumps spells finite floats, but {@code nan}/{@code inf} as str() does. */
     public static String ofDouble(double v) {
         if (Double.isNaN(v)) {
             return "nan";
@@ -54,27 +52,6 @@ public final class PythonRepr {
         if (Double.isInfinite(v)) {
             return v > 0 ? "inf" : "-inf";
         }
-        if (v == 0) {
-            return (1 / v < 0) ? "-0.0" : "0.0";
-        }
-        BigDecimal shortest = null;
-        for (int precision = 1; precision <= 17; precision++) {
-            BigDecimal candidate = new BigDecimal(v).round(new MathContext(precision, RoundingMode.HALF_EVEN));
-            if (candidate.doubleValue() == v) {
-                shortest = candidate;
-                break;
-            }
-        }
-        BigDecimal d = shortest.stripTrailingZeros();
-        String digits = d.unscaledValue().abs().toString();
-        int exponent = digits.length() - 1 - d.scale(); // decimal exponent of the first digit
-        String sign = v < 0 ? "-" : "";
-        if (exponent < -4 || exponent >= 16) {
-            String mantissa = digits.length() == 1 ? digits : digits.charAt(0) + "." + digits.substring(1);
-            String exp = String.format("%02d", Math.abs(exponent));
-            return sign + mantissa + "e" + (exponent < 0 ? "-" : "+") + exp;
-        }
-        String plain = d.abs().toPlainString();
-        return sign + (plain.contains(".") ? plain : plain + ".0");
+        return PythonJson.floatRepr(v);
     }
 }
