@@ -82,7 +82,7 @@ public final class BlockLrWeights {
         return out;
     }
 
-    private static double number(String option, String s) {
+    static double number(String option, String s) {
         try {
             return Double.parseDouble(s.trim());
         } catch (NumberFormatException e) {

@@ -130,17 +130,17 @@ public record NetworkOptions(int networkDim, float networkAlpha, Integer convDim
         if (!unknown.isEmpty()) {
             throw new IllegalArgumentException("unknown network_args " + unknown + " for networks.lora; known: " + KNOWN_ARGS);
         }
-        Integer cDim = kv.containsKey("conv_dim") ? (int) number("conv_dim", kv.get("conv_dim")) : convDim;
-        Float cAlpha = kv.containsKey("conv_alpha") ? (float) number("conv_alpha", kv.get("conv_alpha")) : convAlpha;
+        Integer cDim = kv.containsKey("conv_dim") ? Integer.valueOf((int) BlockLrWeights.number("conv_dim", kv.get("conv_dim"))) : convDim;
+        Float cAlpha = kv.containsKey("conv_alpha") ? Float.valueOf((float) BlockLrWeights.number("conv_alpha", kv.get("conv_alpha"))) : convAlpha;
         if (cDim != null && cAlpha == null) {
             cAlpha = 1f;
         }
-        Float rank = kv.containsKey("rank_dropout") ? (float) number("rank_dropout", kv.get("rank_dropout")) : rankDropout;
-        Float module = kv.containsKey("module_dropout") ? (float) number("module_dropout", kv.get("module_dropout")) : moduleDropout;
+        Float rank = kv.containsKey("rank_dropout") ? Float.valueOf((float) BlockLrWeights.number("rank_dropout", kv.get("rank_dropout"))) : rankDropout;
+        Float module = kv.containsKey("module_dropout") ? Float.valueOf((float) BlockLrWeights.number("module_dropout", kv.get("module_dropout"))) : moduleDropout;
         BlockLrWeights lr = blockLr;
         if (kv.containsKey("down_lr_weight") || kv.containsKey("mid_lr_weight") || kv.containsKey("up_lr_weight")) {
             lr = BlockLrWeights.parse(kv.get("down_lr_weight"), kv.get("mid_lr_weight"), kv.get("up_lr_weight"),
-                    kv.containsKey("block_lr_zero_threshold") ? (float) number("block_lr_zero_threshold", kv.get("block_lr_zero_threshold")) : 0f);
+                    kv.containsKey("block_lr_zero_threshold") ? (float) BlockLrWeights.number("block_lr_zero_threshold", kv.get("block_lr_zero_threshold")) : 0f);
         }
         Set<LbwBlock> selected = kv.containsKey("blocks") ? LbwBlock.parseSelection(kv.get("blocks")) : blocks;
         return new NetworkOptions(networkDim, networkAlpha, cDim, cAlpha, networkDropout, rank, module, multiplier,
@@ -174,14 +174,6 @@ public record NetworkOptions(int networkDim, float networkAlpha, Integer convDim
         }
     }
 
-    private static double number(String option, String s) {
-        try {
-            return Double.parseDouble(s.trim());
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException(option + ": '" + s.trim() + "' is not a number");
-        }
-    }
-
     private static int[] ints(String option, String s) {
         String[] parts = s.split(",");
         int[] out = new int[parts.length];
@@ -199,7 +191,7 @@ public record NetworkOptions(int networkDim, float networkAlpha, Integer convDim
         String[] parts = s.split(",");
         float[] out = new float[parts.length];
         for (int i = 0; i < parts.length; i++) {
-            out[i] = (float) number(option, parts[i]);
+            out[i] = (float) BlockLrWeights.number(option, parts[i]);
         }
         return out;
     }
