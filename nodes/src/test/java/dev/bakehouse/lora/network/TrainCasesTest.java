@@ -10,14 +10,8 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.GradientCollector;
 import dev.bakehouse.lora.format.LoraNetwork;
-import dev.bakehouse.lora.format.LoraReader;
-import dev.bakehouse.model.ComputeDevice;
-import dev.bakehouse.model.ModelConfig;
 import dev.bakehouse.model.StableDiffusion;
-import dev.bakehouse.model.TensorSourceWeights;
 import dev.bakehouse.tensor.SafetensorsFile;
-import dev.bakehouse.testing.Fixtures;
-import dev.bakehouse.testing.SharedResources;
 import java.util.function.Predicate;
 import java.util.random.RandomGenerator;
 import org.junit.jupiter.api.AfterAll;
@@ -30,7 +24,7 @@ import org.junit.jupiter.api.Test;
  * case's loss (kohya's train_network step, see train-cases.md).
  */
 class TrainCasesTest {
-    private static SafetensorsFile checkpoint;
+    private static TinyTrainFixture fixture;
     private static SafetensorsFile cases;
     private static StableDiffusion model;
     private static LoraNetwork lora;
@@ -42,15 +36,15 @@ class TrainCasesTest {
 
     @BeforeAll
     static void load() throws Exception {
-        checkpoint = SafetensorsFile.open(Fixtures.file("sd15-tiny/tiny.safetensors"));
-        cases = SafetensorsFile.open(Fixtures.file("sd15-tiny/train-cases.safetensors"));
-        model = StableDiffusion.load(new TensorSourceWeights(checkpoint), ModelConfig.tiny(), ComputeDevice.CPU);
-        lora = LoraReader.read(Fixtures.file("sd15-tiny/lora.safetensors"));
+        fixture = TinyTrainFixture.open();
+        cases = fixture.cases();
+        model = fixture.model();
+        lora = fixture.lora();
     }
 
     @AfterAll
     static void close() throws Exception {
-        SharedResources.close(model, checkpoint, cases);
+        TinyTrainFixture.close(fixture);
     }
 
     @Test
@@ -271,11 +265,16 @@ class TrainCasesTest {
                 .toFloatArray();
     }
 
-    static NDArray array(NDManager m, String name) {
+    private static NDArray array(NDManager m, String name) {
+        return array(cases, m, name);
+    }
+
+    /** A tensor (floats or int64) of {@code file} in {@code m}; also used by the other network tests. */
+    static NDArray array(SafetensorsFile file, NDManager m, String name) {
         try {
-            var info = cases.info(name);
+            var info = file.info(name);
             Shape shape = new Shape(info.shape());
-            return info.dtype().isFloatingPoint() ? m.create(cases.readFloats(name), shape) : m.create(cases.readLongs(name), shape);
+            return info.dtype().isFloatingPoint() ? m.create(file.readFloats(name), shape) : m.create(file.readLongs(name), shape);
         } catch (java.io.IOException e) {
             throw new java.io.UncheckedIOException(e);
         }
