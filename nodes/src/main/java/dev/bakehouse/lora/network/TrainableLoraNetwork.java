@@ -126,7 +126,12 @@ public final class TrainableLoraNetwork implements AutoCloseable {
         for (int i = 0; i < downValues.length; i++) {
             downValues[i] = (float) ((init.nextDouble() * 2 - 1) * bound);
         }
-        NDArray down = manager.create(downValues, new Shape(downShape));
+        NDArray down;
+        // create() wraps a Java direct buffer; autograd keeps using the factor long after, so give
+        // libtorch its own copy (as ParamStore does for weights)
+        try (NDArray wrapped = manager.create(downValues, new Shape(downShape))) {
+            down = wrapped.duplicate();
+        }
         NDArray up = manager.zeros(new Shape(upShape));
         down.setRequiresGradient(true);
         up.setRequiresGradient(true);

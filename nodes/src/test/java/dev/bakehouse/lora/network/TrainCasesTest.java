@@ -208,7 +208,9 @@ class TrainCasesTest {
                 case MIN_SNR_V -> Math.min(snr[i], 5f) / (snr[i] + 1f);
             };
         }
-        return step.create(w);
+        try (NDArray wrapped = step.create(w)) {
+            return wrapped.duplicate();
+        }
     }
 
     /** dd_k = sum over the selected LoRA keys of sum(grad * dirk.key), against the expected [3]. */
@@ -274,7 +276,11 @@ class TrainCasesTest {
         try {
             var info = file.info(name);
             Shape shape = new Shape(info.shape());
-            return info.dtype().isFloatingPoint() ? m.create(file.readFloats(name), shape) : m.create(file.readLongs(name), shape);
+            // a libtorch-owned copy: autograd reads saved inputs at backward time, after create()'s buffer may be gone
+            try (NDArray wrapped = info.dtype().isFloatingPoint() ? m.create(file.readFloats(name), shape)
+                    : m.create(file.readLongs(name), shape)) {
+                return wrapped.duplicate();
+            }
         } catch (java.io.IOException e) {
             throw new java.io.UncheckedIOException(e);
         }
