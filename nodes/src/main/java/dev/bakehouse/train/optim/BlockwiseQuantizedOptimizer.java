@@ -34,14 +34,16 @@ final class BlockwiseQuantizedOptimizer extends AbstractOptimizer {
         this.h = h;
     }
 
-    private static final Set<String> ADAM_KEYS = Set.of("betas", "eps", "weight_decay", "min_8bit_size",
-            "percentile_clipping", "block_wise", "amsgrad", "optim_bits", "is_paged", "max_unorm");
-    private static final Set<String> LION_KEYS = Set.of("betas", "weight_decay", "min_8bit_size",
-            "percentile_clipping", "block_wise", "optim_bits", "is_paged", "max_unorm");
-    private static final Set<String> SGD_KEYS = Set.of("momentum", "dampening", "weight_decay", "min_8bit_size",
-            "percentile_clipping", "block_wise", "optim_bits", "max_unorm");
+    // the keyword arguments of bitsandbytes' AdamW8bit, Lion8bit and SGD8bit constructors
+    private static final Set<String> ADAM_KEYS = Set.of("betas", "eps", "weight_decay", "amsgrad", "optim_bits",
+            "min_8bit_size", "is_paged");
+    private static final Set<String> LION_KEYS = Set.of("betas", "weight_decay", "min_8bit_size", "is_paged");
+    private static final Set<String> SGD_KEYS = Set.of("momentum", "dampening", "weight_decay", "min_8bit_size");
 
-    /** The bitsandbytes constructors' defaults; switches that change the algorithm only at their defaults. */
+    /**
+     * The bitsandbytes constructors' defaults. {@code is_paged} (CUDA unified memory) and
+     * {@code optim_bits} (AdamW8bit always runs 8-bit) change nothing here and are accepted.
+     */
     static BlockwiseQuantizedOptimizer create(OptimizerType type, OptimizerArgs args, List<ParamGroup> groups,
                                               NDManager parent) {
         String name = type.kohyaName();
@@ -49,6 +51,7 @@ final class BlockwiseQuantizedOptimizer extends AbstractOptimizer {
         switch (type) {
             case ADAMW_8BIT -> {
                 args.requireKnown(name, ADAM_KEYS);
+                args.requireDefault(name, "amsgrad", false, "not implemented");
                 double[] b = args.pair("betas", 0.9, 0.999);
                 h = new Hyper(Rule.ADAM, b[0], b[1], args.real("eps", 1e-8), args.real("weight_decay", 1e-2),
                         args.integer("min_8bit_size", 4096));
@@ -67,17 +70,15 @@ final class BlockwiseQuantizedOptimizer extends AbstractOptimizer {
                     throw new IllegalArgumentException("optimizer_args for " + name
                             + ": momentum=0 is not supported (bitsandbytes SGD8bit needs momentum)");
                 }
-                a.requireDefault(name, "dampening", 0L, "bitsandbytes' 8-bit momentum kernel has no dampening");
+                if (a.real("dampening", 0) != 0) {
+                    throw new IllegalArgumentException("optimizer_args for " + name + ": dampening="
+                            + a.real("dampening", 0) + " is not supported: bitsandbytes' 8-bit momentum kernel ignores it");
+                }
                 h = new Hyper(Rule.MOMENTUM, momentum, 0, 0, a.real("weight_decay", 0.0),
                         a.integer("min_8bit_size", 4096));
             }
             default -> throw new IllegalArgumentException(name + " is not an 8-bit optimizer");
         }
-        args.requireDefault(name, "percentile_clipping", 100L, "not implemented");
-        args.requireDefault(name, "block_wise", true, "only block-wise quantisation is implemented");
-        args.requireDefault(name, "optim_bits", 8L, "this is the 8-bit optimizer");
-        args.requireDefault(name, "amsgrad", false, "not implemented");
-        args.requireDefault(name, "max_unorm", 0.0, "not implemented");
         return new BlockwiseQuantizedOptimizer(type, groups, h, parent);
     }
 

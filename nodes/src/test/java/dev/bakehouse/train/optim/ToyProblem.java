@@ -15,13 +15,17 @@ final class ToyProblem {
     private final List<float[]> targets = new ArrayList<>();
     private final SplittableRandom rng;
 
-    /** Two groups: "unet" with a [rows, cols] matrix and a bias, "text_encoder" with a zero [4, 3]. */
+    /**
+     * Two groups: "unet" with a [rows, cols] matrix, a bias and a conv [4, 3, 3, 3] (Adafactor
+     * factors its last two axes), "text_encoder" with a zero [4, 3].
+     */
     ToyProblem(NDManager m, int rows, int cols, double unetLr, double teLr, long seed) {
         rng = new SplittableRandom(seed);
         TrainableParam w = add(m, "unet.lora_down", rows * cols, 0.05f, rows, cols);
         TrainableParam b = add(m, "unet.bias", 5, 0.1f, 5);
+        TrainableParam conv = add(m, "unet.conv.lora_down", 108, 0.05f, 4, 3, 3, 3);
         TrainableParam up = add(m, "te.lora_up", 12, 0f, 4, 3);
-        groups = List.of(new ParamGroup("unet", unetLr, List.of(w, b)), new ParamGroup("text_encoder", teLr, List.of(up)));
+        groups = List.of(new ParamGroup("unet", unetLr, List.of(w, b, conv)), new ParamGroup("text_encoder", teLr, List.of(up)));
     }
 
     private TrainableParam add(NDManager m, String name, int n, float scale, long... shape) {
