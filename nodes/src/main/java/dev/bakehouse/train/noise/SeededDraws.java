@@ -23,7 +23,11 @@ public final class SeededDraws implements TrainingDraws {
         for (int i = 0; i < values.length; i++) {
             values[i] = (float) random.nextGaussian();
         }
-        return manager.create(values, shape);
+        // create() wraps a Java direct buffer that the garbage collector may free while autograd
+        // still reads the noise (it is the loss target); libtorch gets its own copy
+        try (NDArray wrapped = manager.create(values, shape)) {
+            return wrapped.duplicate();
+        }
     }
 
     @Override
