@@ -40,6 +40,8 @@ final class Prodigy extends AbstractOptimizer {
         return h.sliceP() == 1 ? flat : flat.get(new NDIndex("::" + h.sliceP()));
     }
 
+    // Kept as one method (~75 lines) so it reads side by side with the upstream step(): its two
+    // passes share the old d, dlr and the skip rule, and splitting them would hide that order.
     @Override
     void update(NDManager step) {
         double lr = DAdaptation.maxLr(this);
