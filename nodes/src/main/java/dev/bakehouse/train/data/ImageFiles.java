@@ -10,10 +10,10 @@ import javax.imageio.ImageReader;
 import javax.imageio.stream.ImageInputStream;
 
 /** Reads a dataset image with the JDK's codecs (PNG, JPEG, BMP, GIF; no WebP). */
-final class ImageFiles {
+public final class ImageFiles {
     private ImageFiles() {}
 
-    static BufferedImage read(Path file) throws IOException {
+    public static BufferedImage read(Path file) throws IOException {
         String name = file.getFileName().toString().toLowerCase(Locale.ROOT);
         try (ImageInputStream in = ImageIO.createImageInputStream(file.toFile())) {
             Iterator<ImageReader> readers = in == null ? null : ImageIO.getImageReaders(in);

@@ -1,6 +1,7 @@
 package dev.bakehouse.train.loss;
 
 import ai.djl.ndarray.NDArray;
+import dev.bakehouse.model.nn.OwnedArrays;
 import ai.djl.ndarray.types.Shape;
 import java.util.Arrays;
 
@@ -48,9 +49,9 @@ public final class ConditionalLoss {
             numeratorScale[b] = (float) (huber ? 2 * huberC[b] : 2);
         }
         Shape perSample = perSampleShape(d.getShape());
-        try (NDArray cArr = d.getManager().create(c, perSample);
-                NDArray c2 = d.getManager().create(cSquared, perSample);
-                NDArray scale = d.getManager().create(numeratorScale, perSample);
+        try (NDArray cArr = OwnedArrays.of(d.getManager(), c, perSample);
+                NDArray c2 = OwnedArrays.of(d.getManager(), cSquared, perSample);
+                NDArray scale = OwnedArrays.of(d.getManager(), numeratorScale, perSample);
                 NDArray d2 = d.square();
                 NDArray radicand = d2.add(c2);
                 NDArray root = radicand.sqrt();

@@ -1,6 +1,7 @@
 package dev.bakehouse.train.loss;
 
 import ai.djl.ndarray.NDArray;
+import dev.bakehouse.model.nn.OwnedArrays;
 import dev.bakehouse.train.noise.DdpmSchedule;
 
 /**
@@ -41,7 +42,7 @@ public final class TrainingLoss {
         NDArray perSample;
         try (NDArray elementwise = ConditionalLoss.elementwise(pred, target, options.lossType(), huberC);
                 NDArray means = meanPerSample(elementwise);
-                NDArray w = pred.getManager().create(weights)) {
+                NDArray w = OwnedArrays.of(pred.getManager(), weights)) {
             perSample = means.mul(w);
         }
         return new Result(perSample, perSample.mean());

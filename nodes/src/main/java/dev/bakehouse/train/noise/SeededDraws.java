@@ -1,6 +1,7 @@
 package dev.bakehouse.train.noise;
 
 import ai.djl.ndarray.NDArray;
+import dev.bakehouse.model.nn.OwnedArrays;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import java.util.SplittableRandom;
@@ -23,11 +24,7 @@ public final class SeededDraws implements TrainingDraws {
         for (int i = 0; i < values.length; i++) {
             values[i] = (float) random.nextGaussian();
         }
-        // create() wraps a Java direct buffer that the garbage collector may free while autograd
-        // still reads the noise (it is the loss target); libtorch gets its own copy
-        try (NDArray wrapped = manager.create(values, shape)) {
-            return wrapped.duplicate();
-        }
+        return OwnedArrays.of(manager, values, shape); // the noise is the loss target: autograd reads it
     }
 
     @Override
