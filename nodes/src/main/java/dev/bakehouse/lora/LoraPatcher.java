@@ -2,8 +2,8 @@ package dev.bakehouse.lora;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import dev.bakehouse.lora.format.KohyaModuleNames;
 import dev.bakehouse.lora.format.LoraModule;
-import dev.bakehouse.lora.ops.KohyaModuleNames;
 import dev.bakehouse.model.StableDiffusion;
 import dev.bakehouse.model.WeightPatcher;
 import dev.bakehouse.model.nn.Param;
@@ -112,7 +112,7 @@ public final class LoraPatcher {
                 attentionLevels.add(level);
             }
         }
-        KohyaModuleNames names = new KohyaModuleNames(UNetKeyMap.of(u.levels(), u.numResBlocks(), attentionLevels));
+        KohyaModuleNames names = new KohyaModuleNames(UNetKeyMap.of(u.levels(), u.numResBlocks(), attentionLevels), false);
         Map<String, Param> byModule = new HashMap<>();
         for (Param p : model.params().params().values()) {
             if (p.shape().dimension() >= 2) {

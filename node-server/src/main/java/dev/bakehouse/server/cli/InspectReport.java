@@ -1,6 +1,7 @@
 package dev.bakehouse.server.cli;
 
-import dev.bakehouse.lora.format.KohyaBlocks;
+import dev.bakehouse.lora.format.KohyaModuleNames;
+import dev.bakehouse.lora.format.LbwBlock;
 import dev.bakehouse.lora.format.LoraModule;
 import dev.bakehouse.lora.format.LoraNetwork;
 import dev.bakehouse.lora.format.LoraReader;
@@ -131,7 +132,7 @@ final class InspectReport {
         shown.addAll(List.of("ss_network_module", "ss_network_dim", "ss_network_alpha", "ss_network_args", "ss_base_model_version"));
         out.add("rank/alpha per block:");
         Map<String, List<LoraModule>> byBlock = new TreeMap<>(InspectReport::blockOrder);
-        n.modules().values().forEach(m -> byBlock.computeIfAbsent(KohyaBlocks.blockOf(m.name()), k -> new ArrayList<>()).add(m));
+        n.modules().values().forEach(m -> byBlock.computeIfAbsent(KohyaModuleNames.blockOfModuleName(m.name()).map(LbwBlock::id).orElse("?"), k -> new ArrayList<>()).add(m));
         byBlock.forEach((block, modules) -> {
             Set<Integer> ranks = new TreeSet<>();
             Set<Float> alphas = new TreeSet<>();

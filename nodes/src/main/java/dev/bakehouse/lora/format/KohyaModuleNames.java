@@ -11,25 +11,92 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Enumerates the LoRA modules kohya's {@code networks.lora} creates for a checkpoint, from its
- * keys and shapes alone: LierLa (Linear and 1x1 conv children of the transformer blocks and the
- * text encoders' attention/MLP) and C3Lier (ResnetBlock2D children, Downsample2D/Upsample2D convs,
- * made only with {@code conv_dim}). kohya names SD1/SD2 UNet modules by diffusers paths and SDXL's
- * by LDM paths; text modules always by transformers CLIP paths (OpenCLIP's fused q/k/v rows split).
+ * The one place that names kohya LoRA modules. {@link #enumerate} lists the modules kohya's
+ * {@code networks.lora} creates for a checkpoint, from its keys and shapes alone: LierLa (Linear
+ * and 1x1 conv children of the transformer blocks and the text encoders' attention/MLP) and C3Lier
+ * (ResnetBlock2D children, Downsample2D/Upsample2D convs, made only with {@code conv_dim}).
+ * {@link #of} names any weight of a loaded model (run-time patching also accepts modules kohya
+ * would not create, such as LyCORIS's {@code conv_in}). kohya names SD1/SD2 UNet modules by
+ * diffusers paths and SDXL's by LDM paths; text modules always by transformers CLIP paths
+ * (OpenCLIP's fused q/k/v rows split). The LBW block always comes from {@link LbwBlock#ofCheckpointKey}.
  */
 public final class KohyaModuleNames {
-    private KohyaModuleNames() {}
+    private static final String WEIGHT = ".weight";
+    /** Every SD UNet has two res blocks per level; block numbers do not depend on the level count. */
+    private static final UNetKeyMap NAME_LAYOUT = UNetKeyMap.of(4, 2, Set.of(0, 1, 2, 3));
+    private static final Pattern DIFFUSERS_NAME = Pattern.compile(
+            "lora_unet_((?:down|up)_blocks)_(\\d+)_(resnets|attentions|downsamplers|upsamplers)_(\\d+)_.*");
+    private static final Pattern LDM_NAME = Pattern.compile("lora_unet_(input_blocks|output_blocks)_(\\d+)_.*");
+
+    private final UNetKeyMap unet;
+    private final boolean ldmUnetNames;
+
+    /**
+     * @param unet         the LDM <-> diffusers map of the model's UNet layout
+     * @param ldmUnetNames true for SDXL, whose UNet modules kohya names by LDM paths
+     */
+    public KohyaModuleNames(UNetKeyMap unet, boolean ldmUnetNames) {
+        this.unet = unet;
+        this.ldmUnetNames = ldmUnetNames;
+    }
+
+    /**
+     * The module name for a single-file {@code .weight} key of the UNet or a transformers-layout
+     * text encoder, or empty for other keys (VAE, biases, OpenCLIP's fused projections).
+     */
+    public Optional<String> of(String checkpointWeightKey) {
+        if (!checkpointWeightKey.endsWith(WEIGHT)) {
+            return Optional.empty();
+        }
+        CheckpointComponent c = CheckpointComponent.of(checkpointWeightKey);
+        String rest = checkpointWeightKey.substring(c.prefix().length());
+        return switch (c) {
+            case TEXT_ENCODER, TEXT_ENCODER_SDXL_1 -> Optional.of(textPrefix(ldmUnetNames ? Family.SDXL : Family.SD1, c)
+                    + underscore(rest));
+            case UNET -> (ldmUnetNames ? Optional.of(rest) : unet.toDiffusers(rest)).map(d -> "lora_unet_" + underscore(d));
+            default -> Optional.empty();
+        };
+    }
+
+    /**
+     * The LBW block of a module known only by its kohya name (a LoRA file without its model):
+     * BASE for text encoder modules; for UNet modules the block of the single-file key the name
+     * translates to. Empty for names outside the blocks ({@code lora_unet_conv_in}).
+     */
+    public static Optional<LbwBlock> blockOfModuleName(String moduleName) {
+        if (moduleName.startsWith("lora_te")) {
+            return Optional.of(LbwBlock.BASE);
+        }
+        if (moduleName.startsWith("lora_unet_mid_block_") || moduleName.startsWith("lora_unet_middle_block_")) {
+            return Optional.of(LbwBlock.M00);
+        }
+        Matcher d = DIFFUSERS_NAME.matcher(moduleName);
+        if (d.matches()) {
+            String diffusers = d.group(1) + "." + d.group(2) + "." + d.group(3) + "." + d.group(4) + ".";
+            String inner = d.group(3).endsWith("samplers") ? "conv.weight" : "x.weight";
+            return NAME_LAYOUT.toLdm(diffusers + inner).flatMap(k -> LbwBlock.ofCheckpointKey(U + k));
+        }
+        Matcher l = LDM_NAME.matcher(moduleName);
+        if (l.matches()) {
+            return LbwBlock.ofCheckpointKey(U + l.group(1) + "." + l.group(2) + ".x.weight");
+        }
+        return Optional.empty();
+    }
+
+    private static String underscore(String weightKey) {
+        return weightKey.substring(0, weightKey.length() - WEIGHT.length()).replace('.', '_');
+    }
 
     private static final String U = CheckpointComponent.UNET.prefix();
     private static final Pattern HF_TEXT = Pattern.compile(
             "text_model\\.encoder\\.layers\\.(\\d+)\\.(self_attn\\.(q|k|v|out)_proj|mlp\\.fc[12])\\.weight");
     private static final Pattern OPEN_CLIP_TEXT = Pattern.compile(
             "transformer\\.resblocks\\.(\\d+)\\.(attn\\.in_proj_weight|attn\\.out_proj\\.weight|mlp\\.c_fc\\.weight|mlp\\.c_proj\\.weight)");
-    private static final Pattern LBW = Pattern.compile("(input_blocks|middle_block|output_blocks)\\.(\\d+)\\..*");
 
     /** Every target of a checkpoint: text encoders first, then the UNet in key order. */
     public static List<LoraTarget> enumerate(ShapeIndex checkpoint) throws TensorFileException {
@@ -67,7 +134,7 @@ public final class KohyaModuleNames {
             if (hf.matches()) {
                 String module = rest.substring(0, rest.length() - ".weight".length());
                 out.add(new LoraTarget(prefix + module.replace('.', '_'), e.getKey(), -1, -1, LayerKind.LINEAR,
-                        (int) shape[1], (int) shape[0], 1, "BASE", false, module));
+                        (int) shape[1], (int) shape[0], 1, LbwBlock.BASE, false, module));
                 continue;
             }
             Matcher oc = OPEN_CLIP_TEXT.matcher(rest);
@@ -81,7 +148,7 @@ public final class KohyaModuleNames {
                         for (int i = 0; i < 3; i++) {
                             String module = layer + "self_attn." + qkv[i];
                             out.add(new LoraTarget(prefix + module.replace('.', '_'), e.getKey(), i * rows, (i + 1) * rows,
-                                    LayerKind.LINEAR, width, rows, 1, "BASE", false, module));
+                                    LayerKind.LINEAR, width, rows, 1, LbwBlock.BASE, false, module));
                         }
                     }
                     default -> {
@@ -91,7 +158,7 @@ public final class KohyaModuleNames {
                             default -> "mlp.fc2";
                         };
                         out.add(new LoraTarget(prefix + module.replace('.', '_'), e.getKey(), -1, -1, LayerKind.LINEAR,
-                                width, (int) shape[0], 1, "BASE", false, module));
+                                width, (int) shape[0], 1, LbwBlock.BASE, false, module));
                     }
                 }
             }
@@ -119,12 +186,7 @@ public final class KohyaModuleNames {
             return Optional.empty();
         }
         String module = (sdxl ? ldm : d).substring(0, (sdxl ? ldm : d).length() - ".weight".length());
-        Matcher lbw = LBW.matcher(ldm);
-        String block = !lbw.matches() ? "M00" : switch (lbw.group(1)) {
-            case "input_blocks" -> String.format("IN%02d", Integer.parseInt(lbw.group(2)));
-            case "output_blocks" -> String.format("OUT%02d", Integer.parseInt(lbw.group(2)));
-            default -> "M00";
-        };
+        LbwBlock block = LbwBlock.ofCheckpointKey(key).orElseThrow();
         int stride = d.contains(".downsamplers.") ? 2 : 1;
         return Optional.of(new LoraTarget("lora_unet_" + module.replace('.', '_'), key, -1, -1, kind,
                 (int) shape[1], (int) shape[0], stride, block, !transformer, module));

@@ -15,7 +15,7 @@ package dev.bakehouse.lora.format;
  *                        LDM path for SDXL's, transformers CLIP path for text encoders)
  */
 public record LoraTarget(String loraName, String checkpointKey, int rowStart, int rowEnd, LayerKind kind,
-                         int inDim, int outDim, int stride, String lbwBlock, boolean convDimOnly, String module) {
+                         int inDim, int outDim, int stride, LbwBlock lbwBlock, boolean convDimOnly, String module) {
 
     /** kohya's rank source: {@code conv_dim} for 3x3 convs, {@code network_dim} otherwise. */
     public String rankFrom() {

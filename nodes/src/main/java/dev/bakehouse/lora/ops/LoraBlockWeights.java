@@ -1,6 +1,6 @@
 package dev.bakehouse.lora.ops;
 
-import java.util.ArrayList;
+import dev.bakehouse.lora.format.LbwBlock;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
@@ -31,9 +31,6 @@ public final class LoraBlockWeights {
             "OUTS", "1,0,0,0,0,0,0,0,0,0,0,0,1,1,1,1,1",
             "OUTALL", "1,0,0,0,0,0,0,0,1,1,1,1,1,1,1,1,1",
             "ALL0.5", "0.5,0.5,0.5,0.5,0.5,0.5,0.5,0.5,0.5,0.5,0.5,0.5,0.5,0.5,0.5,0.5,0.5");
-
-    private static final String TEXT_PREFIX = "cond_stage_model.";
-    private static final String UNET_PREFIX = "model.diffusion_model.";
 
     private final float[] ratios26;
 
@@ -83,23 +80,12 @@ public final class LoraBlockWeights {
      * it lives in; 1 for a weight in no block (time_embed, out).
      */
     public float ratioFor(String ldmKey) {
-        if (ldmKey.startsWith(TEXT_PREFIX)) {
-            return ratios26[0];
-        }
-        if (ldmKey.startsWith(UNET_PREFIX)) {
-            String[] path = ldmKey.substring(UNET_PREFIX.length()).split("\\.");
-            switch (path[0]) {
-                case "input_blocks":
-                    return ratios26[1 + Integer.parseInt(path[1])];
-                case "middle_block":
-                    return ratios26[13];
-                case "output_blocks":
-                    return ratios26[14 + Integer.parseInt(path[1])];
-                default:
-                    return 1f;
-            }
-        }
-        return 1f;
+        return LbwBlock.ofCheckpointKey(ldmKey).map(this::ratio).orElse(1f);
+    }
+
+    /** The ratio of one block. */
+    public float ratio(LbwBlock block) {
+        return ratios26[block.ordinal()];
     }
 
     @Override
@@ -108,15 +94,6 @@ public final class LoraBlockWeights {
     }
 
     private static List<String> blocks26() {
-        List<String> ids = new ArrayList<>();
-        ids.add("BASE");
-        for (int i = 0; i < 12; i++) {
-            ids.add(String.format("IN%02d", i));
-        }
-        ids.add("M00");
-        for (int i = 0; i < 12; i++) {
-            ids.add(String.format("OUT%02d", i));
-        }
-        return List.copyOf(ids);
+        return Arrays.stream(LbwBlock.values()).map(LbwBlock::id).toList();
     }
 }

@@ -5,13 +5,15 @@ import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import dev.bakehouse.model.nn.Attention;
 import dev.bakehouse.model.nn.Derived;
+import dev.bakehouse.model.nn.FusedProjection;
 import dev.bakehouse.model.nn.Linear;
 import dev.bakehouse.model.nn.ParamStore;
 import java.util.List;
 
 /**
  * CLIPAttention ({@code self_attn.q_proj/k_proj/v_proj/out_proj}, all with bias), causal; q/k/v
- * fused into one projection. Axis letters: B batch, L tokens, H heads, D head width.
+ * fused into one projection (adapters' branches added to their slices). Axis letters: B batch, L tokens,
+ * H heads, D head width.
  */
 final class ClipAttention {
     private final int heads;
@@ -20,6 +22,7 @@ final class ClipAttention {
     private final Derived fusedWeight;
     private final Derived fusedBias;
     private final Linear outProj;
+    private final List<Linear> qkvProj;
 
     ClipAttention(ParamStore store, String key, long hidden, int heads) {
         this.heads = heads;
@@ -29,6 +32,7 @@ final class ClipAttention {
         Linear k = new Linear(store, key + ".k_proj", hidden, hidden, true);
         Linear v = new Linear(store, key + ".v_proj", hidden, hidden, true);
         this.outProj = new Linear(store, key + ".out_proj", hidden, hidden, true);
+        this.qkvProj = List.of(q, k, v);
         this.fusedWeight = new Derived(List.of(q.weight(), k.weight(), v.weight()),
                 w -> NDArrays.concat(new NDList(w.get(0), w.get(1), w.get(2)), 0));
         this.fusedBias = new Derived(List.of(q.bias(), k.bias(), v.bias()),
@@ -39,8 +43,9 @@ final class ClipAttention {
     NDArray forward(NDArray x, NDArray causalMask) {
         long b = x.getShape().get(0);
         long l = x.getShape().get(1);
-        NDList qkv = ai.djl.nn.core.Linear.linear(x, fusedWeight.get(), fusedBias.get()).singletonOrThrow()
-                .reshape(b, l, 3, heads, hidden / heads).transpose(2, 0, 3, 1, 4).split(3, 0); // 3 x (1, B, H, L, D)
+        NDArray projected = FusedProjection.withAdapters(
+                ai.djl.nn.core.Linear.linear(x, fusedWeight.get(), fusedBias.get()).singletonOrThrow(), x, qkvProj);
+        NDList qkv = projected.reshape(b, l, 3, heads, hidden / heads).transpose(2, 0, 3, 1, 4).split(3, 0); // 3 x (1, B, H, L, D)
         NDArray o = Attention.attend(qkv.get(0), qkv.get(1), qkv.get(2), scale, causalMask);
         return outProj.forward(o.transpose(0, 1, 3, 2, 4).reshape(b, l, hidden));
     }

@@ -20,6 +20,7 @@ import java.util.Map;
 public final class ParamStore {
     private final NDManager manager;
     private final Map<String, Param> params = new LinkedHashMap<>();
+    private final Map<String, AdaptableLayer> adaptable = new LinkedHashMap<>();
 
     /** @param manager the model's long-lived manager: weights and caches derived from them live here */
     public ParamStore(NDManager manager) {
@@ -37,6 +38,16 @@ public final class ParamStore {
             throw new IllegalStateException("weight declared twice: " + key);
         }
         return p;
+    }
+
+    /** Called by layers that accept a {@link LayerAdapter}, once their weight is declared. */
+    void registerAdaptable(AdaptableLayer layer) {
+        adaptable.put(layer.weight().key(), layer);
+    }
+
+    /** The Linear/Conv2d layer whose weight has this checkpoint key, if it accepts adapters. */
+    public java.util.Optional<AdaptableLayer> adaptable(String weightKey) {
+        return java.util.Optional.ofNullable(adaptable.get(weightKey));
     }
 
     public Param get(String key) {
