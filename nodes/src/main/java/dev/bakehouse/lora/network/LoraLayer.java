@@ -7,6 +7,7 @@ import dev.bakehouse.lora.format.LayerKind;
 import dev.bakehouse.lora.format.LbwBlock;
 import dev.bakehouse.lora.format.LoraTarget;
 import dev.bakehouse.model.nn.LayerAdapter;
+import dev.bakehouse.model.nn.OwnedArrays;
 
 /**
  * One trainable kohya {@code LoRAModule}: the branch {@code up(down(x)) * multiplier * alpha/rank}
@@ -97,7 +98,7 @@ public final class LoraLayer implements LayerAdapter {
             lx = lx.mul(rankMask(m, lx.getShape(), mode));
             s = s * (1f / (1f - mode.rankDropout())); // kohya: as if the rank had shrunk
         }
-        return apply(lx, up, 1, 0).mul(mode.multiplier() * s);
+        return OwnedArrays.times(apply(lx, up, 1, 0), mode.multiplier() * s);
     }
 
     private NDArray apply(NDArray x, NDArray weight, int stride, int padding) {
@@ -117,7 +118,7 @@ public final class LoraLayer implements LayerAdapter {
         for (int i = 0; i < mask.length; i++) {
             mask[i] = mode.rng().nextFloat() < p ? 0f : keep;
         }
-        return m.create(mask, shape);
+        return OwnedArrays.of(m, mask, shape);
     }
 
     /**
@@ -135,6 +136,6 @@ public final class LoraLayer implements LayerAdapter {
             case 4 -> new Shape(batch, rank, 1, 1);
             default -> new Shape(batch, rank);
         };
-        return m.create(mask, maskShape);
+        return OwnedArrays.of(m, mask, maskShape);
     }
 }

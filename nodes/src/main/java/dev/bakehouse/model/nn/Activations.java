@@ -13,7 +13,7 @@ public final class Activations {
 
     /** CLIP's quick GELU: x * sigmoid(1.702 x). */
     public static NDArray quickGelu(NDArray x) {
-        return x.mul(x.mul(1.702f).getNDArrayInternal().sigmoid());
+        return x.mul(OwnedArrays.times(x, 1.702f).getNDArrayInternal().sigmoid());
     }
 
     /** The exact erf GELU (torch's default, used by SD's GEGLU). */

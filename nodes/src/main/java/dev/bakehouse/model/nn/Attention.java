@@ -56,7 +56,7 @@ public final class Attention {
     }
 
     private static NDArray slice(NDArray q, NDArray kT, NDArray v, float scale, NDArray mask) {
-        NDArray scores = q.mul(scale).matMul(kT);
+        NDArray scores = OwnedArrays.times(q, scale).matMul(kT);
         if (mask != null) {
             scores = scores.add(mask);
         }

@@ -19,6 +19,22 @@ public final class OwnedArrays {
         }
     }
 
+    /** A 0-dim libtorch-owned scalar. */
+    public static NDArray scalar(NDManager manager, float value) {
+        return of(manager, new float[] {value}, new Shape());
+    }
+
+    /**
+     * {@code x * value} safe under autograd. DJL's {@code mul(Number)} makes the scalar from a Java
+     * buffer and closes it at once, but backward reads that scalar again (d(x·c)/dx = c): once the
+     * buffer is collected, gradients come out as garbage or NaN. This scalar is libtorch's own.
+     */
+    public static NDArray times(NDArray x, float value) {
+        try (NDArray c = scalar(x.getManager(), value)) {
+            return x.mul(c);
+        }
+    }
+
     public static NDArray of(NDManager manager, float[] values) {
         return of(manager, values, new Shape(values.length));
     }

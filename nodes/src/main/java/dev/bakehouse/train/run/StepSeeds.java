@@ -9,7 +9,7 @@ package dev.bakehouse.train.run;
 final class StepSeeds {
     /** What a seed is for; each purpose gets independent streams. */
     enum Purpose {
-        NOISE, DROPOUT, CAPTIONS, IMAGE_AUGMENTATION, VAE_SAMPLE, NETWORK_INIT, VALIDATION_NOISE, VALIDATION_SPLIT
+        NOISE, DROPOUT, CAPTIONS, IMAGE_AUGMENTATION, VAE_SAMPLE, NETWORK_INIT, VALIDATION_NOISE, VALIDATION_SPLIT, SAMPLE
     }
 
     private final long seed;

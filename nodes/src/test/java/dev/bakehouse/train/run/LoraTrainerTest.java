@@ -1,0 +1,125 @@
+package dev.bakehouse.train.run;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.bakehouse.lora.format.LoraModule;
+import dev.bakehouse.lora.format.LoraNetwork;
+import dev.bakehouse.lora.format.LoraReader;
+import dev.bakehouse.testing.SharedResources;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class LoraTrainerTest {
+    @TempDir
+    static Path shared;
+    @TempDir
+    Path out;
+
+    private static TinyTrainingRun tiny;
+    private static Path data;
+
+    @BeforeAll
+    static void open() throws Exception {
+        tiny = new TinyTrainingRun();
+        data = TinyTrainingRun.dataset(shared.resolve("train"), "5_kiki", 4);
+    }
+
+    @AfterAll
+    static void close() throws Exception {
+        SharedResources.close(tiny);
+    }
+
+    /** Records what the trainer reports. */
+    private static final class Recording implements TrainingListener {
+        final List<String> lines = new ArrayList<>();
+        final List<Double> losses = new ArrayList<>();
+
+        @Override
+        public void message(String line) {
+            lines.add(line);
+        }
+
+        @Override
+        public void step(long step, long maxSteps, StepReport report) {
+            losses.add(report.loss());
+        }
+    }
+
+    private static Map<String, float[]> weights(Path file) throws Exception {
+        LoraNetwork n = LoraReader.read(file);
+        Map<String, float[]> out = new java.util.TreeMap<>();
+        for (LoraModule m : n.modules().values()) {
+            out.put(m.name() + ".down", m.tensor("lora_down.weight").orElseThrow().values());
+            out.put(m.name() + ".up", m.tensor("lora_up.weight").orElseThrow().values());
+        }
+        return out;
+    }
+
+    @Test
+    void run_writesKohyaNamedFiles_metadata_logAndChart() throws Exception {
+        Recording rec = new Recording();
+        LoraTrainer.Result r = tiny.train(TinyTrainingRun.args(data, out, "--max_train_epochs=2",
+                "--save_every_n_epochs=1", "--network_train_unet_only"), rec, null);
+
+        // 4 images x 5 repeats / batch 2 = 10 steps per epoch, 2 epochs
+        assertEquals(20, r.steps());
+        assertTrue(rec.lines.stream().anyMatch(l -> l.contains("20")), rec.lines.toString());
+        assertEquals(List.of(out.resolve("kiki-000001.safetensors"), out.resolve("kiki.safetensors")), r.saved());
+        LoraNetwork last = LoraReader.read(r.last());
+        assertTrue(last.modules().keySet().stream().allMatch(k -> k.startsWith("lora_unet_")));
+        assertEquals("20", last.metadata().get("ss_steps"));
+        assertEquals("2", last.metadata().get("ss_epoch"));
+        assertEquals("4", last.metadata().get("ss_network_dim"));
+        assertEquals("2.0", last.metadata().get("ss_network_alpha"));
+        assertEquals("torch.optim.adamw.AdamW", last.metadata().get("ss_optimizer"));
+        assertEquals("{\"5_kiki\": {\"n_repeats\": 5, \"img_count\": 4}}", last.metadata().get("ss_dataset_dirs"));
+        assertTrue(last.metadata().containsKey("sshs_model_hash"));
+        assertEquals(21, Files.readAllLines(r.log()).size());
+        assertTrue(Files.size(r.chart()) > 1000);
+    }
+
+    @Test
+    void runResumedTwice_endsBitIdenticalToAnUninterruptedOne() throws Exception {
+        Path straight = out.resolve("straight");
+        LoraTrainer.Result full = tiny.train(TinyTrainingRun.args(data, straight, "--max_train_steps=6",
+                "--gradient_accumulation_steps=2", "--lr_scheduler=cosine", "--lr_warmup_steps=2"),
+                TrainingListener.SILENT, null);
+
+        Path split = out.resolve("split");
+        int[] polls = {0};
+        LoraTrainer.Result first = tiny.train(TinyTrainingRun.args(data, split, "--max_train_steps=6",
+                "--gradient_accumulation_steps=2", "--lr_scheduler=cosine", "--lr_warmup_steps=2"),
+                TrainingListener.SILENT, () -> ++polls[0] == 2);
+        assertTrue(first.stopped());
+        assertEquals(2, first.steps());
+        int[] againPolls = {0};
+        LoraTrainer.Result second = tiny.train(TinyTrainingRun.args(data, split, "--max_train_steps=6",
+                "--gradient_accumulation_steps=2", "--lr_scheduler=cosine", "--lr_warmup_steps=2", "--resume=auto"),
+                TrainingListener.SILENT, () -> ++againPolls[0] == 2);
+        assertTrue(second.stopped());
+        assertEquals(4, second.steps());
+        LoraTrainer.Result third = tiny.train(TinyTrainingRun.args(data, split, "--max_train_steps=6",
+                "--gradient_accumulation_steps=2", "--lr_scheduler=cosine", "--lr_warmup_steps=2",
+                "--resume=" + second.resumeFrom()), TrainingListener.SILENT, () -> false);
+        assertFalse(third.stopped());
+        assertEquals(6, third.steps());
+        assertTrue(Files.isRegularFile(split.resolve("kiki-step00000002.safetensors")), "the first stop's LoRA");
+
+        Map<String, float[]> a = weights(full.last());
+        Map<String, float[]> b = weights(third.last());
+        assertEquals(a.keySet(), b.keySet());
+        for (String k : a.keySet()) {
+            assertArrayEquals(a.get(k), b.get(k), 0f, k);
+        }
+    }
+}
