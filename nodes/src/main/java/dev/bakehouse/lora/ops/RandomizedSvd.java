@@ -48,6 +48,9 @@ public final class RandomizedSvd {
             throw new IllegalArgumentException("matrix of " + a.length + " values is not " + rows + " x " + cols);
         }
         int sketch = k + settings.oversample();
+        if (TruncatedSvd.frobeniusSquared(a) == 0) {
+            return TruncatedSvd.zero(rows, cols, k); // an unchanged layer: Householder QR of a zero sketch is undefined
+        }
         if (sketch >= Math.min(rows, cols)) {
             return ExactSvd.of(a, rows, cols, k);
         }

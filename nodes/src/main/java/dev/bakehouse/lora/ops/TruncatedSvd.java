@@ -48,6 +48,12 @@ public record TruncatedSvd(int rows, int cols, float[] u, float[] s, float[] vt,
         return new TruncatedSvd(rows, cols, u2, s2, vt2, frobeniusSquared);
     }
 
+    /** The rank-k factorisation of a zero matrix: all singular values 0. */
+    public static TruncatedSvd zero(int rows, int cols, int k) {
+        k = Math.min(k, Math.min(rows, cols));
+        return new TruncatedSvd(rows, cols, new float[rows * k], new float[k], new float[k * cols], 0);
+    }
+
     /** ‖A‖_F² of a row-major matrix, accumulated in double. */
     public static double frobeniusSquared(float[] a) {
         double sum = 0;
