@@ -33,22 +33,29 @@ final class DenseLinalg {
         return out;
     }
 
-    /** An orthonormal basis (rows x min(rows, cols)) of the column space of a tall matrix, Householder QR. */
+    /** An orthonormal basis (rows x min(rows, cols)) of the column space of a tall matrix. */
     static DMatrixRMaj orthonormalColumns(DMatrixRMaj y) {
-        QRDecomposition<DMatrixRMaj> qr = DecompositionFactory_DDRM.qr(y.numRows, y.numCols);
-        if (!qr.decompose(y.copy())) {
-            throw new ArithmeticException("QR decomposition failed on a " + y.numRows + " x " + y.numCols + " matrix");
-        }
-        return qr.getQ(null, true);
+        return qr(y)[0];
     }
 
-    /** The R factor (min(rows, cols) x cols) together with Q, for factored products. */
+    /**
+     * A thin factorisation {@code y = Q·R} with orthonormal Q: Householder QR, or, where EJML's
+     * Householder step refuses a column that is exactly zero (a LoRA at ratio 0, an unchanged
+     * layer), the SVD {@code y = U·(S·Vt)}, which takes rank-deficient input in its stride.
+     */
     static DMatrixRMaj[] qr(DMatrixRMaj y) {
         QRDecomposition<DMatrixRMaj> qr = DecompositionFactory_DDRM.qr(y.numRows, y.numCols);
-        if (!qr.decompose(y.copy())) {
-            throw new ArithmeticException("QR decomposition failed on a " + y.numRows + " x " + y.numCols + " matrix");
+        if (qr.decompose(y.copy())) {
+            return new DMatrixRMaj[] {qr.getQ(null, true), qr.getR(null, true)};
         }
-        return new DMatrixRMaj[] {qr.getQ(null, true), qr.getR(null, true)};
+        DMatrixRMaj[] usv = svd(y);
+        DMatrixRMaj r = usv[2].copy();
+        for (int i = 0; i < r.numRows; i++) {
+            for (int j = 0; j < r.numCols; j++) {
+                r.set(i, j, r.get(i, j) * usv[1].data[i]);
+            }
+        }
+        return new DMatrixRMaj[] {usv[0], r};
     }
 
     /** Compact SVD {@code a = U diag(S) Vt}, singular values descending: {U, S (as 1 x k), Vt}. */
