@@ -1,6 +1,6 @@
 package dev.bakehouse.lora.ops;
 
-import dev.bakehouse.lora.format.KohyaBlocks;
+import dev.bakehouse.lora.format.KohyaModuleNames;
 import dev.bakehouse.lora.format.LoraKind;
 import dev.bakehouse.lora.format.LoraModule;
 import dev.bakehouse.lora.format.LoraNetwork;
@@ -155,8 +155,7 @@ public final class LoraMerge {
 
     /** A module's LBW ratio by its kohya name; text encoder = BASE, a name in no block = 1. */
     static float blockRatio(LoraBlockWeights weights, String moduleName) {
-        int i = LoraBlockWeights.BLOCKS26.indexOf(KohyaBlocks.blockOf(moduleName));
-        return i < 0 ? 1f : weights.ratios26()[i];
+        return KohyaModuleNames.blockOfModuleName(moduleName).map(weights::ratio).orElse(1f);
     }
 
     private static Map<String, String> metadata(List<Input> inputs, Options options, TreeSet<Integer> ranks) {
