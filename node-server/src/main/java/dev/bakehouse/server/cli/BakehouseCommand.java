@@ -13,7 +13,8 @@ import picocli.CommandLine.Command;
         versionProvider = Versions.class,
         description = "A node server for baking and testing Stable Diffusion LoRAs (ComfyUI-compatible API).",
         subcommands = {ServeCommand.class, RunCommand.class, NodesCommand.class, InspectCommand.class,
-                ForwardCommand.class, TrainNetworkCommand.class, CommandLine.HelpCommand.class})
+                ForwardCommand.class, TrainNetworkCommand.class, ExtractLoraCommand.class, MergeLoraCommand.class,
+                SvdMergeLoraCommand.class, ResizeLoraCommand.class, CommandLine.HelpCommand.class})
 public final class BakehouseCommand implements Runnable {
 
     @CommandLine.Spec

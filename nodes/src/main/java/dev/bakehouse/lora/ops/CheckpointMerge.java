@@ -1,0 +1,168 @@
+package dev.bakehouse.lora.ops;
+
+import dev.bakehouse.lora.format.KohyaModuleNames;
+import dev.bakehouse.lora.format.LoraModule;
+import dev.bakehouse.lora.format.LoraNetwork;
+import dev.bakehouse.lora.format.LoraTarget;
+import dev.bakehouse.tensor.DType;
+import dev.bakehouse.tensor.ElementCodec;
+import dev.bakehouse.tensor.SafetensorsWriter;
+import dev.bakehouse.tensor.TensorFileException;
+import dev.bakehouse.tensor.TensorInfo;
+import dev.bakehouse.tensor.TensorSource;
+import dev.bakehouse.tensor.sd.LdmKeys;
+import dev.bakehouse.tensor.sd.ShapeIndex;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * LoRAs baked into a checkpoint, as sd-scripts' {@code merge_lora.py --sd_model}:
+ * W' = W + Σ ratio · block ratio · (alpha / rank) · ΔW for every module, biases untouched. The
+ * output keeps the input's keys (its own spelling, not the normalised one), dtypes (unless a save
+ * dtype is given) and metadata plus the given entries. Tensors stream one at a time from the
+ * input to a temp file that is moved onto the target only when complete: a failure anywhere
+ * leaves no file under the target name and the input unchanged.
+ */
+public final class CheckpointMerge {
+    private CheckpointMerge() {}
+
+    /**
+     * @param name         for messages and metadata (file name)
+     * @param ratio        kohya {@code --ratios} entry: the strength, applied once
+     * @param blockWeights LoRA Block Weight ratios, null for none
+     */
+    public record Source(String name, LoraNetwork network, float ratio, LoraBlockWeights blockWeights) {}
+
+    /**
+     * @param mergedModules modules baked in, over all sources
+     * @param skipped       "file: module" of modules that name no layer of this checkpoint (kohya
+     *                      skips them with "no module found for LoRA weight")
+     */
+    public record Result(int mergedModules, List<String> skipped) {}
+
+    private record Contribution(LoraModule module, float multiplier, int rowStart, long[] shape) {}
+
+    /**
+     * @param checkpoint the input file as opened (not a normalised view)
+     * @param saveDtype  dtype of every floating tensor, or null to keep each tensor's own
+     * @throws IllegalArgumentException listing every module that cannot be merged (wrong shape, a
+     *                                  kind without ΔW, DoRA), before anything is written
+     */
+    public static Result merge(TensorSource checkpoint, List<Source> sources, Path target, DType saveDtype,
+                               Map<String, String> metadata, Progress progress) throws TensorFileException {
+        if (saveDtype != null && !saveDtype.isFloatingPoint()) {
+            throw new IllegalArgumentException("save precision must be a floating point dtype, got " + saveDtype);
+        }
+        Map<String, String> rawByNormal = new HashMap<>();
+        Map<String, long[]> shapes = new HashMap<>();
+        for (String key : checkpoint.names()) {
+            String normal = LdmKeys.normalize(key);
+            rawByNormal.put(normal, key);
+            shapes.put(normal, checkpoint.info(key).shape());
+        }
+        Map<String, LoraTarget> targets = new HashMap<>();
+        for (LoraTarget t : KohyaModuleNames.enumerate(new ShapeIndex(checkpoint.path(), shapes))) {
+            targets.put(t.loraName(), t);
+        }
+        Map<String, List<Contribution>> byKey = new LinkedHashMap<>();
+        List<String> skipped = new ArrayList<>();
+        List<String> problems = new ArrayList<>();
+        int merged = 0;
+        for (Source s : sources) {
+            s.network().unknownKeys().forEach(k -> skipped.add(s.name() + ": " + k + " (belongs to no module)"));
+            for (LoraModule m : s.network().modules().values()) {
+                LoraTarget t = targets.get(m.name());
+                if (t == null) {
+                    skipped.add(s.name() + ": " + m.name());
+                    continue;
+                }
+                long[] shape = shapes.get(t.checkpointKey()).clone();
+                if (t.rowStart() >= 0) {
+                    shape[0] = t.rowEnd() - t.rowStart();
+                }
+                String problem = problem(m, shape);
+                if (problem != null) {
+                    problems.add(s.name() + ": " + m.name() + ": " + problem);
+                    continue;
+                }
+                float block = s.blockWeights() == null ? 1f : s.blockWeights().ratioFor(t.checkpointKey());
+                float multiplier = s.ratio() * block;
+                if (multiplier != 0f) {
+                    byKey.computeIfAbsent(rawByNormal.get(t.checkpointKey()), k -> new ArrayList<>())
+                            .add(new Contribution(m, multiplier, Math.max(0, t.rowStart()), shape));
+                    merged++;
+                }
+            }
+        }
+        if (!problems.isEmpty()) {
+            throw new IllegalArgumentException("cannot merge into " + checkpoint.path() + " (" + problems.size()
+                    + " module(s), nothing written):\n  " + String.join("\n  ", problems));
+        }
+        SafetensorsWriter writer = new SafetensorsWriter();
+        Map<String, String> meta = new LinkedHashMap<>(checkpoint.metadata());
+        meta.putAll(metadata);
+        writer.metadata(meta);
+        List<String> keys = checkpoint.names();
+        AtomicLong written = new AtomicLong();
+        for (String key : keys) {
+            TensorInfo info = checkpoint.info(key);
+            DType out = saveDtype != null && info.dtype().isFloatingPoint() ? saveDtype : info.dtype();
+            List<Contribution> cs = byKey.get(key);
+            SafetensorsWriter.Bytes bytes;
+            if (cs != null) {
+                bytes = () -> encode(out, patched(checkpoint, key, info, cs));
+            } else if (out != info.dtype()) {
+                bytes = () -> encode(out, checkpoint.readFloats(key));
+            } else {
+                bytes = () -> checkpoint.view(key);
+            }
+            writer.addLazy(key, out, info.shape(), () -> {
+                ByteBuffer b = bytes.get();
+                progress.step(written.incrementAndGet(), keys.size());
+                return b;
+            });
+        }
+        writer.write(target);
+        return new Result(merged, skipped);
+    }
+
+    /** Why a module cannot be merged into a weight of this shape, or null. */
+    private static String problem(LoraModule m, long[] shape) {
+        if (!m.kind().hasDelta()) {
+            return m.kind() + " modules have no weight difference to merge";
+        }
+        if (m.doraScale().isPresent()) {
+            return "DoRA modules (dora_scale) cannot be merged";
+        }
+        try {
+            m.checkFits(shape);
+            return null;
+        } catch (IllegalArgumentException e) {
+            return e.getMessage();
+        }
+    }
+
+    private static float[] patched(TensorSource checkpoint, String key, TensorInfo info, List<Contribution> cs) throws IOException {
+        float[] w = checkpoint.readFloats(key);
+        int cols = (int) (info.numel() / info.dim(0));
+        for (Contribution c : cs) {
+            float[] delta = c.module().deltaWeight(c.shape());
+            int offset = c.rowStart() * cols;
+            for (int i = 0; i < delta.length; i++) {
+                w[offset + i] += c.multiplier() * delta[i];
+            }
+        }
+        return w;
+    }
+
+    private static ByteBuffer encode(DType dtype, float[] values) {
+        return ElementCodec.encodeFloats(dtype, values);
+    }
+}
