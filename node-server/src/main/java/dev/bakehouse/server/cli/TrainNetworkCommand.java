@@ -40,8 +40,9 @@ final class TrainNetworkCommand implements Callable<Integer> {
 
     private final TrainNetworkLauncher launcher;
 
+    /** The command as the CLI runs it: the launcher is built from the data-dir and device options. */
     TrainNetworkCommand() {
-        this(TrainNetworkLauncher.NOT_WIRED);
+        this(null);
     }
 
     TrainNetworkCommand(TrainNetworkLauncher launcher) {
@@ -70,7 +71,9 @@ final class TrainNetworkCommand implements Callable<Integer> {
         args.notes().forEach(note -> err.println("note: " + note));
         err.flush();
         DeviceSetup.apply(common.device);
-        return launcher.train(args, out, err);
+        TrainNetworkLauncher run = launcher != null ? launcher : new KohyaTrainLauncher(dataDirs(), common.clipTokenizer,
+                dev.bakehouse.model.ComputeDevice.parse(common.device));
+        return run.train(args, out, err);
     }
 
     /** A file path as given, else a checkpoint name under models/checkpoints of the data dirs. */
@@ -79,14 +82,17 @@ final class TrainNetworkCommand implements Callable<Integer> {
         if (Files.isRegularFile(path) || Files.isDirectory(path) && DataDirs.isModelFolder(path)) {
             return path;
         }
-        DataDirs dirs = BakehouseServer.dataDirs(
-                ServerConfig.defaults(common.resolvedDataDir()).withExtraModelDirs(common.extraModelDirs));
+        DataDirs dirs = dataDirs();
         try {
             return dirs.resolveModel(DataDirs.CHECKPOINTS, nameOrPath);
         } catch (IllegalArgumentException e) {
             throw new ArgError("--pretrained_model_name_or_path " + nameOrPath + ": no such file, and no checkpoint of that name ("
                     + e.getMessage() + ")");
         }
+    }
+
+    private DataDirs dataDirs() {
+        return BakehouseServer.dataDirs(ServerConfig.defaults(common.resolvedDataDir()).withExtraModelDirs(common.extraModelDirs));
     }
 
     /** kohya's options by group, each with its default and what Bakehouse does with it. */

@@ -10,10 +10,4 @@ import java.io.PrintWriter;
 @FunctionalInterface
 public interface TrainNetworkLauncher {
     int train(TrainNetworkArgs args, PrintWriter out, PrintWriter err) throws Exception;
-
-    /** Until the trainer is connected: says so and fails, never pretends to train. */
-    TrainNetworkLauncher NOT_WIRED = (args, out, err) -> {
-        err.println("train_network: the options were parsed and checked, but training is not wired to this command yet");
-        return 1;
-    };
 }

@@ -53,22 +53,52 @@ class TrainNetworkCommandTest {
         assertTrue(r.err().contains("note: --xformers ignored"), r.err());
     }
 
+    /** For tests that must stop before training. */
+    private static final TrainNetworkLauncher MUST_NOT_TRAIN = (args, out, err) -> {
+        throw new AssertionError("the command should have stopped before training");
+    };
+
     @Test
-    void notWired_saysSoAndFails() throws Exception {
-        Path ckpt = dir.resolve("m.safetensors");
-        Files.writeString(ckpt, "x");
-        Result r = run(TrainNetworkLauncher.NOT_WIRED, "train_network", "--pretrained_model_name_or_path", ckpt.toString(),
-                "--train_data_dir", "img");
-        assertEquals(1, r.exitCode());
-        assertTrue(r.err().contains("training is not wired"), r.err());
+    void kohyaCommandLine_trainsTheTinyModel_andPrintsWhereTheFilesAre() throws Exception {
+        Path data = dev.bakehouse.testing.TinyDataDir.populate(dir.resolve("data"));
+        Path images = dir.resolve("img/3_ring");
+        Files.createDirectories(images);
+        for (int i = 0; i < 2; i++) {
+            java.awt.image.BufferedImage img = new java.awt.image.BufferedImage(64, 64, java.awt.image.BufferedImage.TYPE_INT_RGB);
+            java.awt.Graphics2D g = img.createGraphics();
+            g.setColor(java.awt.Color.RED);
+            g.fillOval(8 + 8 * i, 8, 40, 40);
+            g.dispose();
+            javax.imageio.ImageIO.write(img, "png", images.resolve("a" + i + ".png").toFile());
+            Files.writeString(images.resolve("a" + i + ".txt"), "red ring");
+        }
+        Path outDir = dir.resolve("out");
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        CommandLine cli = new CommandLine(new BakehouseCommand());
+        cli.setOut(new PrintWriter(out, true));
+        cli.setErr(new PrintWriter(err, true));
+        int code = cli.execute("train_network", "--data-dir", data.toString(), "--clip-tokenizer",
+                dev.bakehouse.testing.Fixtures.file("clip-tokenizer").toString(),
+                "--pretrained_model_name_or_path=" + dev.bakehouse.testing.TinyDataDir.CHECKPOINT,
+                "--train_data_dir=" + dir.resolve("img"), "--output_dir=" + outDir, "--output_name=ring",
+                "--resolution=64", "--caption_extension=.txt", "--network_dim=4", "--network_alpha=1",
+                "--learning_rate=1e-3", "--max_train_steps=3", "--train_batch_size=2", "--seed=5", "--xformers",
+                "--save_model_as=safetensors", "--mixed_precision=fp16");
+        assertEquals(0, code, err.toString());
+        assertTrue(err.toString().contains("note: --xformers ignored"), err.toString());
+        assertTrue(err.toString().contains("2 train images with repeats") || err.toString().contains("6"), err.toString());
+        assertTrue(out.toString().contains(outDir.resolve("ring.safetensors").toString()), out.toString());
+        assertTrue(Files.isRegularFile(outDir.resolve("ring.safetensors")));
+        assertTrue(Files.isRegularFile(outDir.resolve("ring.csv")));
     }
 
     @Test
     void unknownOption_failsLikeArgparse() {
-        Result r = run(TrainNetworkLauncher.NOT_WIRED, "train_network", "--foo");
+        Result r = run(MUST_NOT_TRAIN, "train_network", "--foo");
         assertEquals(2, r.exitCode());
         assertTrue(r.err().contains("bakehouse train_network: error: unrecognized arguments: --foo"), r.err());
-        Result missing = run(TrainNetworkLauncher.NOT_WIRED, "train_network", "--data-dir", dir.toString(),
+        Result missing = run(MUST_NOT_TRAIN, "train_network", "--data-dir", dir.toString(),
                 "--pretrained_model_name_or_path", "nothing.safetensors", "--train_data_dir", "img");
         assertEquals(2, missing.exitCode());
         assertTrue(missing.err().contains("--pretrained_model_name_or_path nothing.safetensors: no such file"), missing.err());
@@ -76,7 +106,7 @@ class TrainNetworkCommandTest {
 
     @Test
     void help_listsKohyaOptionsByGroup() {
-        Result r = run(TrainNetworkLauncher.NOT_WIRED, "train_network", "--help");
+        Result r = run(MUST_NOT_TRAIN, "train_network", "--help");
         assertEquals(0, r.exitCode());
         for (String expected : new String[] {"Network:", "Optimizer:", "--network_dim V", "--network_args [V ...]",
                 "--xformers", "[ignored:", "--v2", "[refused:", "(default 1600)"}) {

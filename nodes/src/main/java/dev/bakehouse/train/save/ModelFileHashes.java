@@ -1,0 +1,67 @@
+package dev.bakehouse.train.save;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+
+/**
+ * kohya's two hashes of a base model file for {@code ss_sd_model_hash} and
+ * {@code ss_new_sd_model_hash}: the legacy {@code model_hash} (first 8 hex digits of the SHA-256
+ * of the 64 KiB at offset 1 MiB — A1111's old short hash) and the SHA-256 of the whole file.
+ */
+public final class ModelFileHashes {
+    private static final long LEGACY_OFFSET = 0x100000;
+    private static final int LEGACY_LENGTH = 0x10000;
+
+    private ModelFileHashes() {}
+
+    /** The identity kohya records for a model file: its file name and both hashes. */
+    public static KohyaTrainingMetadata.ModelIdentity of(Path file) {
+        try {
+            return new KohyaTrainingMetadata.ModelIdentity(file.getFileName().toString(), legacy(file), sha256(file));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot hash " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    static String legacy(Path file) throws IOException {
+        MessageDigest d = digest();
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+            ByteBuffer window = ByteBuffer.allocate(LEGACY_LENGTH);
+            ch.position(Math.min(LEGACY_OFFSET, ch.size()));
+            while (window.hasRemaining() && ch.read(window) > 0) {
+                // read up to 64 KiB, fewer at the end of a small file (Python's read does the same)
+            }
+            window.flip();
+            d.update(window);
+        }
+        return HexFormat.of().formatHex(d.digest()).substring(0, 8);
+    }
+
+    static String sha256(Path file) throws IOException {
+        MessageDigest d = digest();
+        byte[] buffer = new byte[1 << 20];
+        try (InputStream in = Files.newInputStream(file)) {
+            for (int n; (n = in.read(buffer)) > 0; ) {
+                d.update(buffer, 0, n);
+            }
+        }
+        return HexFormat.of().formatHex(d.digest());
+    }
+
+    private static MessageDigest digest() {
+        try {
+            return MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("the JDK has no SHA-256", e);
+        }
+    }
+}
