@@ -51,7 +51,8 @@ final class CommonOptions {
             paramLabel = "DIR",
             description = "Folder holding the SD1 CLIP tokenizer (vocab.json, merges.txt). Default: "
                     + "$BAKEHOUSE_CLIP_TOKENIZER, else <data-dir>/" + TokenizerLocator.DATA_DIR_TOKENIZER
-                    + ", the checkpoint's folder, a ComfyUI install ($COMFYUI_PATH) or the Hugging Face cache.")
+                    + ", the checkpoint's folder, a ComfyUI install ($COMFYUI_PATH), the Hugging Face cache, "
+                    + "and last the copy bundled in the jar.")
     Path clipTokenizer;
 
     /** Device and tokenizer settings of the model nodes. */

@@ -4,7 +4,10 @@ import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
+import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -12,10 +15,12 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.zip.GZIPInputStream;
 
 /**
- * The byte-level BPE of CLIP: {@code vocab.json} (symbol string -> id) and {@code merges.txt}
- * (rank = line index after the {@code #version} header). Turns one pre-token into ids.
+ * The byte-level BPE of CLIP: {@code vocab.json} (symbol string -> id, or derived from the merges by
+ * {@link ClipVocab}) and {@code merges.txt} (rank = line index after the {@code #version} header).
+ * Turns one pre-token into ids.
  */
 final class ClipBpe {
     /** 49152 - 256 - 2: the merge lines CLIP uses; HF's merges.txt holds exactly this many. */
@@ -34,36 +39,49 @@ final class ClipBpe {
     }
 
     static ClipBpe load(TokenizerFiles files) {
-        Map<String, Integer> vocab = readVocab(files);
+        List<String[]> merges = readMerges(files);
+        Map<String, Integer> vocab = files.derivesVocab() ? ClipVocab.derive(merges) : readVocab(files);
+        String vocabSource = files.derivesVocab() ? "vocabulary derived from " + files.merges() : files.vocab().toString();
         String[] tokenOfId = new String[vocab.size()];
         for (Map.Entry<String, Integer> e : vocab.entrySet()) {
             int id = e.getValue();
             if (id < 0 || id >= tokenOfId.length || tokenOfId[id] != null) {
-                throw new IllegalArgumentException(files.vocab() + ": token " + e.getKey()
+                throw new IllegalArgumentException(vocabSource + ": token " + e.getKey()
                         + " has id " + id + ", expected unique ids 0.." + (tokenOfId.length - 1));
             }
             tokenOfId[id] = e.getKey();
         }
         for (String special : new String[] {ClipPreTokenizer.START_OF_TEXT, ClipPreTokenizer.END_OF_TEXT}) {
             if (!vocab.containsKey(special)) {
-                throw new IllegalArgumentException(files.vocab() + ": special token " + special + " missing");
+                throw new IllegalArgumentException(vocabSource + ": special token " + special + " missing");
             }
         }
-        return new ClipBpe(vocab, tokenOfId, readMerges(files));
+        Map<String, Integer> ranks = new HashMap<>(2 * merges.size());
+        for (int rank = 0; rank < merges.size(); rank++) {
+            String[] pair = merges.get(rank);
+            ranks.put(pair[0] + " " + pair[1], rank); // a repeated pair keeps its last rank, as in Python's dict(zip(...))
+        }
+        return new ClipBpe(vocab, tokenOfId, ranks);
     }
 
     private static Map<String, Integer> readVocab(TokenizerFiles files) {
-        try {
-            return new ObjectMapper().readValue(files.vocab().toFile(), new TypeReference<HashMap<String, Integer>>() {});
+        try (InputStream in = Files.newInputStream(files.vocab())) {
+            return new ObjectMapper().readValue(in, new TypeReference<HashMap<String, Integer>>() {});
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read CLIP vocabulary " + files.vocab() + ": " + e.getMessage(), e);
         }
     }
 
-    private static Map<String, Integer> readMerges(TokenizerFiles files) {
-        List<String> lines;
-        try {
-            lines = Files.readAllLines(files.merges(), StandardCharsets.UTF_8);
+    /** The used merge pairs ({@link #MERGE_COUNT} at most) in rank order. */
+    private static List<String[]> readMerges(TokenizerFiles files) {
+        List<String> lines = new ArrayList<>(MERGE_COUNT + 1);
+        try (InputStream raw = Files.newInputStream(files.merges());
+                InputStream in = files.mergesGzipped() ? new GZIPInputStream(raw) : raw;
+                BufferedReader reader = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
+            // OpenAI's file holds 262k merges; CLIP uses only the first MERGE_COUNT.
+            for (String line = reader.readLine(); line != null && lines.size() <= MERGE_COUNT; line = reader.readLine()) {
+                lines.add(line);
+            }
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read CLIP merges " + files.merges() + ": " + e.getMessage(), e);
         }
@@ -71,18 +89,17 @@ final class ClipBpe {
             throw new IllegalArgumentException(files.merges() + ": expected a '#version' header line, found "
                     + (lines.isEmpty() ? "an empty file" : "'" + lines.get(0) + "'"));
         }
-        Map<String, Integer> ranks = new HashMap<>(2 * MERGE_COUNT);
-        int count = Math.min(MERGE_COUNT, lines.size() - 1);
-        for (int rank = 0; rank < count; rank++) {
+        List<String[]> merges = new ArrayList<>(lines.size() - 1);
+        for (int rank = 0; rank + 1 < lines.size(); rank++) {
             String line = lines.get(rank + 1);
             String[] pair = line.split(" ");
             if (pair.length != 2) {
                 throw new IllegalArgumentException(files.merges() + " line " + (rank + 2)
                         + ": expected two symbols separated by one space, found '" + line + "'");
             }
-            ranks.put(pair[0] + " " + pair[1], rank); // a repeated pair keeps its last rank, as in Python's dict(zip(...))
+            merges.add(pair);
         }
-        return ranks;
+        return merges;
     }
 
     int idOf(String token) {

@@ -12,8 +12,8 @@ import java.util.Optional;
 import java.util.stream.Stream;
 
 /**
- * Finds the SD 1.x CLIP tokenizer files ({@code vocab.json} + {@code merges.txt}), which the
- * project does not ship. Places are tried in the order they were added; the default order is:
+ * Finds the SD 1.x CLIP tokenizer files ({@code vocab.json} + {@code merges.txt}). Places are tried
+ * in the order they were added; the default order is:
  * <ol>
  *   <li>a configured folder ({@link #configured}, or env {@code BAKEHOUSE_CLIP_TOKENIZER});</li>
  *   <li>the data dir's {@code models/tokenizers/clip-vit-large-patch14/} ({@link #dataDir});</li>
@@ -21,20 +21,23 @@ import java.util.stream.Stream;
  *   <li>a ComfyUI install: {@code comfy/sd1_tokenizer/} (env {@code COMFYUI_PATH});</li>
  *   <li>the Hugging Face cache, where A1111 and diffusers keep
  *       {@code models--openai--clip-vit-large-patch14/snapshots/<rev>/} (env {@code HF_HUB_CACHE},
- *       {@code HF_HOME}/hub, {@code XDG_CACHE_HOME}/huggingface/hub, {@code ~/.cache/huggingface/hub}).</li>
+ *       {@code HF_HOME}/hub, {@code XDG_CACHE_HOME}/huggingface/hub, {@code ~/.cache/huggingface/hub});</li>
+ *   <li>the copy bundled in the jar ({@link BundledTokenizer}), so the standard search always
+ *       succeeds; a user's own files still win.</li>
  * </ol>
- * A folder counts only if both files are regular files in it. When nothing is found the error
- * lists every place looked at and why it did not count.
+ * A folder counts only if both files are regular files in it. When nothing is found (a locator
+ * built without {@link #bundled}) the error lists every place looked at and why it did not count.
  */
 public final class TokenizerLocator {
     static final String HF_REPO_FOLDER = "models--openai--clip-vit-large-patch14";
     static final String COMFY_TOKENIZER = "comfy/sd1_tokenizer";
+    private static final String BUNDLED = "bundled with Bakehouse";
     /** Where a data dir keeps the tokenizer, beside its other models. */
     public static final String DATA_DIR_TOKENIZER = "models/tokenizers/clip-vit-large-patch14";
 
     private final List<Place> places = new ArrayList<>();
 
-    /** One kind of place and the folder it points to. */
+    /** One kind of place and the folder it points to (null for the bundled copy). */
     private record Place(String kind, Path folder) {}
 
     /** An empty locator; add places with the {@code with…} methods. */
@@ -42,7 +45,7 @@ public final class TokenizerLocator {
 
     /**
      * The default search: configured folder, then the model folder (may be null), a ComfyUI
-     * install and the HF cache, read from {@code env} and {@code home} (passed in, so tests
+     * install, the HF cache and the bundled copy, read from {@code env} and {@code home} (passed in, so tests
      * control them).
      */
     public static TokenizerLocator standard(Path configured, Path modelFolder, Map<String, String> env, Path home) {
@@ -51,7 +54,8 @@ public final class TokenizerLocator {
 
     /**
      * The default search with a data dir: configured folder, env, the data dir's tokenizer
-     * folder, then the model folder, a ComfyUI install and the HF cache. {@code configured},
+     * folder, then the model folder, a ComfyUI install, the HF cache and last the bundled copy.
+     * {@code configured},
      * {@code dataRoot} and {@code modelFolder} may be null.
      */
     public static TokenizerLocator standard(Path configured, Path dataRoot, Path modelFolder, Map<String, String> env,
@@ -75,6 +79,7 @@ public final class TokenizerLocator {
             locator.comfyUiInstall(Path.of(comfy));
         }
         locator.huggingFaceCache(huggingFaceHubCache(env, home));
+        locator.bundled();
         return locator;
     }
 
@@ -126,9 +131,18 @@ public final class TokenizerLocator {
         return this;
     }
 
+    /** The tokenizer that ships inside the jar ({@link BundledTokenizer}); it is always there. */
+    public TokenizerLocator bundled() {
+        places.add(new Place(BUNDLED, null));
+        return this;
+    }
+
     /** The first place holding both files, or empty; see {@link #locate} for the error text. */
     public Optional<TokenizerFiles> find() {
         for (Place place : places) {
+            if (place.folder == null) {
+                return Optional.of(BundledTokenizer.files());
+            }
             for (Path folder : candidates(place)) {
                 if (why(folder) == null) {
                     return Optional.of(TokenizerFiles.in(folder));
@@ -150,6 +164,9 @@ public final class TokenizerLocator {
             text.append("\n  (no places configured)");
         }
         for (Place place : places) {
+            if (place.folder == null) {
+                continue; // never reached: the bundled copy is always found
+            }
             List<Path> folders = candidates(place);
             if (folders.isEmpty()) {
                 text.append("\n  ").append(place.kind).append(": ").append(place.folder).append(" (no snapshots)");

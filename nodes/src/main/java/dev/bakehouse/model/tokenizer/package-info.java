@@ -4,7 +4,9 @@
  * <ul>
  *   <li>{@link dev.bakehouse.model.tokenizer.ClipTokenizer}: byte-level BPE from
  *       {@code vocab.json} + {@code merges.txt}, found by
- *       {@link dev.bakehouse.model.tokenizer.TokenizerLocator} (the files are not shipped);
+ *       {@link dev.bakehouse.model.tokenizer.TokenizerLocator}, whose last fallback is the copy in
+ *       the jar ({@link dev.bakehouse.model.tokenizer.BundledTokenizer}: OpenAI's merges, vocabulary
+ *       derived by {@code ClipVocab});
  *       text cleaning per {@link dev.bakehouse.model.tokenizer.TextNormalization} (OpenAI,
  *       HF with ftfy = A1111/kohya, HF without ftfy = ComfyUI; ftfy itself is not run).</li>
  *   <li>77-wide rows ({@link dev.bakehouse.model.tokenizer.TokenRows}: BOS, 75 slots, EOS,

@@ -19,16 +19,19 @@ import org.junit.jupiter.api.TestFactory;
  * Every case of {@code clip-tokenizer/cases.json}: plain cases (cleaning, split, BPE, ids, decode,
  * kohya rows, HF-mode variants) and emphasis cases (A1111 and ComfyUI segments, token weights,
  * rows, row weights; weights compared as exact doubles). No case is skipped, the two
- * {@code exotic} ones included.
+ * {@code exotic} ones included. Every case runs twice: with the fixture's {@code vocab.json} +
+ * {@code merges.txt}, and with the copy bundled in the jar (merges only, vocabulary derived).
  */
 class ClipTokenizerCasesTest {
     private static JsonNode cases;
     private static ClipTokenizer tokenizer;
+    private static ClipTokenizer bundled;
 
     @BeforeAll
     static void load() throws IOException {
         cases = new ObjectMapper().readTree(Fixtures.file("clip-tokenizer/cases.json").toFile());
         tokenizer = ClipTokenizer.load(TokenizerFiles.in(Fixtures.file("clip-tokenizer")));
+        bundled = ClipTokenizer.load(BundledTokenizer.files());
     }
 
     @Test
@@ -38,6 +41,7 @@ class ClipTokenizerCasesTest {
         assertEquals(c.get("eos_id").asInt(), ClipTokenizer.EOS);
         assertEquals(c.get("pad_id_sd1").asInt(), ClipTokenizer.PAD_SD1);
         assertEquals(c.get("vocab_size").asInt(), tokenizer.vocabSize());
+        assertEquals(c.get("vocab_size").asInt(), bundled.vocabSize());
         assertEquals(c.get("n_merges").asInt(), ClipBpe.MERGE_COUNT);
         assertEquals(c.get("row_width").asInt(), ClipTokenizer.ROW_WIDTH);
         assertEquals(c.get("chunk_tokens").asInt(), ClipTokenizer.CHUNK_TOKENS);
@@ -48,7 +52,8 @@ class ClipTokenizerCasesTest {
     Stream<DynamicTest> plainCases() {
         List<DynamicTest> tests = new ArrayList<>();
         for (JsonNode c : cases.get("plain_cases")) {
-            tests.add(DynamicTest.dynamicTest(c.get("id").asText(), () -> checkPlain(c)));
+            tests.add(DynamicTest.dynamicTest(c.get("id").asText(), () -> checkPlain(c, tokenizer)));
+            tests.add(DynamicTest.dynamicTest(c.get("id").asText() + " bundled", () -> checkPlain(c, bundled)));
         }
         return tests.stream();
     }
@@ -62,11 +67,15 @@ class ClipTokenizerCasesTest {
                     () -> checkWeighted(c.get("a1111"), A1111Prompt.encode(prompt, tokenizer))));
             tests.add(DynamicTest.dynamicTest(c.get("id").asText() + " comfyui",
                     () -> checkWeighted(c.get("comfyui"), ComfyPrompt.encode(prompt, tokenizer))));
+            tests.add(DynamicTest.dynamicTest(c.get("id").asText() + " a1111 bundled",
+                    () -> checkWeighted(c.get("a1111"), A1111Prompt.encode(prompt, bundled))));
+            tests.add(DynamicTest.dynamicTest(c.get("id").asText() + " comfyui bundled",
+                    () -> checkWeighted(c.get("comfyui"), ComfyPrompt.encode(prompt, bundled))));
         }
         return tests.stream();
     }
 
-    private static void checkPlain(JsonNode c) {
+    private static void checkPlain(JsonNode c, ClipTokenizer tokenizer) {
         String prompt = c.get("prompt").asText();
         String id = c.get("id").asText();
         assertEquals(c.get("cleaned").asText(), tokenizer.clean(prompt, TextNormalization.OPENAI), id + " cleaned");

@@ -73,9 +73,18 @@ class TokenizerLocatorTest {
         assertEquals(TokenizerFiles.in(configured), TokenizerLocator.standard(configured, data, model,
                 Map.of("BAKEHOUSE_CLIP_TOKENIZER", env.toString()), home).locate());
         TokenizerNotFoundException e = assertThrows(TokenizerNotFoundException.class,
-                () -> TokenizerLocator.standard(null, tmp.resolve("empty"), null, Map.of(), home).locate());
+                () -> new TokenizerLocator().dataDir(tmp.resolve("empty")).locate());
         assertTrue(e.getMessage().contains("data dir: " + tmp.resolve("empty").resolve(TokenizerLocator.DATA_DIR_TOKENIZER)),
                 e.getMessage());
+    }
+
+    @Test
+    void locate_standardWithNothingInstalled_fallsBackToBundledCopy() {
+        TokenizerFiles found = TokenizerLocator.standard(null, tmp.resolve("data"), tmp.resolve("model"), Map.of(),
+                tmp.resolve("home")).locate();
+        assertEquals(BundledTokenizer.files(), found);
+        assertTrue(found.derivesVocab(), found.toString());
+        assertTrue(Files.isRegularFile(found.merges()), found.toString());
     }
 
     @Test
@@ -84,7 +93,9 @@ class TokenizerLocatorTest {
         Files.createDirectories(half);
         Files.writeString(half.resolve(TokenizerFiles.VOCAB), "{}");
         TokenizerNotFoundException e = assertThrows(TokenizerNotFoundException.class,
-                () -> TokenizerLocator.standard(half, tmp.resolve("model"), Map.of("COMFYUI_PATH", tmp.resolve("comfy").toString()), tmp.resolve("home")).locate());
+                () -> new TokenizerLocator().configured(half).modelFolder(tmp.resolve("model"))
+                        .comfyUiInstall(tmp.resolve("comfy"))
+                        .huggingFaceCache(TokenizerLocator.huggingFaceHubCache(Map.of(), tmp.resolve("home"))).locate());
         String m = e.getMessage();
         assertTrue(m.contains("configured folder: " + half + " (merges.txt missing)"), m);
         assertTrue(m.contains("model folder: " + tmp.resolve("model") + " (no such folder)"), m);
