@@ -132,6 +132,10 @@ public final class LoraTrainer {
             throw new IllegalArgumentException("--resume: the state was trained with seed " + resume.seed()
                     + ", this run has seed " + setup.seed() + "; pass --seed=" + resume.seed() + " to continue it");
         }
+        // libtorch's grad mode is per thread and on by default on threads DJL did not start (a
+        // server worker, a test runner's timeout thread); off, so that only the gradient
+        // collector of each step records a graph and the optimizer may update leaves in place
+        ai.djl.pytorch.jni.JniUtils.setGradMode(false);
         listener.message(setup.plan().planLine());
         listener.message("seed: " + setup.seed());
         for (String w : setup.dataset().warnings()) {
