@@ -51,8 +51,9 @@ public final class FixtureSkipSummary implements TestExecutionListener {
         }
         int total = skippedPerClass.values().stream().mapToInt(Integer::intValue).sum();
         StringBuilder out = new StringBuilder();
-        out.append("[FIXTURES MISSING] ").append(total).append(" tests in ").append(skippedPerClass.size())
-                .append(" classes skipped: ").append(reason.substring(reason.indexOf(Fixtures.MISSING)))
+        out.append("[FIXTURES MISSING] ").append(total).append(total == 1 ? " test in " : " tests in ")
+                .append(skippedPerClass.size()).append(skippedPerClass.size() == 1 ? " class" : " classes")
+                .append(" skipped: ").append(reason.substring(reason.indexOf(Fixtures.MISSING)))
                 .append(System.lineSeparator());
         skippedPerClass.forEach((cls, n) -> out.append("[FIXTURES MISSING]   ").append(cls).append(": ").append(n)
                 .append(" skipped").append(System.lineSeparator()));
