@@ -76,7 +76,9 @@ public final class KSamplerNode implements Node {
         KSampler.Settings settings = new KSampler.Settings(inputs.getSeed("seed"), inputs.getInt("steps"), inputs.getDouble("cfg"),
                 SamplerName.fromComfyName(inputs.getString("sampler_name")),
                 SigmaScheduler.fromComfyName(inputs.getString("scheduler")), inputs.getDouble("denoise"));
-        if (KSampler.sigmas(SCHEDULE, settings.scheduler(), settings.sampler(), settings.steps(), settings.denoise()).length < 2) {
+        double[] sigmas = KSampler.sigmas(SCHEDULE, settings.scheduler(), settings.sampler(), settings.steps(),
+                settings.denoise());
+        if (sigmas.length < 2) {
             return NodeResult.of(latent); // nothing to denoise (denoise 0): ComfyUI returns the latent as it is
         }
         ctx.checkInterrupted();

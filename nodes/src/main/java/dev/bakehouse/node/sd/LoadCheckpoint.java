@@ -16,8 +16,9 @@ import java.nio.file.Path;
  * MODEL, CLIP and VAE views of one loaded model, which the {@link ModelCache} keeps between
  * prompts. A checkpoint is a single file or a diffusers folder (one holding
  * {@code model_index.json}, listed by the folder's name). Registered under our name and under
- * ComfyUI's, with the same spec but for the display name, so ComfyUI API clients' prompts run unchanged. The file's version (mtime, size) is the cache fingerprint, so
- * replacing the file re-runs the node.
+ * ComfyUI's, with the same spec but for the display name, so ComfyUI API clients' prompts run
+ * unchanged. The file's version (mtime, size) is the cache fingerprint, so replacing the file
+ * re-runs the node.
  */
 public final class LoadCheckpoint implements Node {
     public static final String NAME = "LoadCheckpoint";
