@@ -111,7 +111,8 @@ class SamplerFixturesTest {
             for (int i = 0; i < denoised.size(); i++) {
                 assertClose(id + " denoised[" + i + "]", doubles(expectedDenoised.get(i)), denoised.get(i), 1e-5, true);
             }
-            assertClose(id + " final", doubles(c.path("final")), toDoubles(fin), 1e-5, true);
+            double finalError = assertClose(id + " final", doubles(c.path("final")), toDoubles(fin), 1e-5, true);
+            System.out.printf("SAMPLER %s final: worst error is %.3f of the allowed 1e-5 max|ref|%n", id, finalError);
             if (c.has("uncond_evaluated")) {
                 assertEquals(c.path("uncond_evaluated").asBoolean() ? 2 : 1, recorder.batchPerCall,
                         id + ": UNet batch per call (cond, plus uncond unless cfg is 1)");
@@ -172,15 +173,21 @@ class SamplerFixturesTest {
         }
     }
 
-    /** max |actual - expected| <= tol * max |expected| (norm) or <= tol * |expected_i| each (not norm). */
-    private static void assertClose(String what, double[] expected, double[] actual, double tol, boolean maxNorm) {
+    /**
+     * max |actual - expected| <= tol * max |expected| (norm) or <= tol * |expected_i| each (not
+     * norm); returns the largest error relative to what was allowed.
+     */
+    private static double assertClose(String what, double[] expected, double[] actual, double tol, boolean maxNorm) {
         assertEquals(expected.length, actual.length, what + ": length");
         double scale = Arrays.stream(expected).map(Math::abs).max().orElse(0);
+        double worst = 0;
         for (int i = 0; i < expected.length; i++) {
             double err = Math.abs(actual[i] - expected[i]);
             double allowed = tol * (maxNorm ? scale : Math.abs(expected[i]));
             assertTrue(err <= allowed, what + "[" + i + "]: " + actual[i] + " vs " + expected[i] + " (allowed " + allowed + ")");
+            worst = Math.max(worst, allowed == 0 ? 0 : err / allowed);
         }
+        return worst;
     }
 
     private static NDArray array(NDManager m, double[] values) {
