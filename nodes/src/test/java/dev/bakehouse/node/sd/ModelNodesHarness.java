@@ -15,7 +15,7 @@ import java.util.Map;
  * calling the model nodes directly. The tokenizer comes from the fixture folder as configured
  * (settings' tokenizer dir), with an empty environment.
  */
-final class TinyModel implements AutoCloseable {
+final class ModelNodesHarness implements AutoCloseable {
     static final String CHECKPOINT = TinyDataDir.CHECKPOINT;
     static final String LORA = TinyDataDir.LORA;
 
@@ -24,7 +24,7 @@ final class TinyModel implements AutoCloseable {
     final Tokenizers tokenizers;
     final Embeddings embeddings;
 
-    TinyModel(Path root) {
+    ModelNodesHarness(Path root) {
         this.dirs = DataDirs.of(TinyDataDir.populate(root));
         ModelSettings settings = new ModelSettings(ComputeDevice.CPU, Fixtures.file("clip-tokenizer"), Map.of(),
                 root.resolve("home"), 2);
