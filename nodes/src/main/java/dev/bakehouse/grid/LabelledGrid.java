@@ -194,7 +194,9 @@ public final class LabelledGrid {
             if (labels.hasY()) {
                 int widest = boldMetrics.stringWidth(labels.yTitle());
                 for (String label : labels.yValues()) {
-                    widest = Math.max(widest, plainMetrics.stringWidth(label));
+                    for (String line : label.split("\n")) {
+                        widest = Math.max(widest, plainMetrics.stringWidth(line));
+                    }
                 }
                 int max = Math.max(columnWidth, 12 * fontSize);
                 leftMargin = Math.max(5 * fontSize, Math.min(max, widest + 2 * pad));

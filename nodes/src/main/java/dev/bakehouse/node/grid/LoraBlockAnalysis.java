@@ -31,6 +31,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -99,20 +100,27 @@ public final class LoraBlockAnalysis implements Node {
     }
 
     private static BufferedImage grid(BlockAnalyzer.Result r) {
-        List<String> rows = new ArrayList<>();
-        rows.add("none");
         List<BufferedImage> cells = new ArrayList<>();
         cells.add(Images.toBufferedImage(r.full(), 0));
         cells.add(Images.toBufferedImage(r.base(), 0));
-        List<BlockAnalysis.BlockEffect> blocks = r.analysis().blocks();
-        for (int i = 0; i < blocks.size(); i++) {
-            rows.add(blocks.get(i).block());
+        for (int i = 0; i < r.analysis().blocks().size(); i++) {
             cells.add(Images.toBufferedImage(r.off().get(i), 0));
             cells.add(Images.toBufferedImage(r.alone().get(i), 0));
         }
-        GridLabels labels = new GridLabels("", List.of("block off", "block alone"), "Block", rows, "",
-                GridLabels.unused());
-        return LabelledGrid.render(cells, labels);
+        return LabelledGrid.render(cells, labels(r.analysis()));
+    }
+
+    /**
+     * Columns "block off" and "block alone"; a row per block labelled with its share of the
+     * effect, after a first row whose "off" is the full LoRA and whose "alone" is the base image.
+     */
+    static GridLabels labels(BlockAnalysis analysis) {
+        List<String> rows = new ArrayList<>();
+        rows.add("none\n(full | base)");
+        for (BlockAnalysis.BlockEffect b : analysis.blocks()) {
+            rows.add(String.format(Locale.ROOT, "%s\n%.0f%%", b.block(), 100 * b.share(analysis.total())));
+        }
+        return new GridLabels("", List.of("block off", "block alone"), "Block", rows, "", GridLabels.unused());
     }
 
     /** The table as {@code .csv} and {@code .json} beside the saved grid, same name. */

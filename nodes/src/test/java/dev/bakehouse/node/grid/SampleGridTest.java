@@ -10,6 +10,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.bakehouse.grid.GridLabels;
 import dev.bakehouse.grid.LabelledGrid;
+import dev.bakehouse.model.StableDiffusion;
 import dev.bakehouse.node.FakeContext;
 import dev.bakehouse.node.ImageBatch;
 import dev.bakehouse.node.NodeInputs;
@@ -257,6 +258,19 @@ class SampleGridTest {
         assertNotEquals(cells.image(1), cells.image(2));
         // BASE only: the text encoder's modules, the UNet untouched
         assertEquals(plainGraph(model, (ClipValue) applied.outputs().get(1), 7, PROMPT), cells.image(3));
+    }
+
+    @Test
+    void repeatedGrids_leaveNoArraysBehindInTheModelsManager() throws Exception {
+        StableDiffusion sd = tiny.cache.checkpoint(model.checkpoint().file());
+        Map<String, Object> in = inputs("Strength", "0,1", "Nothing", "", "Nothing", "");
+        in.put("lora", List.of(epochs.get(2)));
+        run(in, tiny.context()); // fills the caches derived from weights (fused q/k/v, norm scales)
+        int arrays = sd.manager().getManagedArrays().size();
+        for (int i = 0; i < 3; i++) {
+            run(in, tiny.context());
+        }
+        assertEquals(arrays, sd.manager().getManagedArrays().size());
     }
 
     @Test
