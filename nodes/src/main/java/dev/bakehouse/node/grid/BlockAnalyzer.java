@@ -40,7 +40,7 @@ final class BlockAnalyzer {
         Map<String, Integer> counts = new LinkedHashMap<>();
         LoraBlockWeights.BLOCKS26.forEach(b -> counts.put(b, 0));
         for (String name : moduleNames) {
-            String block = KohyaBlocks.blockOf(name);
+            String block = blockOf(name);
             if (counts.containsKey(block)) {
                 counts.merge(block, 1, Integer::sum);
             } else {
@@ -49,6 +49,11 @@ final class BlockAnalyzer {
         }
         counts.values().removeIf(n -> n == 0);
         return counts;
+    }
+
+    /** The LBW block id of a kohya module name, or "?" for a module in no block. */
+    static String blockOf(String moduleName) {
+        return KohyaBlocks.blockOf(moduleName);
     }
 
     /** @param withLora the settings of the full-LoRA image (LoRA, strengths, prompts, sampling), no block weights */

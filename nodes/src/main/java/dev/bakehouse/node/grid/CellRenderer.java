@@ -20,7 +20,8 @@ import dev.bakehouse.node.sd.VaeDecode;
 import dev.bakehouse.node.sd.VaeValue;
 import java.time.Clock;
 import java.util.HashMap;
-import java.util.HashSet;
+import java.util.Collections;
+import java.util.IdentityHashMap;
 import java.util.Map;
 import java.util.Set;
 
@@ -42,7 +43,8 @@ final class CellRenderer {
     private final Latent empty;
     private final NodeContext cellContext;
     private final Map<String, Conditioning> encoded = new HashMap<>();
-    private final Set<LoraValue> checked = new HashSet<>();
+    // by identity: a LoraValue's equals compares every weight of the network
+    private final Set<LoraValue> checked = Collections.newSetFromMap(new IdentityHashMap<>());
 
     /**
      * @param ctx the grid node's context: interrupts reach every sampling step, but the steps'

@@ -47,6 +47,8 @@ import java.util.Map;
 public final class SampleGrid implements Node {
     public static final String NAME = "SampleGrid";
     private static final int COMPRESSION_LEVEL = 4;
+    /** More cells than this is a typo (three 100-value axes), not a grid anyone can read. */
+    static final int MAX_CELLS = 2500;
     private static final String VALUES_TOOLTIP = "Comma-separated, as A1111's X/Y/Z plot: '0,0.5,1', ranges '1-5', "
             + "'0-1 (+0.25)', '1-10 [4]'. Block weight: presets or 17/26-value vectors separated by ';' or new "
             + "lines. LoRA: empty = every connected LoRA, else names, 1-based numbers or 'none'. Prompt S/R: the "
@@ -104,6 +106,11 @@ public final class SampleGrid implements Node {
                 .withStrengths(in.getFloat("strength_model"), in.getFloat("strength_clip"));
         List<GridAxis> axes = List.of(axis("X", in, loras, base), axis("Y", in, loras, base), axis("Z", in, loras, base));
         base = checkAxes(axes, loras, base);
+        long count = (long) axes.get(0).values().size() * axes.get(1).values().size() * axes.get(2).values().size();
+        if (count > MAX_CELLS) {
+            throw new IllegalArgumentException(NAME + ": the axes make " + count + " cells, at most " + MAX_CELLS
+                    + " allowed");
+        }
         int width = in.getInt("width");
         int height = in.getInt("height");
 

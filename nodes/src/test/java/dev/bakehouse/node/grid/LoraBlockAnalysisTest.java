@@ -7,7 +7,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.bakehouse.grid.GridLabels;
 import dev.bakehouse.grid.LabelledGrid;
-import dev.bakehouse.lora.format.KohyaBlocks;
 import dev.bakehouse.node.FakeContext;
 import dev.bakehouse.node.ImageBatch;
 import dev.bakehouse.node.NodeInputs;
@@ -68,7 +67,7 @@ class LoraBlockAnalysisTest {
     @Test
     void loraWithOnlyIN04NonZero_reportsIN04_andZeroForEveryOtherBlock() throws Exception {
         LoraValue onlyIn04 = GridFixtures.scaledLora(tiny.dirs, "only-in04.safetensors", 0f,
-                m -> !KohyaBlocks.blockOf(m).equals("IN04"));
+                m -> !BlockAnalyzer.blockOf(m).equals("IN04"));
         Map<String, Object> in = new HashMap<>();
         in.put("model", tiny.model());
         in.put("clip", tiny.clip());

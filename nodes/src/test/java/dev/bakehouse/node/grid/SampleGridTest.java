@@ -301,6 +301,9 @@ class SampleGridTest {
         badLora.put("lora", epochs);
         assertMessage(badLora, "X axis (LoRA): no connected LoRA is called 'epoch-000009'");
 
+        assertMessage(inputs("Seed", "1-20", "Steps", "1-20", "CFG Scale", "1-10"),
+                "SampleGrid: the axes make 4000 cells, at most " + SampleGrid.MAX_CELLS + " allowed");
+
         Map<String, Object> badVector = inputs("Block weight", "1,0,1", "Nothing", "", "Nothing", "");
         badVector.put("lora", List.of(epochs.get(0)));
         assertMessage(badVector, "X axis (Block weight): ");
