@@ -46,17 +46,25 @@ final class GridInputs {
 
     /**
      * The inputs of a list node with each one-value list unwrapped, so widgets read as in any
-     * node; inputs holding several values (a LORA list) are left out: read them with
-     * {@link NodeInputs#getList}.
+     * node; {@code listInput} (the LORA list) is left out: read it with {@link NodeInputs#getList}.
+     *
+     * @throws IllegalArgumentException when another input holds more or fewer than one value
      */
-    static NodeInputs singles(NodeInputs inputs, String owner) {
+    static NodeInputs singles(NodeInputs inputs, String owner, String listInput) {
         Map<String, Object> values = new LinkedHashMap<>();
-        for (String name : inputs.names()) {
-            List<?> list = inputs.get(name, List.class);
-            if (list.size() == 1) {
-                values.put(name, list.get(0));
+        inputs.asMap().forEach((name, value) -> {
+            if (name.equals(listInput)) {
+                return;
             }
-        }
+            if (!(value instanceof List<?> list)) {
+                values.put(name, value);
+            } else if (list.size() == 1) {
+                values.put(name, list.get(0));
+            } else {
+                throw new IllegalArgumentException(owner + ": input '" + name + "' takes one value, found a list of "
+                        + list.size() + " (only '" + listInput + "' takes a list)");
+            }
+        });
         return new NodeInputs(owner, values);
     }
 

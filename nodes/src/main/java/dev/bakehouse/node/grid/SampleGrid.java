@@ -100,7 +100,7 @@ public final class SampleGrid implements Node {
 
     @Override
     public NodeResult execute(NodeInputs listInputs, NodeContext ctx) throws IOException {
-        NodeInputs in = GridInputs.singles(listInputs, NAME);
+        NodeInputs in = GridInputs.singles(listInputs, NAME, "lora");
         List<LoraValue> loras = listInputs.has("lora") ? listInputs.getList("lora", LoraValue.class) : List.of();
         CellSettings base = GridInputs.baseSettings(in)
                 .withStrengths(in.getFloat("strength_model"), in.getFloat("strength_clip"));

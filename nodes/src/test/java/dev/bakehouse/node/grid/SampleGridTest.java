@@ -304,6 +304,10 @@ class SampleGridTest {
         assertMessage(inputs("Seed", "1-20", "Steps", "1-20", "CFG Scale", "1-10"),
                 "SampleGrid: the axes make 4000 cells, at most " + SampleGrid.MAX_CELLS + " allowed");
 
+        Map<String, Object> twoPrompts = inputs("Seed", "1", "Nothing", "", "Nothing", "");
+        twoPrompts.put("positive", List.of("a", "b"));
+        assertMessage(twoPrompts, "SampleGrid: input 'positive' takes one value, found a list of 2");
+
         Map<String, Object> badVector = inputs("Block weight", "1,0,1", "Nothing", "", "Nothing", "");
         badVector.put("lora", List.of(epochs.get(0)));
         assertMessage(badVector, "X axis (Block weight): ");
