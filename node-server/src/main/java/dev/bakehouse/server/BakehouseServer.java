@@ -40,7 +40,7 @@ import dev.bakehouse.server.logs.ConsoleCapture;
 import dev.bakehouse.server.logs.LogRing;
 import dev.bakehouse.server.logs.LogSubscriptions;
 import dev.bakehouse.server.queue.PromptQueue;
-import dev.bakehouse.server.queue.Scheduler;
+import dev.bakehouse.server.queue.DelayedTasks;
 import dev.bakehouse.server.store.HistoryStore;
 import dev.bakehouse.server.store.JsonFileSettingsStore;
 import dev.bakehouse.server.store.SqliteDatabase;
@@ -112,8 +112,8 @@ public final class BakehouseServer implements AutoCloseable {
         app.ws("/ws", hub::configure);
         app.ws("/api/ws", hub::configure);
 
-        Scheduler scheduler = builder.scheduler != null ? builder.scheduler : Scheduler.realTime("prompt-release");
-        this.ownedScheduler = builder.scheduler == null ? (Scheduler.RealTime) scheduler : () -> { };
+        DelayedTasks scheduler = builder.scheduler != null ? builder.scheduler : DelayedTasks.realTime("prompt-release");
+        this.ownedScheduler = builder.scheduler == null ? (DelayedTasks.RealTime) scheduler : () -> { };
         ApiRouter router = new ApiRouter(app);
         new PromptRoutes(new PromptValidator(registry), queue, queueStore, scheduler, config.startGrace())
                 .register(router);
@@ -284,7 +284,7 @@ public final class BakehouseServer implements AutoCloseable {
         private final ServerConfig config;
         private Function<DataDirs, NodeRegistry> nodes;
         private ModelSettings models;
-        private Scheduler scheduler;
+        private DelayedTasks scheduler;
         private Clock clock = Clock.systemUTC();
         private UnaryOperator<HistoryStore> historyDecorator = store -> store;
         private LogRing logs;
@@ -310,7 +310,7 @@ public final class BakehouseServer implements AutoCloseable {
         }
 
         /** Schedules the release of new prompts after the grace (default: real time). */
-        public Builder scheduler(Scheduler releaseScheduler) {
+        public Builder scheduler(DelayedTasks releaseScheduler) {
             this.scheduler = releaseScheduler;
             return this;
         }

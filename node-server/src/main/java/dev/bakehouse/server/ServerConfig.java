@@ -20,7 +20,7 @@ import java.util.Objects;
  * @param maxUploadBytes request size limit, advertised as {@code max_upload_size}
  * @param startGrace how long after the {@code POST /prompt} response a prompt may start (§3.3)
  * @param previewMethod live previews unless a prompt asks otherwise; {@code none} as the reference
- * @param device "cpu" or "cuda", reported in {@code /system_stats}
+ * @param device "cpu" or "cuda:N", reported in {@code /system_stats}
  * @param argv the command line, reported in {@code /system_stats}
  */
 public record ServerConfig(

@@ -6,19 +6,18 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.bakehouse.server.json.Json;
+import dev.bakehouse.server.testing.ChildProcessOutput;
 import dev.bakehouse.server.testing.ChildServer;
 import dev.bakehouse.server.testing.Prompts;
-import dev.bakehouse.server.testing.TestNodes;
+import dev.bakehouse.server.testing.ServerTestNodes;
 import dev.bakehouse.server.testing.TestServer;
 import dev.bakehouse.server.testing.WsRecorder;
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -30,12 +29,18 @@ import org.junit.jupiter.api.io.TempDir;
  * running is recorded as interrupted (not re-run).
  */
 class KillRestartTest {
+    /** A JVM start plus a server start; generous for a loaded 2-core machine, short of a hang. */
+    private static final Duration CHILD_STARTUP = Duration.ofSeconds(60);
+
     @TempDir
     Path dataDir;
 
+    @TempDir
+    Path scratch;
+
     @Test
     void killWhileRunning_restartKeepsHistory_runsPending_recordsRunningAsInterrupted() throws Exception {
-        TestNodes.GateControl firstGate = new TestNodes.GateControl();
+        ServerTestNodes.GateControl firstGate = new ServerTestNodes.GateControl();
         TestServer first = TestServer.start(dataDir, firstGate);
         String done;
         String running;
@@ -53,7 +58,7 @@ class KillRestartTest {
         }
         first.server.halt();
 
-        TestNodes.GateControl secondGate = new TestNodes.GateControl();
+        ServerTestNodes.GateControl secondGate = new ServerTestNodes.GateControl();
         try (TestServer second = TestServer.start(dataDir, secondGate); WsRecorder ws = second.ws("k")) {
             JsonNode history = second.get("/history").json();
             assertEquals("success", history.path(done).path("status").path("status_str").asText());
@@ -92,14 +97,14 @@ class KillRestartTest {
 
     @Test
     void gracefulStop_interruptsTheRunningPrompt_recordsIt_andKeepsPendingOnes() throws Exception {
-        TestNodes.GateControl gate = new TestNodes.GateControl();
+        ServerTestNodes.GateControl gate = new ServerTestNodes.GateControl();
         TestServer first = TestServer.start(dataDir, gate);
         String running = first.queue(Prompts.gate(1), "g");
         gate.awaitEntered();
         String pending = first.queue(Prompts.steps(1, "later"), "g");
         first.close();
 
-        TestNodes.GateControl secondGate = new TestNodes.GateControl();
+        ServerTestNodes.GateControl secondGate = new ServerTestNodes.GateControl();
         try (TestServer second = TestServer.start(dataDir, secondGate); WsRecorder ws = second.ws("g")) {
             ws.next();
             JsonNode status = second.get("/history/" + running).json().path(running).path("status");
@@ -116,19 +121,21 @@ class KillRestartTest {
 
     @Test
     void sigkilledProcess_restartRecordsRunningAsInterrupted_andRunsPending() throws Exception {
+        Path stderr = ChildProcessOutput.stderrFile(scratch);
         Process child = new ProcessBuilder(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-cp", System.getProperty("java.class.path"),
                 ChildServer.class.getName(), dataDir.toString())
-                .redirectError(ProcessBuilder.Redirect.DISCARD)
+                .redirectError(stderr.toFile())
                 .start();
         String running;
         List<String> pending = new ArrayList<>();
-        try (BufferedReader out = new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8))) {
-            int port = Integer.parseInt(lineStartingWith(out, "PORT ").substring(5));
+        try {
+            ChildProcessOutput out = ChildProcessOutput.of(child, stderr);
+            int port = Integer.parseInt(out.awaitLine("PORT ", CHILD_STARTUP).substring(5));
             HttpClient http = HttpClient.newHttpClient();
             running = post(http, port, Prompts.gate(1));
-            assertEquals("ENTERED " + running, lineStartingWith(out, "ENTERED "));
+            assertEquals("ENTERED " + running, out.awaitLine("ENTERED ", CHILD_STARTUP));
             pending.add(post(http, port, Prompts.steps(1, "after kill a")));
             pending.add(post(http, port, Prompts.steps(1, "after kill b")));
         } finally {
@@ -136,7 +143,7 @@ class KillRestartTest {
             child.waitFor();
         }
 
-        TestNodes.GateControl gate = new TestNodes.GateControl();
+        ServerTestNodes.GateControl gate = new ServerTestNodes.GateControl();
         try (TestServer second = TestServer.start(dataDir, gate); WsRecorder ws = second.ws("kill")) {
             ws.next();
             JsonNode status = second.get("/history/" + running).json().path(running).path("status");
@@ -151,15 +158,6 @@ class KillRestartTest {
                 assertTrue(second.get("/history/" + id).json().path(id).path("status").path("completed").asBoolean(), id);
             }
         }
-    }
-
-    private static String lineStartingWith(BufferedReader out, String prefix) throws java.io.IOException {
-        for (String line = out.readLine(); line != null; line = out.readLine()) {
-            if (line.startsWith(prefix)) {
-                return line;
-            }
-        }
-        throw new AssertionError("child server ended before printing " + prefix);
     }
 
     private static String post(HttpClient http, int port, com.fasterxml.jackson.databind.node.ObjectNode prompt)

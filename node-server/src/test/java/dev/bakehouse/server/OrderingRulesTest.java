@@ -8,7 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.bakehouse.server.json.Json;
-import dev.bakehouse.server.testing.ManualScheduler;
+import dev.bakehouse.server.testing.ManualDelayedTasks;
 import dev.bakehouse.server.testing.PausingHistory;
 import dev.bakehouse.server.testing.Prompts;
 import dev.bakehouse.server.testing.TestServer;
@@ -145,7 +145,7 @@ class OrderingRulesTest {
 
     @Test
     void rule_3_3_and_5_8_1_noPromptEventBeforeTheGraceAfterTheResponse() throws Exception {
-        ManualScheduler scheduler = new ManualScheduler();
+        ManualDelayedTasks scheduler = new ManualDelayedTasks();
         try (TestServer server = TestServer.start(dataDir, scheduler); WsRecorder ws = server.ws("grace")) {
             ws.next();
             String id = server.queue(Prompts.steps(1, "x"), "grace");

@@ -2,6 +2,9 @@ package dev.bakehouse.model;
 
 import ai.djl.Device;
 import ai.djl.engine.Engine;
+import ai.djl.util.cuda.CudaUtils;
+import java.lang.management.MemoryUsage;
+import java.util.Optional;
 
 /**
  * Where a model computes: {@code cpu} (the default) or {@code cuda} / {@code cuda:N}, as the CLI's
@@ -48,6 +51,35 @@ public record ComputeDevice(String name, int index) {
                     + " GPU(s) (the bundled libtorch is CPU-only unless a CUDA libtorch is configured)");
         }
         return Device.gpu(index);
+    }
+
+    /**
+     * Fails when this is a CUDA device the machine does not have, asking the CUDA runtime (not
+     * libtorch): with a CUDA flavour requested and no GPU, loading the engine would first try to
+     * download a CUDA libtorch, and then fail with a message about that download.
+     */
+    public void requireAvailable() {
+        if (name.equals("cpu")) {
+            return;
+        }
+        int gpus = CudaUtils.getGpuCount();
+        if (index >= gpus) {
+            throw new IllegalStateException("--device " + this + ": no CUDA device " + index + " on this machine ("
+                    + (CudaUtils.hasCuda() ? "the CUDA runtime reports " + gpus + " GPU(s)" : "no usable CUDA runtime")
+                    + "); use --device cpu");
+        }
+    }
+
+    /** Device memory in bytes, as CUDA's {@code cudaMemGetInfo} reports it for the whole GPU. */
+    public record Memory(long total, long free) {}
+
+    /** This GPU's memory; empty on CPU, where the system RAM is the device's memory. */
+    public Optional<Memory> memory() {
+        if (name.equals("cpu")) {
+            return Optional.empty();
+        }
+        MemoryUsage usage = CudaUtils.getGpuMemory(Device.gpu(index)); // used = total - free
+        return Optional.of(new Memory(usage.getMax(), usage.getMax() - usage.getUsed()));
     }
 
     @Override

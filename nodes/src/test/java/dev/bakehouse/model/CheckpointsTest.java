@@ -35,7 +35,7 @@ class CheckpointsTest {
         try (SafetensorsFile single = SafetensorsFile.open(Fixtures.file("sd15-tiny/tiny.safetensors"))) {
             assertEquals(List.of(), DiffusersFolder.write(single, template, folder));
         }
-        try (StableDiffusion fromFile = TinyModel.load("tiny.safetensors");
+        try (StableDiffusion fromFile = TinyFixtureModel.load("tiny.safetensors");
                 StableDiffusion fromFolder = load(folder, CheckpointView.Weights.NON_EMA)) {
             assertArrayEquals(epsOnCases(fromFile), epsOnCases(fromFolder));
             assertArrayEquals(textOnCases(fromFile), textOnCases(fromFolder));
@@ -72,7 +72,7 @@ class CheckpointsTest {
             copy(tiny, key -> key.startsWith(TEXT_PREFIX)
                     ? "cond_stage_model.transformer." + key.substring(TEXT_PREFIX.length()) : key).write(file);
         }
-        try (StableDiffusion current = TinyModel.load("tiny.safetensors");
+        try (StableDiffusion current = TinyFixtureModel.load("tiny.safetensors");
                 StableDiffusion old = load(file, CheckpointView.Weights.NON_EMA)) {
             assertArrayEquals(textOnCases(current), textOnCases(old));
         }

@@ -8,7 +8,7 @@ import org.junit.jupiter.api.Test;
 class Fp16CheckpointTest {
     @Test
     void fp16Checkpoint_matchesFp16WeightReferences() throws Exception {
-        try (StableDiffusion model = TinyModel.load("tiny-fp16.safetensors");
+        try (StableDiffusion model = TinyFixtureModel.load("tiny-fp16.safetensors");
                 FixtureTensors cases = new FixtureTensors("sd15-tiny/cases.safetensors");
                 NDManager step = model.manager().newSubManager()) {
             NDArray eps = model.unet().forward(cases.array(step, "latents"), cases.array(step, "timesteps"),

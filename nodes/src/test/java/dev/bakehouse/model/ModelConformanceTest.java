@@ -25,7 +25,7 @@ class ModelConformanceTest {
 
     @BeforeAll
     static void load() throws Exception {
-        model = TinyModel.load("tiny.safetensors");
+        model = TinyFixtureModel.load("tiny.safetensors");
         cases = new FixtureTensors("sd15-tiny/cases.safetensors");
         lowvar = new FixtureTensors("sd15-tiny/cases-lowvar.safetensors");
     }

@@ -16,7 +16,7 @@ class ModelInputsTest {
 
     @BeforeAll
     static void load() {
-        model = TinyModel.load("tiny.safetensors");
+        model = TinyFixtureModel.load("tiny.safetensors");
     }
 
     @AfterAll

@@ -12,7 +12,7 @@ public final class TinyUNetBench {
     private TinyUNetBench() {}
 
     public static void main(String[] args) throws Exception {
-        try (StableDiffusion model = TinyModel.load("tiny.safetensors")) {
+        try (StableDiffusion model = TinyFixtureModel.load("tiny.safetensors")) {
             for (int batch : new int[] {1, 16}) {
                 System.out.printf("BENCH tiny_unet_step_b%d %.2f ms%n", batch, medianMillis(model, batch));
             }

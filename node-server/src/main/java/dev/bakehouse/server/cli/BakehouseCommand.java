@@ -25,7 +25,23 @@ public final class BakehouseCommand implements Runnable {
         spec.commandLine().usage(System.err);
     }
 
+    /** Exit code for a {@code --device} this machine cannot provide. */
+    static final int DEVICE_UNAVAILABLE = 2;
+
+    /** The command line {@link #main} runs: a missing GPU is one line on stderr, not a stack trace. */
+    public static CommandLine commandLine() {
+        CommandLine cli = new CommandLine(new BakehouseCommand());
+        cli.setExecutionExceptionHandler((e, command, parsed) -> {
+            if (e instanceof DeviceUnavailableException) {
+                command.getErr().println("bakehouse " + command.getCommandName() + ": " + e.getMessage());
+                return DEVICE_UNAVAILABLE;
+            }
+            throw e;
+        });
+        return cli;
+    }
+
     public static void main(String[] args) {
-        System.exit(new CommandLine(new BakehouseCommand()).execute(args));
+        System.exit(commandLine().execute(args));
     }
 }

@@ -8,7 +8,6 @@ import java.util.ArrayList;
 import java.util.List;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 /** Options shared by commands that work on a data dir. */
@@ -36,14 +35,11 @@ final class CommonOptions {
 
     @Option(
             names = "--device",
-            paramLabel = "cpu|cuda",
+            paramLabel = "cpu|cuda[:N]",
             defaultValue = "${sys:bakehouse.device:-cpu}",
             description = "Compute device (default: ${DEFAULT-VALUE}). See README for CUDA libtorch.")
     void device(String value) {
-        if (!value.equals("cpu") && !value.equals("cuda")) {
-            throw new ParameterException(command.commandLine(), "--device must be cpu or cuda, was '" + value + "'");
-        }
-        this.device = value;
+        this.device = DeviceSetup.checkOption(command.commandLine(), value);
     }
 
     @Option(

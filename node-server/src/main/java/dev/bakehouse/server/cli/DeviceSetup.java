@@ -1,6 +1,8 @@
 package dev.bakehouse.server.cli;
 
-import java.util.Locale;
+import dev.bakehouse.model.ComputeDevice;
+import picocli.CommandLine;
+import picocli.CommandLine.ParameterException;
 
 /**
  * Points DJL at the right libtorch before anything touches it, so that {@code java -jar
@@ -12,18 +14,34 @@ import java.util.Locale;
 final class DeviceSetup {
     private DeviceSetup() {}
 
-    /** @param device "cpu" or "cuda" (validated by the option) */
-    static void apply(String device) {
-        switch (device.toLowerCase(Locale.ROOT)) {
-            case "cpu" -> {
-                setIfAbsent("ai.djl.offline", "true");
-                setIfAbsent("PYTORCH_FLAVOR", "cpu");
-            }
-            case "cuda" -> {
-                setIfAbsent("PYTORCH_VERSION", "2.7.1");
-                setIfAbsent("PYTORCH_FLAVOR", "cu128");
-            }
-            default -> throw new IllegalArgumentException("--device must be cpu or cuda, was '" + device + "'");
+    /**
+     * @param device {@code cpu}, {@code cuda} or {@code cuda:N}
+     * @return the parsed device
+     * @throws DeviceUnavailableException for a CUDA device this machine does not have
+     */
+    static ComputeDevice apply(String device) {
+        ComputeDevice parsed = ComputeDevice.parse(device);
+        if (parsed.equals(ComputeDevice.CPU)) {
+            setIfAbsent("ai.djl.offline", "true");
+            setIfAbsent("PYTORCH_FLAVOR", "cpu");
+            return parsed;
+        }
+        try {
+            parsed.requireAvailable();
+        } catch (IllegalStateException e) {
+            throw new DeviceUnavailableException(e.getMessage());
+        }
+        setIfAbsent("PYTORCH_VERSION", "2.7.1");
+        setIfAbsent("PYTORCH_FLAVOR", "cu128");
+        return parsed;
+    }
+
+    /** The {@code --device} value of every command, normalised ({@code cuda} is {@code cuda:0}). */
+    static String checkOption(CommandLine cli, String value) {
+        try {
+            return ComputeDevice.parse(value).toString();
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(cli, "--device must be cpu, cuda or cuda:N, was '" + value + "'");
         }
     }
 

@@ -42,8 +42,13 @@ public final class ForwardCommand implements Callable<Integer> {
     @Option(names = "--config", description = "model config JSON with LDM names (default: inferred from the weight shapes)")
     Path config;
 
-    @Option(names = "--device", defaultValue = "cpu", description = "cpu (default), cuda or cuda:N")
     String device;
+
+    @Option(names = "--device", paramLabel = "cpu|cuda[:N]", defaultValue = "${sys:bakehouse.device:-cpu}",
+            description = "Compute device (default: ${DEFAULT-VALUE}). See README for CUDA libtorch.")
+    void device(String value) {
+        this.device = DeviceSetup.checkOption(spec.commandLine(), value);
+    }
 
     @Option(names = "--lora", description = "LoRA file applied to UNet and text encoder before the forward passes")
     Path lora;
@@ -62,8 +67,8 @@ public final class ForwardCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        ComputeDevice computeDevice = DeviceSetup.apply(device);
         try {
-            ComputeDevice computeDevice = ComputeDevice.parse(device);
             if (lora == null && (lbw != null || loraTextStrength != null)) {
                 throw new IllegalArgumentException("--lbw and --lora-te-strength need --lora");
             }

@@ -8,7 +8,7 @@ import dev.bakehouse.server.json.Json;
 import dev.bakehouse.server.queue.PromptQueue;
 import dev.bakehouse.server.queue.QueueItem;
 import dev.bakehouse.server.queue.QueueNumber;
-import dev.bakehouse.server.queue.Scheduler;
+import dev.bakehouse.server.queue.DelayedTasks;
 import dev.bakehouse.server.store.QueueStore;
 import io.javalin.http.Context;
 import java.io.IOException;
@@ -30,11 +30,11 @@ public final class PromptRoutes {
     private final PromptValidator validator;
     private final PromptQueue queue;
     private final QueueStore numbers;
-    private final Scheduler scheduler;
+    private final DelayedTasks scheduler;
     private final Duration grace;
 
     public PromptRoutes(
-            PromptValidator validator, PromptQueue queue, QueueStore numbers, Scheduler scheduler, Duration grace) {
+            PromptValidator validator, PromptQueue queue, QueueStore numbers, DelayedTasks scheduler, Duration grace) {
         this.validator = validator;
         this.queue = queue;
         this.numbers = numbers;

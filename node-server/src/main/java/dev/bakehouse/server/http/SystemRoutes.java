@@ -2,34 +2,39 @@ package dev.bakehouse.server.http;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.bakehouse.model.ComputeDevice;
 import dev.bakehouse.server.json.Json;
 import io.javalin.http.Context;
 import java.io.File;
 import java.lang.management.ManagementFactory;
 import java.util.List;
 import java.util.function.BiConsumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Server information routes: {@code /system_stats}, {@code /features}, {@code /embeddings},
  * {@code /extensions} and {@code POST /free} (spec §3.11–§3.14).
  */
 public final class SystemRoutes {
+    private static final Logger LOG = LoggerFactory.getLogger(SystemRoutes.class);
+
     /** The protocol version we implement, reported where clients expect ComfyUI's version. */
     public static final String COMFYUI_PROTOCOL_VERSION = "0.3.64";
 
     private final ObjectNode features;
-    private final String device;
+    private final ComputeDevice device;
     private final List<String> argv;
     private final BiConsumer<Boolean, Boolean> free;
 
     /**
      * @param features the {@code /features} object (also the WebSocket feature_flags reply)
-     * @param device "cpu" or "cuda"
+     * @param device {@code cpu} or {@code cuda:N}
      * @param free called with (unload_models, free_memory) of {@code POST /free}
      */
     public SystemRoutes(ObjectNode features, String device, List<String> argv, BiConsumer<Boolean, Boolean> free) {
         this.features = features;
-        this.device = device;
+        this.device = ComputeDevice.parse(device);
         this.argv = List.copyOf(argv);
         this.free = free;
     }
@@ -68,14 +73,27 @@ public final class SystemRoutes {
         system.put("bakehouse_version", bakehouseVersion());
         ArrayNode devices = body.putArray("devices");
         ObjectNode entry = devices.addObject();
-        entry.put("name", device);
-        entry.put("type", device);
-        entry.put("index", 0);
-        entry.put("vram_total", 0);
-        entry.put("vram_free", 0);
+        entry.put("name", device.toString());
+        entry.put("type", device.name());
+        entry.put("index", Math.max(device.index(), 0));
+        ComputeDevice.Memory vram = vram();
+        entry.put("vram_total", vram.total());
+        entry.put("vram_free", vram.free());
+        // ComfyUI's torch_* figures are the caching allocator's reserved/unused bytes; DJL exposes
+        // no allocator statistics, so they stay 0 rather than repeating the whole-GPU numbers.
         entry.put("torch_vram_total", 0);
         entry.put("torch_vram_free", 0);
         JsonBodies.respond(ctx, body);
+    }
+
+    /** The GPU's memory from the CUDA runtime; 0/0 on CPU, or when the runtime cannot answer. */
+    private ComputeDevice.Memory vram() {
+        try {
+            return device.memory().orElse(new ComputeDevice.Memory(0, 0));
+        } catch (RuntimeException e) { // a stats page must not fail because a driver call did
+            LOG.warn("cannot read the memory of {}: {}", device, e.toString());
+            return new ComputeDevice.Memory(0, 0);
+        }
     }
 
     private void free(Context ctx) {

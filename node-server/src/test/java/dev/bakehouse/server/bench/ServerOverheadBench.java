@@ -7,7 +7,7 @@ import dev.bakehouse.server.BakehouseServer;
 import dev.bakehouse.server.ServerConfig;
 import dev.bakehouse.server.json.Json;
 import dev.bakehouse.server.testing.Prompts;
-import dev.bakehouse.server.testing.TestNodes;
+import dev.bakehouse.server.testing.ServerTestNodes;
 import dev.bakehouse.server.testing.WsRecorder;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -36,7 +36,7 @@ public final class ServerOverheadBench {
         Path dataDir = Files.createTempDirectory("bakehouse-bench");
         ServerConfig config = ServerConfig.defaults(dataDir).withPort(0).withStartGrace(Duration.ZERO);
         BakehouseServer server = BakehouseServer.builder(config)
-                .nodes(dirs -> NodeRegistry.of(BasicNodes.all(dirs)).with(TestNodes.all(new TestNodes.GateControl())))
+                .nodes(dirs -> NodeRegistry.of(BasicNodes.all(dirs)).with(ServerTestNodes.all(new ServerTestNodes.GateControl())))
                 .start();
         HttpClient http = HttpClient.newHttpClient();
         URI prompt = URI.create("http://127.0.0.1:" + server.port() + "/prompt");

@@ -2,7 +2,9 @@ package dev.bakehouse.server.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import ai.djl.util.cuda.CudaUtils;
 import java.awt.image.BufferedImage;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -22,7 +24,7 @@ class CliTest {
     private static Result bakehouse(String... args) {
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
-        CommandLine cli = new CommandLine(new BakehouseCommand());
+        CommandLine cli = BakehouseCommand.commandLine();
         cli.setOut(new PrintWriter(out, true));
         cli.setErr(new PrintWriter(err, true));
         int code = cli.execute(args);
@@ -45,7 +47,8 @@ class CliTest {
 
     @Test
     void everyCommand_hasHelp() {
-        for (String[] args : new String[][] {{"--help"}, {"serve", "--help"}, {"run", "--help"}, {"nodes", "--help"}}) {
+        for (String[] args : new String[][] {{"--help"}, {"serve", "--help"}, {"run", "--help"}, {"nodes", "--help"},
+                {"inspect", "--help"}, {"forward", "--help"}}) {
             Result result = bakehouse(args);
             assertEquals(0, result.exitCode(), String.join(" ", args));
             assertTrue(result.out().contains("Usage:"), result.out());
@@ -121,7 +124,19 @@ class CliTest {
     void device_otherThanCpuOrCuda_isAUsageError() {
         Result result = bakehouse("run", "x.json", "--device", "tpu");
         assertEquals(2, result.exitCode());
-        assertTrue(result.err().contains("--device must be cpu or cuda, was 'tpu'"), result.err());
+        assertTrue(result.err().contains("--device must be cpu, cuda or cuda:N, was 'tpu'"), result.err());
+        Result forward = bakehouse("forward", "--device", "cuda:x", "--checkpoint", "a", "--inputs", "b", "--output", "c");
+        assertEquals(2, forward.exitCode());
+        assertTrue(forward.err().contains("--device must be cpu, cuda or cuda:N, was 'cuda:x'"), forward.err());
+    }
+
+    @Test
+    void run_deviceCuda_withoutAGpu_failsNamingTheDevice_notWithAStackTrace() throws Exception {
+        assumeTrue(CudaUtils.getGpuCount() == 0, "this machine has a CUDA GPU");
+        Path workflow = Files.writeString(dir.resolve("w.json"), loadAndSave("gpu"));
+        Result result = bakehouse("run", workflow.toString(), "--device", "cuda", "--data-dir", dataDirWithImage().toString());
+        assertEquals(BakehouseCommand.DEVICE_UNAVAILABLE, result.exitCode(), result.err());
+        assertTrue(result.err().startsWith("bakehouse run: --device cuda:0: no CUDA device 0 on this machine"), result.err());
     }
 
     @Test

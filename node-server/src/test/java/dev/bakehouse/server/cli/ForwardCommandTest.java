@@ -76,7 +76,7 @@ class ForwardCommandTest {
     }
 
     /** The fixture rule: max|a-b| <= 1e-4 max|b| + 1e-5 over the whole tensor. */
-    private static void assertMatches(SafetensorsFile got, String name, SafetensorsFile expected, String expectedName)
+    static void assertMatches(SafetensorsFile got, String name, SafetensorsFile expected, String expectedName)
             throws Exception {
         assertArrayEquals(expected.info(expectedName).shape(), got.info(name).shape(), name);
         float[] a = got.readFloats(name);

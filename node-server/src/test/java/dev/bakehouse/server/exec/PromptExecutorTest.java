@@ -38,7 +38,7 @@ class PromptExecutorTest {
     @TempDir
     Path tmp;
 
-    private final TestNodes nodes = new TestNodes();
+    private final LoggingTestNodes nodes = new LoggingTestNodes();
     private final NodeRegistry registry = nodes.registry();
     private final OutputCache cache = new OutputCache();
     private PromptExecutor executor;
@@ -280,7 +280,7 @@ class PromptExecutorTest {
         assertEquals(List.of("1"), error.executed());
         assertEquals("boom at 5", error.exceptionMessage());
         assertEquals("java.lang.IllegalStateException", error.exceptionType());
-        assertTrue(error.traceback().get(0).contains("TestNodes"), error.traceback().toString());
+        assertTrue(error.traceback().get(0).contains("LoggingTestNodes"), error.traceback().toString());
         assertEquals("{\"value\":[5]}", error.currentInputs().toString());
         assertEquals(List.of("1", "2", "3"), error.currentOutputs());
         assertFalse(listener.events.contains("finished 2"));

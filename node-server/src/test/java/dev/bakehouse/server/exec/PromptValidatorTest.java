@@ -15,7 +15,7 @@ import org.junit.jupiter.api.Test;
  */
 class PromptValidatorTest {
     private static final ObjectMapper JSON = new ObjectMapper();
-    private final PromptValidator validator = new PromptValidator(new TestNodes().registry());
+    private final PromptValidator validator = new PromptValidator(new LoggingTestNodes().registry());
 
     private static final String WIDGETS_OK =
             "\"steps\": 20, \"cfg\": 7.5, \"text\": \"\", \"flag\": false, \"sampler\": \"euler\"";

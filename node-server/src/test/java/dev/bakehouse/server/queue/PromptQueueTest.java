@@ -1,6 +1,7 @@
 package dev.bakehouse.server.queue;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.bakehouse.server.json.Json;
@@ -8,6 +9,7 @@ import dev.bakehouse.server.store.SqliteDatabase;
 import dev.bakehouse.server.store.SqliteQueueStore;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -64,17 +66,39 @@ class PromptQueueTest {
     void heldHead_isNotOvertakenByReleasedLaterItem() throws Exception {
         queue.add(item("first", QueueNumber.counter(0)));
         addReleased(item("second", QueueNumber.counter(1)));
-        CompletableFuture<String> taken = CompletableFuture.supplyAsync(() -> {
+        CompletableFuture<String> taken = new CompletableFuture<>();
+        Thread taker = new Thread(() -> {
             try {
-                return queue.take().promptId();
-            } catch (InterruptedException e) {
-                throw new IllegalStateException(e);
+                taken.complete(queue.take().promptId());
+            } catch (Throwable e) {
+                taken.completeExceptionally(e);
             }
-        });
-        assertEquals(2, queue.remaining());
+        }, "taker");
+        taker.setDaemon(true);
+        taker.start();
+        awaitWaitingInTake(taker);
+        // The taker has looked at the queue and gone to sleep: with "second" released and free to
+        // run, only the held head can have stopped it.
         assertTrue(queue.running().isEmpty(), "nothing may start while the head is held");
+        assertEquals(2, queue.remaining());
+        assertFalse(taken.isDone(), "take() returned while the head was held: " + taken);
         queue.release("first");
         assertEquals("first", taken.get(10, TimeUnit.SECONDS));
+    }
+
+    /**
+     * Spins (no sleep; the suite's per-test timeout bounds it) until {@code thread} waits inside
+     * {@link PromptQueue#take}: state WAITING with {@code take} on its stack, which it reaches only
+     * after finding nothing it may start.
+     */
+    private static void awaitWaitingInTake(Thread thread) {
+        while (!(thread.getState() == Thread.State.WAITING && Arrays.stream(thread.getStackTrace())
+                .anyMatch(f -> f.getClassName().equals(PromptQueue.class.getName()) && f.getMethodName().equals("take")))) {
+            if (!thread.isAlive()) {
+                throw new AssertionError("the taker ended without waiting");
+            }
+            Thread.onSpinWait();
+        }
     }
 
     @Test

@@ -10,7 +10,7 @@ public final class ChildServer {
     private ChildServer() {}
 
     public static void main(String[] args) throws Exception {
-        TestNodes.GateControl gate = new TestNodes.GateControl();
+        ServerTestNodes.GateControl gate = new ServerTestNodes.GateControl();
         TestServer server = TestServer.start(Path.of(args[0]), gate);
         System.out.println("PORT " + server.server.port());
         System.out.flush();

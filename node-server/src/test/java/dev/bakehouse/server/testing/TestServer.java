@@ -7,7 +7,7 @@ import dev.bakehouse.node.NodeRegistry;
 import dev.bakehouse.server.BakehouseServer;
 import dev.bakehouse.server.ServerConfig;
 import dev.bakehouse.server.json.Json;
-import dev.bakehouse.server.queue.Scheduler;
+import dev.bakehouse.server.queue.DelayedTasks;
 import dev.bakehouse.server.store.HistoryStore;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -22,7 +22,7 @@ import java.util.function.UnaryOperator;
 /** A real server on a free loopback port with a temporary data dir, plus an HTTP client for it. */
 public final class TestServer implements AutoCloseable {
     public final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
-    public final TestNodes.GateControl gate;
+    public final ServerTestNodes.GateControl gate;
     public final BakehouseServer server;
     public final Path dataDir;
 
@@ -33,17 +33,17 @@ public final class TestServer implements AutoCloseable {
         }
     }
 
-    private TestServer(Path dataDir, TestNodes.GateControl gate, Scheduler scheduler, UnaryOperator<ServerConfig> tweak) {
+    private TestServer(Path dataDir, ServerTestNodes.GateControl gate, DelayedTasks scheduler, UnaryOperator<ServerConfig> tweak) {
         this(dataDir, gate, scheduler, tweak, store -> store);
     }
 
-    private TestServer(Path dataDir, TestNodes.GateControl gate, Scheduler scheduler, UnaryOperator<ServerConfig> tweak,
+    private TestServer(Path dataDir, ServerTestNodes.GateControl gate, DelayedTasks scheduler, UnaryOperator<ServerConfig> tweak,
             UnaryOperator<HistoryStore> history) {
         this.dataDir = dataDir;
         this.gate = gate;
         ServerConfig config = tweak.apply(ServerConfig.defaults(dataDir).withPort(0));
         BakehouseServer.Builder builder = BakehouseServer.builder(config)
-                .nodes(dirs -> NodeRegistry.of(BasicNodes.all(dirs)).with(TestNodes.all(gate)))
+                .nodes(dirs -> NodeRegistry.of(BasicNodes.all(dirs)).with(ServerTestNodes.all(gate)))
                 .decorateHistory(history);
         if (scheduler != null) {
             builder.scheduler(scheduler);
@@ -52,24 +52,24 @@ public final class TestServer implements AutoCloseable {
     }
 
     public static TestServer start(Path dataDir) {
-        return new TestServer(dataDir, new TestNodes.GateControl(), null, c -> c);
+        return new TestServer(dataDir, new ServerTestNodes.GateControl(), null, c -> c);
     }
 
-    public static TestServer start(Path dataDir, TestNodes.GateControl gate) {
+    public static TestServer start(Path dataDir, ServerTestNodes.GateControl gate) {
         return new TestServer(dataDir, gate, null, c -> c);
     }
 
-    public static TestServer start(Path dataDir, Scheduler scheduler) {
-        return new TestServer(dataDir, new TestNodes.GateControl(), scheduler, c -> c);
+    public static TestServer start(Path dataDir, DelayedTasks scheduler) {
+        return new TestServer(dataDir, new ServerTestNodes.GateControl(), scheduler, c -> c);
     }
 
     public static TestServer start(Path dataDir, UnaryOperator<ServerConfig> tweak) {
-        return new TestServer(dataDir, new TestNodes.GateControl(), null, tweak);
+        return new TestServer(dataDir, new ServerTestNodes.GateControl(), null, tweak);
     }
 
     /** A server whose history store is wrapped by the test. */
     public static TestServer withHistory(Path dataDir, UnaryOperator<HistoryStore> history) {
-        return new TestServer(dataDir, new TestNodes.GateControl(), null, c -> c, history);
+        return new TestServer(dataDir, new ServerTestNodes.GateControl(), null, c -> c, history);
     }
 
     public URI uri(String pathAndQuery) {

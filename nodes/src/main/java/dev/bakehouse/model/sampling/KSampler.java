@@ -22,7 +22,7 @@ public final class KSampler {
      * @param denoise 1.0 = from pure noise; below 1 keeps only the last {@code steps} of
      *     {@code int(steps/denoise)} scheduled steps (img2img)
      */
-    public record Settings(Seed seed, int steps, double cfg, SamplerName sampler, Scheduler scheduler, double denoise) {
+    public record Settings(Seed seed, int steps, double cfg, SamplerName sampler, SigmaScheduler scheduler, double denoise) {
         public Settings {
             Objects.requireNonNull(seed, "seed");
             Objects.requireNonNull(sampler, "sampler");
@@ -73,15 +73,35 @@ public final class KSampler {
     private KSampler() {}
 
     /** {@code KSampler.set_steps}: the sigmas actually run for {@code steps} and {@code denoise}. */
-    public static double[] sigmas(DiscreteSchedule schedule, Scheduler scheduler, int steps, double denoise) {
+    public static double[] sigmas(DiscreteSchedule schedule, SigmaScheduler scheduler, SamplerName sampler, int steps,
+            double denoise) {
         if (denoise > 0.9999) {
-            return scheduler.sigmas(schedule, steps);
+            return calculateSigmas(schedule, scheduler, sampler, steps);
         }
         if (denoise <= 0.0) {
             return new double[0];
         }
-        double[] all = scheduler.sigmas(schedule, (int) (steps / denoise));
+        double[] all = calculateSigmas(schedule, scheduler, sampler, (int) (steps / denoise));
         return Arrays.copyOfRange(all, Math.max(0, all.length - (steps + 1)), all.length);
+    }
+
+    /**
+     * {@code KSampler.calculate_sigmas}: samplers that would end on a tiny last nonzero sigma
+     * (dpm_2, dpm_2_ancestral) get the schedule for one step more with its penultimate sigma
+     * dropped, so they still run {@code steps} steps.
+     */
+    private static double[] calculateSigmas(DiscreteSchedule schedule, SigmaScheduler scheduler, SamplerName sampler,
+            int steps) {
+        if (!sampler.discardsPenultimateSigma()) {
+            return scheduler.sigmas(schedule, steps);
+        }
+        double[] longer = scheduler.sigmas(schedule, steps + 1);
+        if (longer.length < 2) {
+            return longer;
+        }
+        double[] out = Arrays.copyOf(longer, longer.length - 1);
+        out[out.length - 1] = longer[longer.length - 1];
+        return out;
     }
 
     /**
@@ -112,7 +132,8 @@ public final class KSampler {
     public static NDArray sample(NDManager manager, EpsPredictor model, DiscreteSchedule schedule, NDArray latentImage,
             NDArray positive, NDArray negative, Settings settings, StepWindow window, StepListener listener,
             BooleanSupplier interrupted) {
-        double[] sigmas = window.apply(sigmas(schedule, settings.scheduler(), settings.steps(), settings.denoise()));
+        double[] sigmas = window.apply(sigmas(schedule, settings.scheduler(), settings.sampler(), settings.steps(),
+                settings.denoise()));
         if (sigmas.length < 2) {
             NDArray unchanged = latentImage.duplicate();
             unchanged.attach(manager);

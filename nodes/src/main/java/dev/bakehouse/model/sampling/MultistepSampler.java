@@ -9,7 +9,8 @@ import java.util.Deque;
  * An explicit multistep method on the sigma grid: one model call per step, then
  * {@code x += sum_j c_j d_{i-j}} over the newest {@code min(i+1, maxOrder)} slopes
  * {@code d = (x - denoised)/sigma}, newest first (so the first steps ramp up from Euler). The
- * subclass says how the weights {@code c_j} follow from the grid.
+ * subclass says how the weights {@code c_j} follow from the grid. A step to sigma 0 returns the
+ * denoised as it is, as ComfyUI's versions do.
  */
 abstract class MultistepSampler extends Sampler {
     private final int maxOrder;
@@ -37,6 +38,12 @@ abstract class MultistepSampler extends Sampler {
                 slopes.addFirst(derivative(x, denoised, sigmas[i]));
                 if (slopes.size() > maxOrder) {
                     slopes.removeLast().attach(step); // closed with this step
+                }
+                if (sigmas[i + 1] == 0) {
+                    // ComfyUI's lms and ipndm end with a denoising step (k-diffusion's lms would
+                    // integrate on to sigma 0, a different result).
+                    slopes.peekFirst().attach(run.manager());
+                    return denoised;
                 }
                 int order = Math.min(i + 1, maxOrder);
                 NDArray next = x;

@@ -45,6 +45,11 @@ public enum SamplerName {
         return factory.get();
     }
 
+    /** ComfyUI's {@code DISCARD_PENULTIMATE_SIGMA_SAMPLERS} (of those offered here). */
+    public boolean discardsPenultimateSigma() {
+        return this == DPM_2 || this == DPM_2_ANCESTRAL;
+    }
+
     public static SamplerName fromComfyName(String name) {
         for (SamplerName s : values()) {
             if (s.comfyName.equals(name)) {

@@ -7,7 +7,7 @@ import dev.bakehouse.model.sampling.DiscreteSchedule;
 import dev.bakehouse.model.sampling.EpsPredictor;
 import dev.bakehouse.model.sampling.KSampler;
 import dev.bakehouse.model.sampling.SamplerName;
-import dev.bakehouse.model.sampling.Scheduler;
+import dev.bakehouse.model.sampling.SigmaScheduler;
 import dev.bakehouse.node.DataType;
 import dev.bakehouse.node.InputSpec.ComboInput;
 import dev.bakehouse.node.InputSpec.FloatInput;
@@ -49,7 +49,7 @@ public final class KSamplerNode implements Node {
                     ComboInput.of("sampler_name", Arrays.stream(SamplerName.values()).map(SamplerName::comfyName).toList())
                             .withTooltip("The algorithm used when sampling, this can affect the quality, speed, and "
                                     + "style of the generated output."),
-                    ComboInput.of("scheduler", Arrays.stream(Scheduler.values()).map(Scheduler::comfyName).toList())
+                    ComboInput.of("scheduler", Arrays.stream(SigmaScheduler.values()).map(SigmaScheduler::comfyName).toList())
                             .withTooltip("The scheduler controls how noise is gradually removed to form the image."),
                     SocketInput.of("positive", DataType.CONDITIONING)
                             .withTooltip("The conditioning describing the attributes you want to include in the image."),
@@ -75,8 +75,10 @@ public final class KSamplerNode implements Node {
         Conditioning negative = inputs.get("negative", Conditioning.class);
         KSampler.Settings settings = new KSampler.Settings(inputs.getSeed("seed"), inputs.getInt("steps"), inputs.getDouble("cfg"),
                 SamplerName.fromComfyName(inputs.getString("sampler_name")),
-                Scheduler.fromComfyName(inputs.getString("scheduler")), inputs.getDouble("denoise"));
-        if (KSampler.sigmas(SCHEDULE, settings.scheduler(), settings.steps(), settings.denoise()).length < 2) {
+                SigmaScheduler.fromComfyName(inputs.getString("scheduler")), inputs.getDouble("denoise"));
+        double[] sigmas = KSampler.sigmas(SCHEDULE, settings.scheduler(), settings.sampler(), settings.steps(),
+                settings.denoise());
+        if (sigmas.length < 2) {
             return NodeResult.of(latent); // nothing to denoise (denoise 0): ComfyUI returns the latent as it is
         }
         ctx.checkInterrupted();

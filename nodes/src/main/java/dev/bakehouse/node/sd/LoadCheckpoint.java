@@ -15,13 +15,19 @@ import java.nio.file.Path;
  * Loads a checkpoint from {@code models/checkpoints} (ComfyUI's {@code CheckpointLoaderSimple}):
  * MODEL, CLIP and VAE views of one loaded model, which the {@link ModelCache} keeps between
  * prompts. A checkpoint is a single file or a diffusers folder (one holding
- * {@code model_index.json}, listed by the folder's name). Registered under our name and under ComfyUI's, with the same spec, so ComfyUI API
- * clients' prompts run unchanged. The file's version (mtime, size) is the cache fingerprint, so
- * replacing the file re-runs the node.
+ * {@code model_index.json}, listed by the folder's name). Registered under our name and under
+ * ComfyUI's, with the same spec but for the display name, so ComfyUI API clients' prompts run
+ * unchanged. The file's version (mtime, size) is the cache fingerprint, so replacing the file
+ * re-runs the node.
  */
 public final class LoadCheckpoint implements Node {
     public static final String NAME = "LoadCheckpoint";
     public static final String COMFY_NAME = "CheckpointLoaderSimple";
+    /**
+     * Editors list nodes by display name: two "Load Checkpoint" entries looked like a duplicate.
+     * ComfyUI's class keeps ComfyUI's title; our alias says that it is one.
+     */
+    static final String ALIAS_DISPLAY_NAME = "Load Checkpoint (Bakehouse alias)";
 
     private final DataDirs dirs;
     private final ModelCache cache;
@@ -35,7 +41,7 @@ public final class LoadCheckpoint implements Node {
         this.tokenizers = tokenizers;
         this.embeddings = embeddings;
         this.spec = NodeSpec.builder(classType)
-                .displayName("Load Checkpoint")
+                .displayName(classType.equals(COMFY_NAME) ? "Load Checkpoint" : ALIAS_DISPLAY_NAME)
                 .category("loaders")
                 .description("Loads a diffusion model checkpoint; diffusion models are used to denoise latents.")
                 .required(ComboInput.dynamic("ckpt_name", () -> dirs.listModels(DataDirs.CHECKPOINTS))

@@ -2,10 +2,17 @@ package dev.bakehouse.node.sd;
 
 import dev.bakehouse.node.DataDirs;
 import dev.bakehouse.node.Node;
+import dev.bakehouse.node.grid.LoraBlockAnalysis;
+import dev.bakehouse.node.grid.SampleGrid;
+import dev.bakehouse.node.lora.ApplyLora;
+import dev.bakehouse.node.lora.LoadLora;
 import java.util.List;
 import java.util.function.Supplier;
 
-/** The Stable Diffusion nodes: loaders, text encoding, sampling, latents and the VAE. */
+/**
+ * The Stable Diffusion nodes: loaders, text encoding, sampling, latents and the VAE, then the
+ * LORA-value nodes and the LoRA testing nodes (grids, block analysis).
+ */
 public final class ModelNodes {
     private ModelNodes() {}
 
@@ -26,6 +33,10 @@ public final class ModelNodes {
                 EmptyLatentImage::new,
                 KSamplerNode::new,
                 VaeDecode::new,
-                VaeEncode::new);
+                VaeEncode::new,
+                () -> new LoadLora(dirs, cache),
+                ApplyLora::new,
+                SampleGrid::new,
+                LoraBlockAnalysis::new);
     }
 }

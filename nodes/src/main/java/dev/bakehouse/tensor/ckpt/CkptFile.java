@@ -16,7 +16,9 @@ import java.nio.file.StandardOpenOption;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * A PyTorch {@code .ckpt}/{@code .pt} checkpoint opened for reading without running any of it.
@@ -38,8 +40,16 @@ public final class CkptFile implements TensorSource {
     private static final long MAP_THRESHOLD = 256 * 1024;
     private static final LegacyMagic LEGACY_MAGIC = new LegacyMagic("1950a86a20f9469cfc6c");
 
-    /** Where a storage's bytes are: a stored region of the file, or a compressed zip entry. */
-    private record StorageLocation(long offset, long byteLength, ZipDirectory.Entry compressed) {}
+    /**
+     * Where a storage's bytes are: a region of the file ({@code offset}), or a compressed zip entry
+     * ({@code offset} -1). {@code zipEntry} is the storage's entry in a zip checkpoint, null in a
+     * legacy one (which has no checksums).
+     */
+    private record StorageLocation(long offset, long byteLength, ZipDirectory.Entry zipEntry) {
+        boolean compressed() {
+            return zipEntry != null && !zipEntry.stored();
+        }
+    }
 
     private record Tensor(TensorInfo info, TensorRef ref, StorageLocation storage, boolean contiguous) {}
 
@@ -48,6 +58,7 @@ public final class CkptFile implements TensorSource {
     private final ZipDirectory zip;
     private final Map<String, Tensor> tensors;
     private final Map<String, String> metadata;
+    private final Set<String> verifiedStorages = ConcurrentHashMap.newKeySet();
     private volatile boolean closed;
 
     private CkptFile(Path path, FileChannel channel, ZipDirectory zip, Map<String, Tensor> tensors,
@@ -133,6 +144,12 @@ public final class CkptFile implements TensorSource {
                 throw new TensorFileException(path, null, "checkpoint byte order is '" + order + "'; only little-endian is supported");
             }
         }
+        for (ZipDirectory.Entry e : zip.entries().values()) {
+            // The small records (version, serialization id, …) are checked now; storages on first read.
+            if (!e.name().startsWith(prefix + "data/") && e != pkl && e != byteorder) {
+                zip.content(e, MAX_PICKLE_BYTES);
+            }
+        }
         Object root = SafeUnpickler.load(path, zip.content(pkl, MAX_PICKLE_BYTES));
         StateDicts.Found found = layout.find(path, root);
         Map<String, Tensor> tensors = new TreeMap<>();
@@ -142,9 +159,7 @@ public final class CkptFile implements TensorSource {
             if (data == null) {
                 throw new TensorFileException(path, e.getKey(), "storage '" + s.key() + "' has no zip entry " + prefix + "data/" + s.key());
             }
-            StorageLocation loc = data.stored()
-                    ? new StorageLocation(data.dataOffset(), data.size(), null)
-                    : new StorageLocation(-1, data.size(), data);
+            StorageLocation loc = new StorageLocation(data.stored() ? data.dataOffset() : -1, data.size(), data);
             tensors.put(e.getKey(), tensor(path, e.getKey(), e.getValue(), loc));
         }
         return new CkptFile(path, ch, zip, Collections.unmodifiableMap(tensors), found.scalars());
@@ -224,7 +239,7 @@ public final class CkptFile implements TensorSource {
             throw new TensorFileException(path, name, "reaches element " + lastIndex + " of storage '" + ref.storage().key()
                     + "', which holds " + storageBytes / dtype.size() + " " + dtype + " elements");
         }
-        long offset = loc.compressed() == null && contiguous ? loc.offset() + ref.storageOffset() * dtype.size() : -1;
+        long offset = !loc.compressed() && contiguous ? loc.offset() + ref.storageOffset() * dtype.size() : -1;
         TensorInfo info = new TensorInfo(name, dtype, size, offset, numel * dtype.size());
         return new Tensor(info, ref, loc, contiguous);
     }
@@ -266,6 +281,7 @@ public final class CkptFile implements TensorSource {
             throw new TensorFileException(path, name, "is " + info.byteLength() + " bytes; a single view is limited to 2 GB");
         }
         try {
+            verifyOnce(t.storage());
             if (info.offset() >= 0) {
                 if (info.byteLength() == 0) {
                     return ByteBuffer.allocate(0).order(ByteOrder.LITTLE_ENDIAN);
@@ -286,10 +302,22 @@ public final class CkptFile implements TensorSource {
         }
     }
 
+    /**
+     * A stored storage's CRC is checked on its first read, not at open: opening stays cheap for
+     * callers that list or read a few tensors, and every byte handed out has been checked once.
+     */
+    private void verifyOnce(StorageLocation loc) throws IOException {
+        ZipDirectory.Entry entry = loc.zipEntry();
+        if (entry != null && entry.stored() && !verifiedStorages.contains(entry.name())) {
+            zip.verifyStored(entry);
+            verifiedStorages.add(entry.name());
+        }
+    }
+
     private ByteBuffer storageBytes(Tensor t) throws IOException {
         StorageLocation loc = t.storage();
-        if (loc.compressed() != null) {
-            return zip.content(loc.compressed(), Integer.MAX_VALUE);
+        if (loc.compressed()) {
+            return zip.content(loc.zipEntry(), Integer.MAX_VALUE); // checks the CRC itself
         }
         if (loc.byteLength() > Integer.MAX_VALUE) {
             throw new TensorFileException(path, t.info().name(), "strided view of a storage over 2 GB is not supported");

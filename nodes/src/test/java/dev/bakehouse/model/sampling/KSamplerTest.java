@@ -21,11 +21,11 @@ class KSamplerTest {
 
     @Test
     void sigmas_denoiseBelowOne_keepsTheLastStepsOfALongerSchedule() {
-        double[] all = Scheduler.NORMAL.sigmas(SD15, 20);
-        assertArrayEquals(Arrays.copyOfRange(all, 10, 21), KSampler.sigmas(SD15, Scheduler.NORMAL, 10, 0.5));
-        double[] karras = Scheduler.KARRAS.sigmas(SD15, 12); // int(10 / 0.8)
-        assertArrayEquals(Arrays.copyOfRange(karras, 2, 13), KSampler.sigmas(SD15, Scheduler.KARRAS, 10, 0.8));
-        assertEquals(0, KSampler.sigmas(SD15, Scheduler.NORMAL, 10, 0.0).length);
+        double[] all = SigmaScheduler.NORMAL.sigmas(SD15, 20);
+        assertArrayEquals(Arrays.copyOfRange(all, 10, 21), KSampler.sigmas(SD15, SigmaScheduler.NORMAL, SamplerName.EULER, 10, 0.5));
+        double[] karras = SigmaScheduler.KARRAS.sigmas(SD15, 12); // int(10 / 0.8)
+        assertArrayEquals(Arrays.copyOfRange(karras, 2, 13), KSampler.sigmas(SD15, SigmaScheduler.KARRAS, SamplerName.EULER, 10, 0.8));
+        assertEquals(0, KSampler.sigmas(SD15, SigmaScheduler.NORMAL, SamplerName.EULER, 10, 0.0).length);
     }
 
     @Test
@@ -43,7 +43,7 @@ class KSamplerTest {
         NDArray latent = m.zeros(new Shape(1, 4, 8, 8));
         NDArray pos = m.full(new Shape(1, 77, 8), 0.3f);
         NDArray neg = m.full(new Shape(1, 77, 8), -0.2f);
-        KSampler.Settings settings = new KSampler.Settings(seed, 6, 7.0, sampler, Scheduler.KARRAS, 1.0);
+        KSampler.Settings settings = new KSampler.Settings(seed, 6, 7.0, sampler, SigmaScheduler.KARRAS, 1.0);
         return KSampler.sample(m, FAKE, SD15, latent, pos, neg, settings, (step, total, d) -> steps.incrementAndGet(), () -> false)
                 .toFloatArray();
     }
@@ -73,7 +73,7 @@ class KSamplerTest {
             NDManager caller = m.newSubManager();
             NDArray latent = m.zeros(new Shape(1, 4, 8, 8));
             NDArray pos = m.full(new Shape(1, 77, 8), 0.3f);
-            KSampler.Settings settings = new KSampler.Settings(Seed.of(1), 5, 4.0, SamplerName.DPMPP_2M, Scheduler.NORMAL, 1.0);
+            KSampler.Settings settings = new KSampler.Settings(Seed.of(1), 5, 4.0, SamplerName.DPMPP_2M, SigmaScheduler.NORMAL, 1.0);
             NDArray out = KSampler.sample(caller, FAKE, SD15, latent, pos, pos, settings, StepListener.none(), () -> false);
             assertEquals(1, caller.getManagedArrays().size());
             assertEquals(out, caller.getManagedArrays().get(0));
@@ -85,17 +85,17 @@ class KSamplerTest {
     @Test
     void names_areComfyUiNames() {
         assertEquals(SamplerName.DPMPP_2M, SamplerName.fromComfyName("dpmpp_2m"));
-        assertEquals(Scheduler.DDIM_UNIFORM, Scheduler.fromComfyName("ddim_uniform"));
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Scheduler.fromComfyName("AYS"));
+        assertEquals(SigmaScheduler.DDIM_UNIFORM, SigmaScheduler.fromComfyName("ddim_uniform"));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> SigmaScheduler.fromComfyName("AYS"));
         assertTrue(e.getMessage().contains("karras"), e.getMessage());
         IllegalArgumentException sde = assertThrows(IllegalArgumentException.class, () -> SamplerName.fromComfyName("dpmpp_2m_sde"));
         assertTrue(sde.getMessage().contains("dpmpp_2s_ancestral"), sde.getMessage());
-        assertThrows(IllegalArgumentException.class, () -> new KSampler.Settings(Seed.of(1), 0, 7, SamplerName.EULER, Scheduler.NORMAL, 1));
+        assertThrows(IllegalArgumentException.class, () -> new KSampler.Settings(Seed.of(1), 0, 7, SamplerName.EULER, SigmaScheduler.NORMAL, 1));
     }
 
     @Test
     void stepWindow_slicesLikeKSamplerAdvanced() {
-        double[] all = Scheduler.NORMAL.sigmas(SD15, 20);
+        double[] all = SigmaScheduler.NORMAL.sigmas(SD15, 20);
         assertArrayEquals(Arrays.copyOfRange(all, 5, 21), new KSampler.StepWindow(5, 10000, true, false).apply(all));
         double[] leftover = new KSampler.StepWindow(0, 12, true, false).apply(all);
         assertArrayEquals(Arrays.copyOf(all, 13), leftover);
@@ -111,7 +111,7 @@ class KSamplerTest {
         try (NDManager m = NDManager.newBaseManager()) {
             NDArray latent = m.zeros(new Shape(1, 4, 8, 8));
             NDArray pos = m.full(new Shape(1, 77, 8), 0.3f);
-            KSampler.Settings settings = new KSampler.Settings(Seed.of(5), 10, 3.0, SamplerName.EULER, Scheduler.KARRAS, 1.0);
+            KSampler.Settings settings = new KSampler.Settings(Seed.of(5), 10, 3.0, SamplerName.EULER, SigmaScheduler.KARRAS, 1.0);
             float[] whole = KSampler.sample(m, FAKE, SD15, latent, pos, null, settings, StepListener.none(), () -> false).toFloatArray();
             NDArray first = KSampler.sample(m, FAKE, SD15, latent, pos, null, settings,
                     new KSampler.StepWindow(0, 4, true, false), StepListener.none(), () -> false);

@@ -224,12 +224,23 @@ class NewSamplersAnalyticTest {
         return (b - a) / 6 * (value[0] + 4 * value[1] + value[2]);
     }
 
-    /** Adams-Bashforth of order min(i+1, 4) on the variable sigma grid. */
+    /** ComfyUI's last step of lms and ipndm: x becomes the denoised, x - sigma * slope. */
+    private static void denoisingStep(double[] x, double[] slope, double sigma) {
+        for (int k = 0; k < x.length; k++) {
+            x[k] -= sigma * slope[k];
+        }
+    }
+
+    /** Adams-Bashforth of order min(i+1, 4) on the variable sigma grid; the step to 0 denoises. */
     private double[] referenceLms(double[] sigmas) {
         double[] x = start();
         List<double[]> history = new ArrayList<>(); // newest first
         for (int i = 0; i + 1 < sigmas.length; i++) {
             history.add(0, slope(x, sigmas[i]));
+            if (sigmas[i + 1] == 0) {
+                denoisingStep(x, history.get(0), sigmas[i]);
+                break;
+            }
             int order = Math.min(i + 1, 4);
             for (int j = 0; j < order; j++) {
                 double c = simpsonLagrange(sigmas, i, order, j);
@@ -248,6 +259,10 @@ class NewSamplersAnalyticTest {
         List<double[]> history = new ArrayList<>(); // newest first
         for (int i = 0; i + 1 < sigmas.length; i++) {
             history.add(0, slope(x, sigmas[i]));
+            if (sigmas[i + 1] == 0) {
+                denoisingStep(x, history.get(0), sigmas[i]);
+                break;
+            }
             double[] w = weights[Math.min(i + 1, 4) - 1];
             for (int j = 0; j < w.length; j++) {
                 for (int k = 0; k < x.length; k++) {
@@ -366,7 +381,7 @@ class NewSamplersAnalyticTest {
 
     @Test
     void odeSamplers_matchFloat64References_normalAndKarrasToZero() {
-        for (double[] sigmas : List.of(Scheduler.NORMAL.sigmas(SD15, 12), Scheduler.KARRAS.sigmas(SD15, 12))) {
+        for (double[] sigmas : List.of(SigmaScheduler.NORMAL.sigmas(SD15, 12), SigmaScheduler.KARRAS.sigmas(SD15, 12))) {
             assertClose(referenceHeun(sigmas), run(new HeunSampler(), sigmas), 1e-4, "heun");
             assertClose(referenceHeunPp2(sigmas), run(new HeunPp2Sampler(), sigmas), 1e-4, "heunpp2");
             double[] dpm2 = start();
@@ -383,7 +398,7 @@ class NewSamplersAnalyticTest {
 
     @Test
     void lmsCoefficients_gaussLegendreEqualsSimpson_andSumToTheStep() {
-        double[] sigmas = Scheduler.KARRAS.sigmas(SD15, 10);
+        double[] sigmas = SigmaScheduler.KARRAS.sigmas(SD15, 10);
         for (int i = 0; i + 1 < sigmas.length; i++) {
             int order = Math.min(i + 1, 4);
             double sum = 0;
@@ -405,7 +420,7 @@ class NewSamplersAnalyticTest {
         for (int k = 0; k < plain.length; k++) {
             assertEquals(plain[k], ancestral[k], 1e-5 * Math.max(1, Math.abs(plain[k])));
         }
-        double[] sigmas = Scheduler.KARRAS.sigmas(SD15, 8);
+        double[] sigmas = SigmaScheduler.KARRAS.sigmas(SD15, 8);
         float[] etaZero = run(new Dpm2AncestralSampler(0), sigmas);
         float[] dpm2 = run(new Dpm2Sampler(), sigmas);
         for (int k = 0; k < dpm2.length; k++) {
@@ -415,7 +430,7 @@ class NewSamplersAnalyticTest {
 
     @Test
     void ancestralSamplers_withKnownNoise_matchFloat64References_noiseDrawIsStepIndex() {
-        double[] sigmas = Scheduler.KARRAS.sigmas(SD15, 10);
+        double[] sigmas = SigmaScheduler.KARRAS.sigmas(SD15, 10);
         List<Integer> everyStepButLast = List.of(0, 1, 2, 3, 4, 5, 6, 7, 8);
 
         PatternNoise noise = new PatternNoise();
@@ -469,7 +484,7 @@ class NewSamplersAnalyticTest {
             for (int repeat = 0; repeat < 2; repeat++) {
                 try (NDManager run = manager.newSubManager()) {
                     SamplingRun samplingRun = new SamplingRun(run, StepListener.none(), () -> false, TorchNoise.ancestral(Seed.of(3)));
-                    NDArray out = sampler.sample(denoiser, start, Scheduler.KARRAS.sigmas(SD15, 12), samplingRun);
+                    NDArray out = sampler.sample(denoiser, start, SigmaScheduler.KARRAS.sigmas(SD15, 12), samplingRun);
                     assertEquals(List.of(out), run.getManagedArrays(), sampler.getClass().getSimpleName());
                     results[repeat] = out.toFloatArray();
                 }

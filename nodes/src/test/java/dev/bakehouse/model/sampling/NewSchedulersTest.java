@@ -101,7 +101,7 @@ class NewSchedulersTest {
         for (int i = 0; i < STEPS; i++) {
             expected[i] = trained[timesteps.get(i)];
         }
-        double[] sigmas = Scheduler.BETA.sigmas(SD15, STEPS);
+        double[] sigmas = SigmaScheduler.BETA.sigmas(SD15, STEPS);
         assertSigmas(expected, sigmas, "beta");
         assertEquals(SIGMA_MAX, sigmas[0], 1e-6);
         assertEquals(0.0, sigmas[STEPS]);
@@ -110,12 +110,12 @@ class NewSchedulersTest {
     @Test
     void beta_twoSteps_medianTieRoundsHalfToEven_likeNumpyRint() {
         // ppf(0.5) of a symmetric beta is exactly 0.5: 499.5 rounds to 500
-        assertSigmas(new double[] {trained[999], trained[500], 0.0}, Scheduler.BETA.sigmas(SD15, 2), "beta 2 steps");
+        assertSigmas(new double[] {trained[999], trained[500], 0.0}, SigmaScheduler.BETA.sigmas(SD15, 2), "beta 2 steps");
     }
 
     @Test
     void beta_moreStepsThanDistinctTimesteps_skipsRepeats() {
-        double[] sigmas = Scheduler.BETA.sigmas(SD15, 1000);
+        double[] sigmas = SigmaScheduler.BETA.sigmas(SD15, 1000);
         assertEquals(847 + 1, sigmas.length); // scipy: 847 distinct timesteps for 1000 steps
         for (int i = 1; i < sigmas.length; i++) {
             assertTrue(sigmas[i] < sigmas[i - 1], "strictly descending at " + i);
@@ -135,12 +135,12 @@ class NewSchedulersTest {
             double u = i < linear ? slope * i : threshold + slope * (i - linear) + c * (i - linear) * (i - linear);
             expected[i] = (1 - u) * SD15.sigmaMax();
         }
-        double[] sigmas = Scheduler.LINEAR_QUADRATIC.sigmas(SD15, STEPS);
+        double[] sigmas = SigmaScheduler.LINEAR_QUADRATIC.sigmas(SD15, STEPS);
         assertSigmas(expected, sigmas, "linear_quadratic");
         assertEquals(SIGMA_MAX, sigmas[0], 1e-6);
         assertEquals(0.0, sigmas[STEPS], 1e-12);
         assertEquals(SIGMA_MAX * (1 - threshold), sigmas[linear], 1e-6);
-        assertArrayEquals(new double[] {SD15.sigmaMax(), 0.0}, Scheduler.LINEAR_QUADRATIC.sigmas(SD15, 1));
+        assertArrayEquals(new double[] {SD15.sigmaMax(), 0.0}, SigmaScheduler.LINEAR_QUADRATIC.sigmas(SD15, 1));
     }
 
     @Test
@@ -151,18 +151,18 @@ class NewSchedulersTest {
         for (int i = 0; i < STEPS; i++) {
             expected[i] = Math.tan(top + (bottom - top) * i / (STEPS - 1));
         }
-        double[] sigmas = Scheduler.KL_OPTIMAL.sigmas(SD15, STEPS);
+        double[] sigmas = SigmaScheduler.KL_OPTIMAL.sigmas(SD15, STEPS);
         assertSigmas(expected, sigmas, "kl_optimal");
         assertEquals(SIGMA_MAX, sigmas[0], 1e-6);
         assertEquals(SIGMA_MIN, sigmas[STEPS - 1], 1e-6);
         assertEquals(0.0, sigmas[STEPS]);
-        assertArrayEquals(new double[] {SD15.sigmaMax(), 0.0}, Scheduler.KL_OPTIMAL.sigmas(SD15, 1), 1e-12);
+        assertArrayEquals(new double[] {SD15.sigmaMax(), 0.0}, SigmaScheduler.KL_OPTIMAL.sigmas(SD15, 1), 1e-12);
     }
 
     @Test
     void newSchedulers_byComfyName() {
-        assertEquals(Scheduler.BETA, Scheduler.fromComfyName("beta"));
-        assertEquals(Scheduler.LINEAR_QUADRATIC, Scheduler.fromComfyName("linear_quadratic"));
-        assertEquals(Scheduler.KL_OPTIMAL, Scheduler.fromComfyName("kl_optimal"));
+        assertEquals(SigmaScheduler.BETA, SigmaScheduler.fromComfyName("beta"));
+        assertEquals(SigmaScheduler.LINEAR_QUADRATIC, SigmaScheduler.fromComfyName("linear_quadratic"));
+        assertEquals(SigmaScheduler.KL_OPTIMAL, SigmaScheduler.fromComfyName("kl_optimal"));
     }
 }

@@ -92,7 +92,7 @@ class SamplerAnalyticTest {
 
     @Test
     void dpmpp2m_matchesFloat64Reference_normalAndKarras() {
-        for (double[] sigmas : List.of(Scheduler.NORMAL.sigmas(SD15, 12), Scheduler.KARRAS.sigmas(SD15, 12))) {
+        for (double[] sigmas : List.of(SigmaScheduler.NORMAL.sigmas(SD15, 12), SigmaScheduler.KARRAS.sigmas(SD15, 12))) {
             float[] out = run(new DpmPp2mSampler(), sigmas);
             double[] expected = referenceDpmpp2m(sigmas);
             for (int i = 0; i < out.length; i++) {
@@ -103,7 +103,7 @@ class SamplerAnalyticTest {
 
     @Test
     void ddim_equalsEuler_onDdimUniformSigmas() {
-        double[] sigmas = Scheduler.DDIM_UNIFORM.sigmas(SD15, 10);
+        double[] sigmas = SigmaScheduler.DDIM_UNIFORM.sigmas(SD15, 10);
         float[] ddim = run(new DdimSampler(), sigmas);
         float[] euler = run(new EulerSampler(), sigmas);
         for (int i = 0; i < ddim.length; i++) {
@@ -157,7 +157,7 @@ class SamplerAnalyticTest {
         SamplingRun run = new SamplingRun(manager, (step, total, denoised) -> seen.add(step + "/" + total),
                 () -> polls[0]++ == 3, NoiseSource.zeros());
         SamplingInterruptedException e = assertThrows(SamplingInterruptedException.class,
-                () -> new EulerSampler().sample(data.denoiser(manager), data.startArray(manager), Scheduler.NORMAL.sigmas(SD15, 8), run));
+                () -> new EulerSampler().sample(data.denoiser(manager), data.startArray(manager), SigmaScheduler.NORMAL.sigmas(SD15, 8), run));
         assertEquals(List.of("1/8", "2/8", "3/8"), seen);
         assertEquals(3, e.completedSteps());
     }
@@ -170,7 +170,7 @@ class SamplerAnalyticTest {
         for (Sampler sampler : List.of(new EulerSampler(), new EulerAncestralSampler(), new DpmPp2mSampler(), new DdimSampler())) {
             try (NDManager run = manager.newSubManager()) {
                 SamplingRun samplingRun = new SamplingRun(run, StepListener.none(), () -> false, TorchNoise.ancestral(Seed.of(3)));
-                NDArray out = sampler.sample(denoiser, start, Scheduler.KARRAS.sigmas(SD15, 30), samplingRun);
+                NDArray out = sampler.sample(denoiser, start, SigmaScheduler.KARRAS.sigmas(SD15, 30), samplingRun);
                 assertEquals(List.of(out), run.getManagedArrays(), sampler.getClass().getSimpleName());
             }
         }

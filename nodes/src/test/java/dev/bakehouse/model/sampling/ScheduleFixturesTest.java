@@ -71,13 +71,13 @@ class ScheduleFixturesTest {
     @Test
     void kdiffusionSigmas_logSigmaInterpolation_isComfyNormal() throws IOException {
         check("kdiff_sigmas_20", Sigmas.kDiffusion(SD15, STEPS));
-        check("kdiff_sigmas_20", Scheduler.NORMAL.sigmas(SD15, STEPS));
+        check("kdiff_sigmas_20", SigmaScheduler.NORMAL.sigmas(SD15, STEPS));
     }
 
     @Test
     void karrasSigmas_fullRange_isComfyKarras() throws IOException {
         check("karras_sigmas_20", Sigmas.karras(STEPS, SD15.sigmaMin(), SD15.sigmaMax(), 7));
-        check("karras_sigmas_20", Scheduler.KARRAS.sigmas(SD15, STEPS));
+        check("karras_sigmas_20", SigmaScheduler.KARRAS.sigmas(SD15, STEPS));
         check("karras_sigmas_20", DiffusersSchedules.karrasSigmas(SD15, STEPS, TimestepSpacing.LINSPACE, 0));
         check("karras_timesteps_20", DiffusersSchedules.karrasTimesteps(SD15, STEPS, TimestepSpacing.LINSPACE, 0));
     }
@@ -97,13 +97,13 @@ class ScheduleFixturesTest {
 
     @Test
     void comfySimple_isEveryFiftiethTrainedSigma_likeDiffusersTrailing() throws IOException {
-        check("euler_sigmas_20_trailing", Scheduler.SIMPLE.sigmas(SD15, STEPS));
+        check("euler_sigmas_20_trailing", SigmaScheduler.SIMPLE.sigmas(SD15, STEPS));
     }
 
     @Test
     void comfyDdimUniform_isSigmaAtDdimLeadingTimesteps() throws IOException {
         long[] t = cases.readLongs("ddim_timesteps_20");
-        double[] sigmas = Scheduler.DDIM_UNIFORM.sigmas(SD15, STEPS);
+        double[] sigmas = SigmaScheduler.DDIM_UNIFORM.sigmas(SD15, STEPS);
         double[] trained = SD15.sigmas();
         assertEquals(STEPS + 1, sigmas.length);
         for (int i = 0; i < STEPS; i++) {
@@ -114,7 +114,7 @@ class ScheduleFixturesTest {
 
     @Test
     void comfyExponential_isLogUniformBetweenTrainedExtremes() {
-        double[] sigmas = Scheduler.EXPONENTIAL.sigmas(SD15, STEPS);
+        double[] sigmas = SigmaScheduler.EXPONENTIAL.sigmas(SD15, STEPS);
         assertEquals(SD15.sigmaMax(), sigmas[0], 1e-12);
         assertEquals(SD15.sigmaMin(), sigmas[STEPS - 1], 1e-12);
         double ratio = Math.log(sigmas[1] / sigmas[0]);
@@ -125,7 +125,7 @@ class ScheduleFixturesTest {
 
     @Test
     void comfySgmUniform_dropsTheLastOfStepsPlusOneTimesteps() {
-        double[] sigmas = Scheduler.SGM_UNIFORM.sigmas(SD15, STEPS);
+        double[] sigmas = SigmaScheduler.SGM_UNIFORM.sigmas(SD15, STEPS);
         assertEquals(STEPS + 1, sigmas.length);
         for (int i = 0; i < STEPS; i++) {
             assertEquals(SD15.sigma(999.0 - i * 999.0 / STEPS), sigmas[i], 1e-12);

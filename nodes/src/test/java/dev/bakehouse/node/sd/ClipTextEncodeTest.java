@@ -28,12 +28,12 @@ class ClipTextEncodeTest {
     @TempDir
     static Path root;
 
-    private static TinyModel tiny;
+    private static ModelNodesHarness tiny;
     private static ClipValue clip;
 
     @BeforeAll
     static void load() throws Exception {
-        tiny = new TinyModel(root);
+        tiny = new ModelNodesHarness(root);
         clip = tiny.clip();
     }
 
@@ -110,7 +110,7 @@ class ClipTextEncodeTest {
         ModelSettings nothing = new ModelSettings(ComputeDevice.CPU, null, Map.of(), elsewhere, 2);
         Tokenizers none = new Tokenizers(DataDirs.of(elsewhere), nothing, tiny.cache);
         ClipValue withoutTokenizer = new ClipValue(clip.checkpoint(),
-                none.forCheckpoint(tiny.dirs.resolveModel(DataDirs.CHECKPOINTS, TinyModel.CHECKPOINT)), tiny.embeddings, -1);
+                none.forCheckpoint(tiny.dirs.resolveModel(DataDirs.CHECKPOINTS, ModelNodesHarness.CHECKPOINT)), tiny.embeddings, -1);
         assertEquals(ClipTokenizer.EOS + 1, withoutTokenizer.tokenizer().get().vocabSize());
         assertArrayEquals(values(tiny.encode(clip, "a red circle")), values(tiny.encode(withoutTokenizer, "a red circle")));
     }

@@ -37,7 +37,7 @@ class EmbeddingPromptTest {
     @TempDir
     static Path root;
 
-    private static TinyModel tiny;
+    private static ModelNodesHarness tiny;
     private static ClipValue clip;
     private static ClipTokenizer tokenizer;
     private static float[] tokenTable;
@@ -45,10 +45,10 @@ class EmbeddingPromptTest {
 
     @BeforeAll
     static void load() throws Exception {
-        tiny = new TinyModel(root);
+        tiny = new ModelNodesHarness(root);
         clip = tiny.clip();
         tokenizer = clip.tokenizer().get();
-        try (SafetensorsFile weights = SafetensorsFile.open(tiny.dirs.resolveModel(DataDirs.CHECKPOINTS, TinyModel.CHECKPOINT))) {
+        try (SafetensorsFile weights = SafetensorsFile.open(tiny.dirs.resolveModel(DataDirs.CHECKPOINTS, ModelNodesHarness.CHECKPOINT))) {
             tokenTable = weights.readFloats(TOKEN_EMBEDDING);
         }
         embeddingsDir = tiny.dirs.models(DataDirs.EMBEDDINGS);

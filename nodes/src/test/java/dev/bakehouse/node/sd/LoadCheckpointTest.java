@@ -30,7 +30,7 @@ class LoadCheckpointTest {
 
     @Test
     void spec_comfyNameHasTheSameInputsAndOutputs() {
-        try (TinyModel tiny = new TinyModel(root)) {
+        try (ModelNodesHarness tiny = new ModelNodesHarness(root)) {
             LoadCheckpoint ours = new LoadCheckpoint(LoadCheckpoint.NAME, tiny.dirs, tiny.cache, tiny.tokenizers, tiny.embeddings);
             LoadCheckpoint comfy = new LoadCheckpoint(LoadCheckpoint.COMFY_NAME, tiny.dirs, tiny.cache, tiny.tokenizers, tiny.embeddings);
             assertEquals("CheckpointLoaderSimple", comfy.spec().name());
@@ -44,10 +44,10 @@ class LoadCheckpointTest {
 
     @Test
     void execute_unknownCheckpoint_errorNamesTheFile() {
-        try (TinyModel tiny = new TinyModel(root)) {
+        try (ModelNodesHarness tiny = new ModelNodesHarness(root)) {
             LoadCheckpoint node = new LoadCheckpoint(LoadCheckpoint.NAME, tiny.dirs, tiny.cache, tiny.tokenizers, tiny.embeddings);
             IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> node.execute(
-                    TinyModel.inputs("LoadCheckpoint #4", Map.of("ckpt_name", "missing.safetensors")), tiny.context()));
+                    ModelNodesHarness.inputs("LoadCheckpoint #4", Map.of("ckpt_name", "missing.safetensors")), tiny.context()));
             assertTrue(e.getMessage().contains("missing.safetensors"), e.getMessage());
             assertTrue(e.getMessage().contains("checkpoints"), e.getMessage());
         }
@@ -55,57 +55,57 @@ class LoadCheckpointTest {
 
     @Test
     void execute_notACheckpoint_errorNamesTheFile() throws Exception {
-        try (TinyModel tiny = new TinyModel(root)) {
+        try (ModelNodesHarness tiny = new ModelNodesHarness(root)) {
             Files.writeString(tiny.dirs.models(DataDirs.CHECKPOINTS).resolve("broken.safetensors"), "not a tensor file");
             LoadCheckpoint node = new LoadCheckpoint(LoadCheckpoint.NAME, tiny.dirs, tiny.cache, tiny.tokenizers, tiny.embeddings);
             RuntimeException e = assertThrows(RuntimeException.class, () -> node.execute(
-                    TinyModel.inputs("LoadCheckpoint #4", Map.of("ckpt_name", "broken.safetensors")), tiny.context()));
+                    ModelNodesHarness.inputs("LoadCheckpoint #4", Map.of("ckpt_name", "broken.safetensors")), tiny.context()));
             assertTrue(e.getMessage().contains("broken.safetensors"), e.getMessage());
         }
     }
 
     @Test
     void execute_withoutSidecarConfig_errorSaysWhereTheConfigGoes() throws Exception {
-        try (TinyModel tiny = new TinyModel(root)) {
+        try (ModelNodesHarness tiny = new ModelNodesHarness(root)) {
             Path checkpoints = tiny.dirs.models(DataDirs.CHECKPOINTS);
-            Files.copy(checkpoints.resolve(TinyModel.CHECKPOINT), checkpoints.resolve("bare.safetensors"));
+            Files.copy(checkpoints.resolve(ModelNodesHarness.CHECKPOINT), checkpoints.resolve("bare.safetensors"));
             LoadCheckpoint node = new LoadCheckpoint(LoadCheckpoint.NAME, tiny.dirs, tiny.cache, tiny.tokenizers, tiny.embeddings);
             IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> node.execute(
-                    TinyModel.inputs("LoadCheckpoint #4", Map.of("ckpt_name", "bare.safetensors")), tiny.context()));
+                    ModelNodesHarness.inputs("LoadCheckpoint #4", Map.of("ckpt_name", "bare.safetensors")), tiny.context()));
             assertTrue(e.getMessage().contains("bare.config.json"), e.getMessage());
         }
     }
 
     @Test
     void execute_twice_loadsOnce_replacedFileLoadsAgainAndChangesTheFingerprint() throws Exception {
-        try (TinyModel tiny = new TinyModel(root)) {
+        try (ModelNodesHarness tiny = new ModelNodesHarness(root)) {
             LoadCheckpoint node = new LoadCheckpoint(LoadCheckpoint.NAME, tiny.dirs, tiny.cache, tiny.tokenizers, tiny.embeddings);
-            Map<String, String> inputs = Map.of("ckpt_name", TinyModel.CHECKPOINT);
-            Object fingerprint = node.fingerprint(TinyModel.inputs("LoadCheckpoint", inputs));
+            Map<String, String> inputs = Map.of("ckpt_name", ModelNodesHarness.CHECKPOINT);
+            Object fingerprint = node.fingerprint(ModelNodesHarness.inputs("LoadCheckpoint", inputs));
 
-            NodeResult first = node.execute(TinyModel.inputs("LoadCheckpoint", inputs), tiny.context());
-            node.execute(TinyModel.inputs("LoadCheckpoint", inputs), tiny.context());
+            NodeResult first = node.execute(ModelNodesHarness.inputs("LoadCheckpoint", inputs), tiny.context());
+            node.execute(ModelNodesHarness.inputs("LoadCheckpoint", inputs), tiny.context());
             assertEquals(1, tiny.cache.checkpointLoads());
             assertInstanceOf(ModelValue.class, first.outputs().get(0));
             assertInstanceOf(ClipValue.class, first.outputs().get(1));
             assertInstanceOf(VaeValue.class, first.outputs().get(2));
-            assertEquals(fingerprint, node.fingerprint(TinyModel.inputs("LoadCheckpoint", inputs)));
+            assertEquals(fingerprint, node.fingerprint(ModelNodesHarness.inputs("LoadCheckpoint", inputs)));
 
-            Path file = tiny.dirs.resolveModel(DataDirs.CHECKPOINTS, TinyModel.CHECKPOINT);
+            Path file = tiny.dirs.resolveModel(DataDirs.CHECKPOINTS, ModelNodesHarness.CHECKPOINT);
             Files.setLastModifiedTime(file, FileTime.from(Instant.parse("2020-01-01T00:00:00Z")));
-            assertNotEquals(fingerprint, node.fingerprint(TinyModel.inputs("LoadCheckpoint", inputs)));
-            node.execute(TinyModel.inputs("LoadCheckpoint", inputs), tiny.context());
+            assertNotEquals(fingerprint, node.fingerprint(ModelNodesHarness.inputs("LoadCheckpoint", inputs)));
+            node.execute(ModelNodesHarness.inputs("LoadCheckpoint", inputs), tiny.context());
             assertEquals(2, tiny.cache.checkpointLoads());
         }
     }
 
     @Test
     void diffusersFolder_isListedByItsName_andLoadsTheSameWeightsAsTheFile() throws Exception {
-        try (TinyModel tiny = new TinyModel(root)) {
+        try (ModelNodesHarness tiny = new ModelNodesHarness(root)) {
             Path checkpoints = tiny.dirs.models(DataDirs.CHECKPOINTS);
             Path template = Files.createDirectories(root.resolve("template"));
             Files.writeString(template.resolve("model_index.json"), "{\"_class_name\": \"StableDiffusionPipeline\"}");
-            try (SafetensorsFile single = SafetensorsFile.open(checkpoints.resolve(TinyModel.CHECKPOINT))) {
+            try (SafetensorsFile single = SafetensorsFile.open(checkpoints.resolve(ModelNodesHarness.CHECKPOINT))) {
                 DiffusersFolder.write(single, template, checkpoints.resolve("tiny.v1"));
             }
             // A folder's name has no extension: its sidecar config is <folder name>.config.json.
@@ -113,7 +113,7 @@ class LoadCheckpointTest {
             LoadCheckpoint node = new LoadCheckpoint(LoadCheckpoint.NAME, tiny.dirs, tiny.cache, tiny.tokenizers, tiny.embeddings);
             assertEquals(List.of("tiny.safetensors", "tiny.v1"), tiny.dirs.listModels(DataDirs.CHECKPOINTS));
 
-            ModelValue folder = (ModelValue) node.execute(TinyModel.inputs("LoadCheckpoint",
+            ModelValue folder = (ModelValue) node.execute(ModelNodesHarness.inputs("LoadCheckpoint",
                     Map.of("ckpt_name", "tiny.v1")), tiny.context()).outputs().get(0);
             Map<String, float[]> fromFolder = folder.checkpoint().use(LoadCheckpointTest::weights);
             Map<String, float[]> fromFile = tiny.model().checkpoint().use(LoadCheckpointTest::weights);
@@ -131,17 +131,17 @@ class LoadCheckpointTest {
 
     @Test
     void viewOfAnEvictedCheckpoint_loadsItAgainWhenItRuns() throws Exception {
-        try (TinyModel tiny = new TinyModel(root); ModelCache oneModel = new ModelCache(tiny.cache.device(), 1)) {
+        try (ModelNodesHarness tiny = new ModelNodesHarness(root); ModelCache oneModel = new ModelCache(tiny.cache.device(), 1)) {
             Path checkpoints = tiny.dirs.models(DataDirs.CHECKPOINTS);
-            Files.copy(checkpoints.resolve(TinyModel.CHECKPOINT), checkpoints.resolve("second.safetensors"));
+            Files.copy(checkpoints.resolve(ModelNodesHarness.CHECKPOINT), checkpoints.resolve("second.safetensors"));
             Files.copy(checkpoints.resolve("tiny.config.json"), checkpoints.resolve("second.config.json"));
             LoadCheckpoint node = new LoadCheckpoint(LoadCheckpoint.NAME, tiny.dirs, oneModel, tiny.tokenizers,
                     new Embeddings(tiny.dirs, oneModel));
-            ModelValue first = (ModelValue) node.execute(TinyModel.inputs("LoadCheckpoint",
-                    Map.of("ckpt_name", TinyModel.CHECKPOINT)), tiny.context()).outputs().get(0);
+            ModelValue first = (ModelValue) node.execute(ModelNodesHarness.inputs("LoadCheckpoint",
+                    Map.of("ckpt_name", ModelNodesHarness.CHECKPOINT)), tiny.context()).outputs().get(0);
             var firstModel = oneModel.checkpoint(first.checkpoint().file());
 
-            node.execute(TinyModel.inputs("LoadCheckpoint", Map.of("ckpt_name", "second.safetensors")), tiny.context());
+            node.execute(ModelNodesHarness.inputs("LoadCheckpoint", Map.of("ckpt_name", "second.safetensors")), tiny.context());
 
             assertEquals(false, firstModel.manager().isOpen(), "the evicted model should be closed");
             assertEquals(true, first.checkpoint().use(sd -> sd.manager().isOpen()));

@@ -32,13 +32,13 @@ class LoraLoaderTest {
     @TempDir
     static Path root;
 
-    private static TinyModel tiny;
+    private static ModelNodesHarness tiny;
     private static ModelValue model;
     private static ClipValue clip;
 
     @BeforeAll
     static void load() throws Exception {
-        tiny = new TinyModel(root);
+        tiny = new ModelNodesHarness(root);
         model = tiny.model();
         clip = tiny.clip();
     }
@@ -50,7 +50,7 @@ class LoraLoaderTest {
 
     private static NodeResult loraLoader(double strengthModel, double strengthClip) {
         return new LoraLoader(tiny.dirs, tiny.cache).execute(new NodeInputs("LoraLoader #10", Map.of(
-                "model", model, "clip", clip, "lora_name", TinyModel.LORA,
+                "model", model, "clip", clip, "lora_name", ModelNodesHarness.LORA,
                 "strength_model", strengthModel, "strength_clip", strengthClip)), tiny.context());
     }
 
@@ -133,8 +133,8 @@ class LoraLoaderTest {
     @Test
     void withLoraAtStrengthZero_samplesExactlyTheBaseModel() throws Exception {
         Conditioning text = tiny.encode(clip, "a red circle");
-        ModelValue zero = model.withLora(TinyModel.LORA, tiny.cache.lora(FileVersion.of(
-                tiny.dirs.resolveModel("loras", TinyModel.LORA))), 0f);
+        ModelValue zero = model.withLora(ModelNodesHarness.LORA, tiny.cache.lora(FileVersion.of(
+                tiny.dirs.resolveModel("loras", ModelNodesHarness.LORA))), 0f);
         assertEquals(sample(model, text, tiny.context()), sample(zero, text, tiny.context()));
     }
 

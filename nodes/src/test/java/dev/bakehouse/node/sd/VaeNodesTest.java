@@ -1,11 +1,14 @@
 package dev.bakehouse.node.sd;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.ndarray.types.Shape;
 import dev.bakehouse.node.ImageBatch;
 import dev.bakehouse.node.NodeInputs;
+import dev.bakehouse.tensor.SafetensorsFile;
+import dev.bakehouse.testing.Fixtures;
 import dev.bakehouse.testing.SharedResources;
 import java.nio.file.Path;
 import java.util.Map;
@@ -19,12 +22,12 @@ class VaeNodesTest {
     @TempDir
     static Path root;
 
-    private static TinyModel tiny;
+    private static ModelNodesHarness tiny;
     private static VaeValue vae;
 
     @BeforeAll
     static void load() throws Exception {
-        tiny = new TinyModel(root);
+        tiny = new ModelNodesHarness(root);
         vae = tiny.vae();
     }
 
@@ -79,8 +82,40 @@ class VaeNodesTest {
         assertEquals(new Shape(2, 4, 8, 9), encode(noise(2, 70, 79, 4)).samples().shape());
     }
 
+    /**
+     * ComfyUI's VAEEncode returns the posterior's mean, unscaled (no sampling, no 0.18215): the
+     * fixture's {@code vae_x} (an image in [-1, 1], NCHW) given as a [0, 1] NHWC IMAGE must encode
+     * to {@code vae_mean} at the fixture tolerance, max|a-b| <= 1e-4 max|b| + 1e-5.
+     */
     @Test
-    void encode_isDeterministic_theMeanOfThePosterior() {
+    void encode_fixtureImage_isThePosteriorMeanOfTheReference() throws Exception {
+        try (SafetensorsFile cases = SafetensorsFile.open(Fixtures.file("sd15-tiny/cases.safetensors"))) {
+            float[] x = cases.readFloats("vae_x"); // (1, 3, 64, 64)
+            int h = 64;
+            int w = 64;
+            float[] nhwc = new float[h * w * 3];
+            for (int c = 0; c < 3; c++) {
+                for (int i = 0; i < h * w; i++) {
+                    nhwc[i * 3 + c] = (x[c * h * w + i] + 1) / 2;
+                }
+            }
+            Latent latent = encode(new ImageBatch(1, h, w, 3, nhwc));
+            float[] expected = cases.readFloats("vae_mean");
+            float[] actual = latent.samples().toFloatArray();
+            assertArrayEquals(cases.info("vae_mean").shape(), latent.samples().shape().getShape());
+            double maxErr = 0;
+            double maxRef = 0;
+            for (int i = 0; i < expected.length; i++) {
+                maxErr = Math.max(maxErr, Math.abs(actual[i] - expected[i]));
+                maxRef = Math.max(maxRef, Math.abs(expected[i]));
+            }
+            System.out.printf("CONFORMANCE VAEEncode vae_mean max_abs_err=%.3e max_ref=%.3e%n", maxErr, maxRef);
+            assertTrue(maxErr <= 1e-4 * maxRef + 1e-5, "VAEEncode vs vae_mean: max abs error " + maxErr);
+        }
+    }
+
+    @Test
+    void encode_isDeterministic() {
         ImageBatch pixels = noise(1, 64, 64, 3);
         assertEquals(encode(pixels), encode(pixels));
     }

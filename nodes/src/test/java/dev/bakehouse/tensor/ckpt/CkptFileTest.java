@@ -26,6 +26,94 @@ class CkptFileTest {
 
     private final Random rnd = new Random(42);
 
+    /** Two tensors in two storages, written STORED as torch.save does; returns the file. */
+    private Path twoStorageZip() throws Exception {
+        Path f = dir.resolve("crc.ckpt");
+        new CkptWriter().nestInStateDict()
+                .tensor("a", DType.F32, new long[] {4}, floatBytes(1, 2, 3, 4))
+                .tensor("b", DType.F32, new long[] {2}, floatBytes(5, 6))
+                .writeZip(f, false);
+        return f;
+    }
+
+    private static ZipDirectory.Entry entry(Path f, String suffix) throws Exception {
+        try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(f)) {
+            return ZipDirectory.read(f, ch).entries().values().stream()
+                    .filter(e -> e.name().endsWith(suffix)).findFirst().orElseThrow();
+        }
+    }
+
+    private static void flipByte(Path f, long offset) throws Exception {
+        byte[] bytes = Files.readAllBytes(f);
+        bytes[(int) offset] ^= 0x10;
+        Files.write(f, bytes);
+    }
+
+    @Test
+    void zipWithABitRottedStorage_failsWhenReadNamingTheEntry_otherStoragesStillLoad() throws Exception {
+        Path f = twoStorageZip();
+        ZipDirectory.Entry storageOfA = entryHolding(f, floatBytes(1, 2, 3, 4));
+        flipByte(f, storageOfA.dataOffset() + 5);
+        try (CkptFile c = CkptFile.open(f)) {
+            TensorFileException e = assertThrows(TensorFileException.class, () -> c.readFloats("a"));
+            assertTrue(e.getMessage().contains("zip entry '" + storageOfA.name() + "' is corrupt"), e.getMessage());
+            assertTrue(e.getMessage().contains(f.toString()), e.getMessage());
+            assertArrayEquals(new float[] {5, 6}, c.readFloats("b"));
+        }
+    }
+
+    @Test
+    void zipWithABitRottedPickle_isRefusedAtOpen() throws Exception {
+        Path f = twoStorageZip();
+        ZipDirectory.Entry pickle = entry(f, "data.pkl");
+        flipByte(f, pickle.dataOffset() + pickle.size() / 2);
+        TensorFileException e = assertThrows(TensorFileException.class, () -> CkptFile.open(f));
+        assertTrue(e.getMessage().contains("zip entry '" + pickle.name() + "' is corrupt"), e.getMessage());
+    }
+
+    /** torch.serialization.set_crc32_options(False) writes 0 for every CRC; torch.load reads such files. */
+    @Test
+    void zipWrittenWithoutCrcs_loads() throws Exception {
+        Path f = twoStorageZip();
+        byte[] bytes = Files.readAllBytes(f);
+        ByteBuffer buf = ByteBuffer.wrap(bytes).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        int zeroed = 0;
+        for (int i = 0; i + 46 <= bytes.length; i++) {
+            if (buf.getInt(i) == 0x02014b50) { // central directory header: CRC-32 at +16
+                buf.putInt(i + 16, 0);
+                zeroed++;
+            }
+        }
+        assertTrue(zeroed >= 3, "central directory headers found: " + zeroed);
+        Files.write(f, bytes);
+        try (CkptFile c = CkptFile.open(f)) {
+            assertArrayEquals(new float[] {1, 2, 3, 4}, c.readFloats("a"));
+            assertArrayEquals(new float[] {5, 6}, c.readFloats("b"));
+        }
+    }
+
+    /** The storage entry whose bytes are {@code content}. */
+    private static ZipDirectory.Entry entryHolding(Path f, byte[] content) throws Exception {
+        byte[] bytes = Files.readAllBytes(f);
+        try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(f)) {
+            for (ZipDirectory.Entry e : ZipDirectory.read(f, ch).entries().values()) {
+                if (e.size() == content.length && java.util.Arrays.equals(bytes, (int) e.dataOffset(),
+                        (int) e.dataOffset() + content.length, content, 0, content.length)) {
+                    return e;
+                }
+            }
+        }
+        throw new AssertionError("no entry holds the given bytes");
+    }
+
+    private static byte[] floatBytes(float... values) {
+        ByteBuffer b = ByteBuffer.allocate(4 * values.length).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        for (float v : values) {
+            b.putFloat(v);
+        }
+        return b.array();
+    }
+
     @Test
     void zipLayoutWithHalfStorages_loadsBitExact() throws Exception {
         byte[] w = halfBytes(6);

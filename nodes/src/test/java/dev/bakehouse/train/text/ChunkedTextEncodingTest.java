@@ -10,7 +10,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import dev.bakehouse.model.FixtureTensors;
 import dev.bakehouse.model.StableDiffusion;
-import dev.bakehouse.model.TinyModel;
+import dev.bakehouse.model.TinyFixtureModel;
 import dev.bakehouse.model.tokenizer.ClipTokenizer;
 import dev.bakehouse.model.tokenizer.KohyaRows;
 import dev.bakehouse.model.tokenizer.TokenRows;
@@ -34,7 +34,7 @@ class ChunkedTextEncodingTest {
 
     @BeforeAll
     static void load() {
-        model = TinyModel.load("tiny.safetensors");
+        model = TinyFixtureModel.load("tiny.safetensors");
         cases = new FixtureTensors("sd15-tiny/train-cases.safetensors");
         options = new FixtureTensors("sd15-tiny/train-options.safetensors");
     }

@@ -10,7 +10,7 @@ import java.util.List;
  * may give fewer, see {@link Sigmas#beta}). All in double precision; ComfyUI rounds the result to
  * float32.
  */
-public enum Scheduler {
+public enum SigmaScheduler {
     /** Uniform in timestep from T-1 to 0, log-sigma interpolation ({@code normal_scheduler}). */
     NORMAL("normal") {
         @Override
@@ -101,7 +101,7 @@ public enum Scheduler {
 
     private final String comfyName;
 
-    Scheduler(String comfyName) {
+    SigmaScheduler(String comfyName) {
         this.comfyName = comfyName;
     }
 
@@ -113,14 +113,14 @@ public enum Scheduler {
     /** n+1 sigmas for {@code steps} steps. */
     public abstract double[] sigmas(DiscreteSchedule schedule, int steps);
 
-    public static Scheduler fromComfyName(String name) {
-        for (Scheduler s : values()) {
+    public static SigmaScheduler fromComfyName(String name) {
+        for (SigmaScheduler s : values()) {
             if (s.comfyName.equals(name)) {
                 return s;
             }
         }
         throw new IllegalArgumentException("unknown scheduler '" + name + "', expected one of "
-                + Arrays.stream(values()).map(Scheduler::comfyName).toList());
+                + Arrays.stream(values()).map(SigmaScheduler::comfyName).toList());
     }
 
     /** {@code normal_scheduler}: timesteps from timestep(sigma_max) to timestep(sigma_min). */

@@ -20,10 +20,10 @@ import java.util.function.Supplier;
 /**
  * The node pack for tests that run a whole server (and for the server benches): progress,
  * failure and a gate the test opens. The executor's own unit tests use a different pack,
- * {@code dev.bakehouse.server.exec.TestNodes}, whose nodes log every call in-process.
+ * {@code dev.bakehouse.server.exec.LoggingTestNodes}, whose nodes log every call in-process.
  */
-public final class TestNodes {
-    private TestNodes() {}
+public final class ServerTestNodes {
+    private ServerTestNodes() {}
 
     /** A UI output that shows one line of text: {@code {"text": [value]}}. */
     public static ObjectNode text(String value) {

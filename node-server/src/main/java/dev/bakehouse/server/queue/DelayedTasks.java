@@ -10,7 +10,7 @@ import java.util.concurrent.TimeUnit;
  * prompt may start (spec §3.3) is a scheduled release, and a test scheduler fires it on demand.
  */
 @FunctionalInterface
-public interface Scheduler {
+public interface DelayedTasks {
 
     void schedule(Duration delay, Runnable task);
 
@@ -20,7 +20,7 @@ public interface Scheduler {
     }
 
     /** Real time on one daemon thread. */
-    final class RealTime implements Scheduler, AutoCloseable {
+    final class RealTime implements DelayedTasks, AutoCloseable {
         private final ScheduledExecutorService executor;
 
         private RealTime(String threadName) {

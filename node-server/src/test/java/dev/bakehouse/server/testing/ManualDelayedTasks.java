@@ -1,12 +1,12 @@
 package dev.bakehouse.server.testing;
 
-import dev.bakehouse.server.queue.Scheduler;
+import dev.bakehouse.server.queue.DelayedTasks;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
 /** A scheduler whose time moves only when the test calls {@link #advance}. */
-public final class ManualScheduler implements Scheduler {
+public final class ManualDelayedTasks implements DelayedTasks {
     private record Task(long dueNanos, Runnable action) {}
 
     private final List<Task> tasks = new ArrayList<>();

@@ -13,18 +13,19 @@ import java.util.Map;
 /**
  * The tiny fixture's data dir ({@link TinyDataDir}), a model cache and tokenizer lookup, for
  * calling the model nodes directly. The tokenizer comes from the fixture folder as configured
- * (settings' tokenizer dir), with an empty environment.
+ * (settings' tokenizer dir), with an empty environment. Public for the node packages that drive
+ * the model nodes (grids, block analysis).
  */
-final class TinyModel implements AutoCloseable {
-    static final String CHECKPOINT = TinyDataDir.CHECKPOINT;
-    static final String LORA = TinyDataDir.LORA;
+public final class ModelNodesHarness implements AutoCloseable {
+    public static final String CHECKPOINT = TinyDataDir.CHECKPOINT;
+    public static final String LORA = TinyDataDir.LORA;
 
-    final DataDirs dirs;
-    final ModelCache cache = new ModelCache(ComputeDevice.CPU, 2);
+    public final DataDirs dirs;
+    public final ModelCache cache = new ModelCache(ComputeDevice.CPU, 2);
     final Tokenizers tokenizers;
     final Embeddings embeddings;
 
-    TinyModel(Path root) {
+    public ModelNodesHarness(Path root) {
         this.dirs = DataDirs.of(TinyDataDir.populate(root));
         ModelSettings settings = new ModelSettings(ComputeDevice.CPU, Fixtures.file("clip-tokenizer"), Map.of(),
                 root.resolve("home"), 2);
@@ -33,33 +34,33 @@ final class TinyModel implements AutoCloseable {
     }
 
     /** MODEL, CLIP and VAE of the tiny checkpoint. */
-    NodeResult load() throws Exception {
+    public NodeResult load() throws Exception {
         return new LoadCheckpoint(LoadCheckpoint.NAME, dirs, cache, tokenizers, embeddings)
                 .execute(inputs("LoadCheckpoint", Map.of("ckpt_name", CHECKPOINT)), context());
     }
 
-    ModelValue model() throws Exception {
+    public ModelValue model() throws Exception {
         return (ModelValue) load().outputs().get(0);
     }
 
-    ClipValue clip() throws Exception {
+    public ClipValue clip() throws Exception {
         return (ClipValue) load().outputs().get(1);
     }
 
-    VaeValue vae() throws Exception {
+    public VaeValue vae() throws Exception {
         return (VaeValue) load().outputs().get(2);
     }
 
-    Conditioning encode(ClipValue clip, String text) {
+    public Conditioning encode(ClipValue clip, String text) {
         return (Conditioning) new ClipTextEncode()
                 .execute(inputs("CLIPTextEncode", Map.of("text", text, "clip", clip)), context()).outputs().get(0);
     }
 
-    FakeContext context() {
+    public FakeContext context() {
         return new FakeContext(dirs);
     }
 
-    static NodeInputs inputs(String owner, Map<String, ?> values) {
+    public static NodeInputs inputs(String owner, Map<String, ?> values) {
         return new NodeInputs(owner, values);
     }
 

@@ -1,6 +1,6 @@
 package dev.bakehouse.server.exec;
 
-import static dev.bakehouse.server.testing.TestNodes.text;
+import static dev.bakehouse.server.testing.ServerTestNodes.text;
 
 import dev.bakehouse.node.DataType;
 import dev.bakehouse.node.HiddenInput;
@@ -28,9 +28,9 @@ import java.util.stream.IntStream;
 /**
  * The executor's test-only node pack: small nodes whose runs are logged, so tests can say which
  * nodes ran, in which order, with which inputs. Each test builds its own pack (no shared state).
- * Tests that start a whole server use {@link dev.bakehouse.server.testing.TestNodes} instead.
+ * Tests that start a whole server use {@link dev.bakehouse.server.testing.ServerTestNodes} instead.
  */
-final class TestNodes {
+final class LoggingTestNodes {
     /** {@code "<class_type>#<node id>"} of every node call, in order. */
     final List<String> runs = new ArrayList<>();
     /** What {@code TestChanging} returns as its fingerprint. */

@@ -5,8 +5,8 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 
 /** The conformance fixture's tiny SD1 model, loaded the way users load a checkpoint. */
-public final class TinyModel {
-    private TinyModel() {}
+public final class TinyFixtureModel {
+    private TinyFixtureModel() {}
 
     /** {@code sd15-tiny/tiny.safetensors} (or another file of that folder) with its {@code config.json}. */
     public static StableDiffusion load(String checkpoint) {
