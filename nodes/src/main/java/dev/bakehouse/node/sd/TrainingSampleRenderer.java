@@ -7,7 +7,7 @@ import dev.bakehouse.model.sampling.DiscreteSchedule;
 import dev.bakehouse.model.sampling.EpsPredictor;
 import dev.bakehouse.model.sampling.KSampler;
 import dev.bakehouse.model.sampling.SamplerName;
-import dev.bakehouse.model.sampling.Scheduler;
+import dev.bakehouse.model.sampling.SigmaScheduler;
 import dev.bakehouse.model.sampling.Seed;
 import dev.bakehouse.model.tokenizer.ClipTokenizer;
 import dev.bakehouse.node.ImageBatch;
@@ -75,7 +75,7 @@ public final class TrainingSampleRenderer implements SampleRenderer {
         int height = Math.max(64, prompt.height() - prompt.height() % 8);
         int f = model.config().vae().downscaleFactor();
         KSampler.Settings settings = new KSampler.Settings(Seed.of(seed), prompt.steps(), prompt.scale(), sampler(sampler),
-                Scheduler.NORMAL, 1.0);
+                SigmaScheduler.NORMAL, 1.0);
         EpsPredictor unet = (x, t, context) -> model.unet().forward(x, t, context);
         try (NDManager run = model.manager().newSubManager()) {
             NDArray empty = run.zeros(new ai.djl.ndarray.types.Shape(1, model.config().unet().inChannels(), height / f, width / f));
