@@ -109,7 +109,7 @@ public record NetworkOptions(int networkDim, float networkAlpha, Integer convDim
      * Applies kohya {@code --network_args} entries ({@code key=value}): conv_dim, conv_alpha,
      * rank_dropout, module_dropout, block_dims, block_alphas, conv_block_dims, conv_block_alphas,
      * down_lr_weight, mid_lr_weight, up_lr_weight, block_lr_zero_threshold, and Bakehouse's
-     * {@code blocks} (an LBW selection such as {@code IN04-IN07,OUT03-OUT06}).
+     * {@code train_blocks} (an LBW selection such as {@code IN04-IN07,OUT03-OUT06}).
      *
      * @throws IllegalArgumentException naming every unknown key, or the first bad value
      */
@@ -142,7 +142,7 @@ public record NetworkOptions(int networkDim, float networkAlpha, Integer convDim
             lr = BlockLrWeights.parse(kv.get("down_lr_weight"), kv.get("mid_lr_weight"), kv.get("up_lr_weight"),
                     kv.containsKey("block_lr_zero_threshold") ? (float) BlockLrWeights.number("block_lr_zero_threshold", kv.get("block_lr_zero_threshold")) : 0f);
         }
-        Set<LbwBlock> selected = kv.containsKey("blocks") ? LbwBlock.parseSelection(kv.get("blocks")) : blocks;
+        Set<LbwBlock> selected = kv.containsKey("train_blocks") ? LbwBlock.parseSelection(kv.get("train_blocks")) : blocks;
         return new NetworkOptions(networkDim, networkAlpha, cDim, cAlpha, networkDropout, rank, module, multiplier,
                 trainUnetOnly, trainTextEncoderOnly,
                 kv.containsKey("block_dims") ? ints("block_dims", kv.get("block_dims")) : blockDims,
@@ -154,7 +154,7 @@ public record NetworkOptions(int networkDim, float networkAlpha, Integer convDim
 
     private static final List<String> KNOWN_ARGS = List.of("conv_dim", "conv_alpha", "rank_dropout", "module_dropout",
             "block_dims", "block_alphas", "conv_block_dims", "conv_block_alphas", "down_lr_weight", "mid_lr_weight",
-            "up_lr_weight", "block_lr_zero_threshold", "blocks");
+            "up_lr_weight", "block_lr_zero_threshold", "train_blocks");
 
     /** Whether kohya's block-wise mode is on (block_dims or block lr weights given). */
     boolean blockWise() {

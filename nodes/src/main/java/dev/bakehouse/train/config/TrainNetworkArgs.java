@@ -65,6 +65,14 @@ public record TrainNetworkArgs(ModelOptions model, DatasetOptions dataset, Netwo
             throw new ArgError(e.getMessage());
         }
         notes.addAll(networkArgs.warnings());
+        try { // the network's own reading decides what trains: fail here, before any model loads
+            List<String> items = values.strings("network_args");
+            if (items != null && !items.isEmpty()) {
+                dev.bakehouse.lora.network.NetworkOptions.defaults().withNetworkArgs(items);
+            }
+        } catch (IllegalArgumentException e) {
+            throw new ArgError("--network_args: " + e.getMessage());
+        }
         if (networkArgs.trainBlocks().isPresent()) {
             BlockSelection blocks = networkArgs.trainBlocks().get();
             if (values.flag("network_train_text_encoder_only") && !blocks.contains("BASE")

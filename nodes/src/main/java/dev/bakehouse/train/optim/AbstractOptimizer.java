@@ -2,6 +2,7 @@ package dev.bakehouse.train.optim;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.pytorch.jni.JniUtils;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.pytorch.engine.PtNDArray;
@@ -75,8 +76,14 @@ abstract class AbstractOptimizer implements Optimizer {
 
     @Override
     public final void step() {
+        // The update writes into leaves that require grad; libtorch allows that only with grad mode
+        // off, which is per thread and on by default on threads DJL did not start.
+        boolean gradMode = JniUtils.isGradMode();
+        JniUtils.setGradMode(false);
         try (NDManager step = manager.newSubManager()) {
             update(step);
+        } finally {
+            JniUtils.setGradMode(gradMode);
         }
         steps++;
     }
