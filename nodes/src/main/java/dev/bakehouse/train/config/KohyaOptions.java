@@ -99,8 +99,8 @@ public final class KohyaOptions {
             new OptionSpec("save_n_epoch_ratio", Group.SAVING, ValueType.INT, false, null, List.of(), refused("not built yet; use save_every_n_epochs"), ""),
             new OptionSpec("save_last_n_epochs", Group.SAVING, ValueType.INT, false, null, List.of(), USED, "keep only the last N epoch files"),
             new OptionSpec("save_last_n_epochs_state", Group.SAVING, ValueType.INT, false, null, List.of(), USED, "keep only the last N epoch states"),
-            new OptionSpec("save_last_n_steps", Group.SAVING, ValueType.INT, false, null, List.of(), refused("not built yet; use save_last_n_epochs"), ""),
-            new OptionSpec("save_last_n_steps_state", Group.SAVING, ValueType.INT, false, null, List.of(), refused("not built yet; use save_last_n_epochs_state"), ""),
+            new OptionSpec("save_last_n_steps", Group.SAVING, ValueType.INT, false, null, List.of(), USED, "keep only the step files of the last N steps"),
+            new OptionSpec("save_last_n_steps_state", Group.SAVING, ValueType.INT, false, null, List.of(), USED, "keep only the state folders of the last N steps"),
             new OptionSpec("save_state", Group.SAVING, ValueType.FLAG, false, false, List.of(), USED, "save optimizer state with each save"),
             new OptionSpec("save_state_on_train_end", Group.SAVING, ValueType.FLAG, false, false, List.of(), USED, "save a state at the end"),
             new OptionSpec("resume", Group.SAVING, ValueType.STRING, false, null, List.of(), USED, "state folder to resume from, or auto"),
@@ -136,10 +136,10 @@ public final class KohyaOptions {
             new OptionSpec("wandb_api_key", Group.LOGGING, ValueType.STRING, false, null, List.of(), ignored("no tracker: a CSV log and a PNG loss chart are written instead"), ""),
             new OptionSpec("log_config", Group.LOGGING, ValueType.FLAG, false, false, List.of(), ignored("the full configuration is always written next to the CSV log"), ""),
             new OptionSpec("noise_offset", Group.TRAINING, ValueType.FLOAT, false, null, List.of(), USED, "noise offset"),
-            new OptionSpec("noise_offset_random_strength", Group.TRAINING, ValueType.FLAG, false, false, List.of(), refused("random noise-offset strength is not built yet"), ""),
+            new OptionSpec("noise_offset_random_strength", Group.TRAINING, ValueType.FLAG, false, false, List.of(), USED, "noise_offset times U(0,1) per step"),
             new OptionSpec("multires_noise_iterations", Group.TRAINING, ValueType.INT, false, null, List.of(), USED, "multi-resolution noise iterations"),
             new OptionSpec("ip_noise_gamma", Group.TRAINING, ValueType.FLOAT, false, null, List.of(), USED, "input perturbation noise"),
-            new OptionSpec("ip_noise_gamma_random_strength", Group.TRAINING, ValueType.FLAG, false, false, List.of(), refused("random ip_noise_gamma strength is not built yet"), ""),
+            new OptionSpec("ip_noise_gamma_random_strength", Group.TRAINING, ValueType.FLAG, false, false, List.of(), USED, "ip_noise_gamma times U(0,1) per step"),
             new OptionSpec("multires_noise_discount", Group.TRAINING, ValueType.FLOAT, false, 0.3d, List.of(), USED, "multi-resolution noise discount"),
             new OptionSpec("adaptive_noise_scale", Group.TRAINING, ValueType.FLOAT, false, null, List.of(), USED, "noise offset scaled by latent mean (needs noise_offset)"),
             new OptionSpec("zero_terminal_snr", Group.TRAINING, ValueType.FLAG, false, false, List.of(), refused("the zero-terminal-SNR noise schedule is not built yet"), ""),
@@ -188,9 +188,9 @@ public final class KohyaOptions {
             new OptionSpec("lr_scheduler_min_lr_ratio", Group.OPTIMIZER, ValueType.FLOAT, false, null, List.of(), refused("cosine_with_min_lr / warmup_stable_decay schedules are not built"), ""),
             new OptionSpec("dataset_config", Group.DATASET, ValueType.STRING, false, null, List.of(), USED, "kohya dataset TOML"),
             new OptionSpec("min_snr_gamma", Group.TRAINING, ValueType.FLOAT, false, null, List.of(), USED, "min-SNR loss weighting gamma"),
-            new OptionSpec("scale_v_pred_loss_like_noise_pred", Group.TRAINING, ValueType.FLAG, false, false, List.of(), refused("this v-prediction loss scaling is not built yet"), ""),
-            new OptionSpec("v_pred_like_loss", Group.TRAINING, ValueType.FLOAT, false, null, List.of(), refused("v_pred_like_loss is not built yet"), ""),
-            new OptionSpec("debiased_estimation_loss", Group.TRAINING, ValueType.FLAG, false, false, List.of(), refused("debiased estimation loss weighting is not built yet"), ""),
+            new OptionSpec("scale_v_pred_loss_like_noise_pred", Group.TRAINING, ValueType.FLAG, false, false, List.of(), USED, "v-prediction loss weighted by snr/(snr+1)"),
+            new OptionSpec("v_pred_like_loss", Group.TRAINING, ValueType.FLOAT, false, null, List.of(), USED, "adds a v-prediction-like loss term of this weight"),
+            new OptionSpec("debiased_estimation_loss", Group.TRAINING, ValueType.FLAG, false, false, List.of(), USED, "loss weighted by 1/sqrt(snr)"),
             new OptionSpec("weighted_captions", Group.DATASET, ValueType.FLAG, false, false, List.of(), refused("weighted captions ((word:1.2) in training captions) are not built yet"), ""),
             new OptionSpec("cpu_offload_checkpointing", Group.NETWORK, ValueType.FLAG, false, false, List.of(), refused("CPU offload of checkpointed activations is not built"), ""),
             new OptionSpec("no_metadata", Group.SAVING, ValueType.FLAG, false, false, List.of(), USED, "write only the minimal ss_* keys"),
@@ -221,7 +221,7 @@ public final class KohyaOptions {
             new OptionSpec("validate_every_n_epochs", Group.DATASET, ValueType.INT, false, null, List.of(), USED, "validate every N epochs"),
             new OptionSpec("max_validation_steps", Group.DATASET, ValueType.INT, false, null, List.of(), USED, "validation batches per check"),
             new OptionSpec("cache_text_encoder_outputs", Group.DATASET, ValueType.FLAG, false, false, List.of(), USED, "encode captions once (text encoder not trained; from sdxl_train_network.py)"),
-            new OptionSpec("cache_text_encoder_outputs_to_disk", Group.DATASET, ValueType.FLAG, false, false, List.of(), USED, "keep cached text-encoder outputs on disk too"));
+            new OptionSpec("cache_text_encoder_outputs_to_disk", Group.DATASET, ValueType.FLAG, false, false, List.of(), ignored("the text-encoder outputs are cached in memory for the run (as --cache_text_encoder_outputs); nothing is written to disk"), ""));
 
     private static final Map<String, OptionSpec> BY_NAME = byName();
 

@@ -48,7 +48,7 @@ final class TrainNetworkChecks {
         }
         switch (v.string("mixed_precision")) {
             case "bf16" -> throw new ArgError("--mixed_precision bf16 is not supported: this DJL build aborts on bf16 tensors; use fp16 (CUDA) or no");
-            case "fp16" -> notes.add(cuda ? "--mixed_precision fp16: fp16 compute on CUDA with dynamic loss scaling"
+            case "fp16" -> notes.add(cuda ? "--mixed_precision fp16: training computes in fp32 on CUDA too for now (fp16 autocast with loss scaling is not built yet); LoRA files are still saved in --save_precision"
                     : "--mixed_precision fp16: computing in fp32 on CPU (fp16 is 28-50x slower there); LoRA files are still saved in --save_precision");
             default -> { }
         }

@@ -40,6 +40,8 @@ final class BatchInputs {
     private final TextOptions text;
     private final LatentCache cache;
     private final StepSeeds seeds;
+    /** {@code cache_text_encoder_outputs}: the context of each caption, computed once (frozen encoder). */
+    private final java.util.Map<String, float[]> contexts;
 
     /**
      * @param cacheDir where {@code cache_latents_to_disk} keeps latents, or null for memory only;
@@ -53,6 +55,26 @@ final class BatchInputs {
         this.text = text;
         this.seeds = seeds;
         this.cache = cacheLatents ? new LatentCache(cacheDir, vaeIdentity, this::encodeForCache) : null;
+        this.contexts = null;
+    }
+
+    private BatchInputs(BatchInputs base, boolean cacheTextEncoderOutputs) {
+        this.model = base.model;
+        this.tokenizer = base.tokenizer;
+        this.dataset = base.dataset;
+        this.text = base.text;
+        this.seeds = base.seeds;
+        this.cache = base.cache;
+        this.contexts = cacheTextEncoderOutputs ? new java.util.HashMap<>() : null;
+    }
+
+    /**
+     * These inputs with kohya's {@code cache_text_encoder_outputs}: each caption is encoded once and
+     * its context reused. Only valid when the text encoder does not train and captions do not vary
+     * per step (the option checks refuse the other cases before training).
+     */
+    BatchInputs cachingTextEncoderOutputs(boolean enabled) {
+        return enabled ? new BatchInputs(this, true) : this;
     }
 
     /** (B, 4, h, w) latents of the batch in {@code step}, scaled by the VAE's scale factor. */
@@ -99,6 +121,33 @@ final class BatchInputs {
         return dataset.subsets().get(s.image().subsetIndex()).subset().augmentation();
     }
 
+    /**
+     * kohya encodes every image before the first step when caching latents (both flips with
+     * {@code flip_aug}), so a broken image or a VAE problem shows up front and steps are even.
+     *
+     * @return how many latents were encoded or read
+     */
+    int precacheLatents() {
+        if (cache == null) {
+            return 0;
+        }
+        int count = 0;
+        for (var entry : dataset.registered()) {
+            boolean flip = dataset.subsets().get(entry.subsetIndex()).subset().augmentation().flipAug();
+            try {
+                cache.get(entry, false);
+                count++;
+                if (flip) {
+                    cache.get(entry, true);
+                    count++;
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot cache the latent of " + entry.path() + ": " + e.getMessage(), e);
+            }
+        }
+        return count;
+    }
+
     /** The posterior sample times the scale factor, as kohya trains on. */
     private NDArray encode(NDArray images, SeededDraws draws, NDManager into) {
         try (NDManager scope = into.newSubManager()) {
@@ -138,6 +187,27 @@ final class BatchInputs {
      * encoder trains, outside otherwise (no graph is kept for a frozen encoder).
      */
     NDArray context(List<String> captions, NDManager step) {
+        return contexts != null ? cachedContext(captions, step) : encode(captions, step);
+    }
+
+    private NDArray cachedContext(List<String> captions, NDManager step) {
+        List<NDArray> parts = new ArrayList<>(captions.size());
+        for (String caption : captions) {
+            float[] values = contexts.get(caption);
+            if (values == null) {
+                try (NDManager scope = step.newSubManager()) {
+                    NDArray one = encode(List.of(caption), scope);
+                    values = one.toFloatArray();
+                }
+                contexts.put(caption, values);
+            }
+            long width = model.config().text().hiddenSize();
+            parts.add(OwnedArrays.of(step, values, new Shape(1, values.length / width, width)));
+        }
+        return ai.djl.ndarray.NDArrays.concat(new ai.djl.ndarray.NDList(parts), 0);
+    }
+
+    private NDArray encode(List<String> captions, NDManager step) {
         List<TokenRows> rows = new ArrayList<>(captions.size());
         for (String c : captions) {
             rows.add(KohyaRows.rows(c, tokenizer, text.tokenLength()));

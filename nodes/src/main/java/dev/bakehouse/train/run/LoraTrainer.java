@@ -220,7 +220,8 @@ public final class LoraTrainer {
             var d = setup.args().dataset();
             this.inputs = new BatchInputs(in.model(), in.tokenizer(), setup.dataset(), setup.text(),
                     d.cacheLatents() || d.cacheLatentsToDisk(), d.cacheLatentsToDisk() ? in.latentCacheDir() : null,
-                    in.vaeIdentity(), seeds);
+                    in.vaeIdentity(), seeds).cachingTextEncoderOutputs(!setup.trainsTextEncoder()
+                    && (d.cacheTextEncoderOutputs() || d.cacheTextEncoderOutputsToDisk()));
             this.iterator = new EpochIterator(setup.dataset(), setup.trainBatchSize(), setup.seed(), setup.priorLossWeight());
             if (resume != null) {
                 globalStep = resume.globalStep();
@@ -236,6 +237,10 @@ public final class LoraTrainer {
             Path logFile = in.outputDir().resolve(logName() + ".csv");
             Path chartFile = in.outputDir().resolve(logName() + "_loss.png");
             boolean withD = !optimizer.logScalars().isEmpty();
+            int cached = inputs.precacheLatents();
+            if (cached > 0) {
+                listener.message("cached latents: " + cached);
+            }
             try (TrainingLog log = TrainingLog.open(logFile, groupNames, withD, globalStep)) {
                 long started = System.nanoTime();
                 long stepsAtStart = globalStep;

@@ -122,4 +122,27 @@ class LoraTrainerTest {
             assertArrayEquals(a.get(k), b.get(k), 0f, k);
         }
     }
+
+    @Test
+    void cacheTextEncoderOutputs_trainsAsTheUncachedRun() throws Exception {
+        LoraTrainer.Result plain = tiny.train(TinyTrainingRun.args(data, out.resolve("plain"), "--max_train_steps=3",
+                "--network_train_unet_only"), TrainingListener.SILENT, null);
+        LoraTrainer.Result cached = tiny.train(TinyTrainingRun.args(data, out.resolve("cached"), "--max_train_steps=3",
+                "--network_train_unet_only", "--cache_text_encoder_outputs"), TrainingListener.SILENT, null);
+        Map<String, float[]> a = weights(plain.last());
+        Map<String, float[]> b = weights(cached.last());
+        assertEquals(a.keySet(), b.keySet());
+        for (String k : a.keySet()) { // one caption at a time vs a batch of two: equal up to float rounding
+            assertArrayEquals(a.get(k), b.get(k), 1e-6f, k);
+        }
+    }
+
+    @Test
+    void cacheLatentsToDisk_writesOneLatentPerImage() throws Exception {
+        tiny.train(TinyTrainingRun.args(data, out, "--max_train_steps=2", "--network_train_unet_only",
+                "--cache_latents_to_disk"), TrainingListener.SILENT, null);
+        try (var files = Files.list(out.resolve("cache"))) {
+            assertEquals(4, files.filter(f -> f.toString().endsWith(".latent")).count());
+        }
+    }
 }
