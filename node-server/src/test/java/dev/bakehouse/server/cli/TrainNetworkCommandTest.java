@@ -49,7 +49,7 @@ class TrainNetworkCommandTest {
         assertEquals(0, r.exitCode(), r.err());
         assertEquals(ckpt.toString(), seen.get(0).model().pretrainedModelNameOrPath());
         assertEquals(8, seen.get(0).network().networkDim());
-        assertEquals(4, seen.get(0).networkArgs().convDim().orElseThrow());
+        assertEquals(4, seen.get(0).networkArgs().network().convDim());
         assertTrue(r.err().contains("note: --xformers ignored"), r.err());
     }
 

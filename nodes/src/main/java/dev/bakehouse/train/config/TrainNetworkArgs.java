@@ -60,23 +60,16 @@ public record TrainNetworkArgs(ModelOptions model, DatasetOptions dataset, Netwo
         notes.addAll(TrainNetworkChecks.check(values, cuda));
         LoraNetworkArgs networkArgs;
         try {
-            networkArgs = LoraNetworkArgs.parse(values.strings("network_args"));
+            List<String> items = values.strings("network_args");
+            networkArgs = LoraNetworkArgs.parse(items == null ? List.of() : items);
         } catch (IllegalArgumentException e) {
             throw new ArgError(e.getMessage());
         }
-        notes.addAll(networkArgs.warnings());
-        try { // the network's own reading decides what trains: fail here, before any model loads
-            List<String> items = values.strings("network_args");
-            if (items != null && !items.isEmpty()) {
-                dev.bakehouse.lora.network.NetworkOptions.defaults().withNetworkArgs(items);
-            }
-        } catch (IllegalArgumentException e) {
-            throw new ArgError("--network_args: " + e.getMessage());
-        }
-        if (networkArgs.trainBlocks().isPresent()) {
-            BlockSelection blocks = networkArgs.trainBlocks().get();
-            if (values.flag("network_train_text_encoder_only") && !blocks.contains("BASE")
-                    || values.flag("network_train_unet_only") && !blocks.anyUnet()) {
+        var selected = networkArgs.network().blocks();
+        if (selected != null) {
+            boolean textEncoder = selected.contains(dev.bakehouse.lora.format.LbwBlock.BASE);
+            boolean unet = selected.stream().anyMatch(b -> b != dev.bakehouse.lora.format.LbwBlock.BASE);
+            if (values.flag("network_train_text_encoder_only") && !textEncoder || values.flag("network_train_unet_only") && !unet) {
                 throw new ArgError("--network_args train_blocks=" + networkArgs.raw().get("train_blocks")
                         + " selects no block of the part being trained (BASE is the text encoder)");
             }

@@ -166,7 +166,7 @@ public record TrainingSetup(TrainNetworkArgs args, DreamBoothDataset dataset, in
                 .withDropout(n.networkDropout() == null ? null : n.networkDropout().floatValue(), null, null)
                 .withParts(n.networkTrainUnetOnly(), n.networkTrainTextEncoderOnly())
                 .withDimFromWeights(n.dimFromWeights());
-        return n.networkArgs() == null ? o : o.withNetworkArgs(n.networkArgs());
+        return n.networkArgs() == null ? o : o.withNetworkArgs(n.networkArgs()); // as LoraNetworkArgs checked it
     }
 
     static NoiseOptions noise(TrainingOptions t) {

@@ -65,8 +65,8 @@ class TrainNetworkArgsTest {
         assertEquals(1e-4, a.network().unetLr());
         assertEquals(List.of(5e-5), a.network().textEncoderLr());
         assertEquals(KohyaChoices.SaveModelAs.SAFETENSORS, a.saving().saveModelAs());
-        assertEquals(Optional.of(4), a.networkArgs().convDim());
-        assertEquals(Optional.of(1.0), a.networkArgs().convAlpha());
+        assertEquals(4, a.networkArgs().network().convDim());
+        assertEquals(1f, a.networkArgs().network().convAlpha());
         assertEquals("AdamW8bit", a.optimizer().optimizerType());
         assertEquals(1e-4, a.optimizer().learningRate());
         assertEquals("cosine", a.optimizer().lrScheduler());
@@ -230,7 +230,7 @@ class TrainNetworkArgsTest {
         assertEquals(expected.model(), actual.model());
         assertEquals(expected.dataset(), actual.dataset());
         assertEquals(expected.network(), actual.network());
-        assertEquals(expected.networkArgs(), actual.networkArgs());
+        assertEquals(expected.networkArgs().raw(), actual.networkArgs().raw());
         assertEquals(expected.optimizer(), actual.optimizer());
         assertEquals(expected.training(), actual.training());
         assertEquals(expected.saving(), actual.saving());
