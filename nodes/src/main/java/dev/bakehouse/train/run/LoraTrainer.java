@@ -213,7 +213,7 @@ public final class LoraTrainer {
             this.seeds = seeds;
             this.names = names;
             this.metadata = metadata;
-            this.saves = new SaveSchedule(setup.args().saving(), setup.args().sampling(), names, epochs);
+            this.saves = new SaveSchedule(setup.args().saving(), setup.args().sampling(), epochs);
             this.maxSteps = maxSteps;
             this.epochs = epochs;
             this.gas = gas;

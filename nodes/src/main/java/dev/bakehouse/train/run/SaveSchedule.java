@@ -17,7 +17,7 @@ final class SaveSchedule {
     private final SamplingOptions sampling;
     private final int epochs;
 
-    SaveSchedule(SavingOptions saving, SamplingOptions sampling, CheckpointNames names, int epochs) {
+    SaveSchedule(SavingOptions saving, SamplingOptions sampling, int epochs) {
         this.saving = saving;
         this.sampling = sampling;
         this.epochs = epochs;
