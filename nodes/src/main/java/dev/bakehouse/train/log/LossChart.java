@@ -66,6 +66,8 @@ public final class LossChart {
         if (lrData.getSeriesCount() > 0 && lrData.getItemCount(0) > 0) {
             LogAxis lrAxis = new LogAxis("learning rate");
             lrAxis.setSmallestValue(1e-12);
+            // a narrow lr range gets ticks at fractional powers of ten; print them as plain numbers
+            lrAxis.setNumberFormatOverride(new java.text.DecimalFormat("0.0##E0"));
             plot.setRangeAxis(1, lrAxis);
             plot.setDataset(1, lrData);
             plot.mapDatasetToRangeAxis(1, 1);

@@ -511,7 +511,8 @@ public final class LoraTrainer {
             if (log.records().isEmpty()) {
                 return;
             }
-            java.awt.image.BufferedImage chart = LossChart.render(chartFile.getFileName().toString(), log.groups(),
+            String name = chartFile.getFileName().toString().replaceFirst("_loss\\.png$", "");
+            java.awt.image.BufferedImage chart = LossChart.render(name + ": loss and learning rate", log.groups(),
                     log.records(), 960, 540);
             try {
                 dev.bakehouse.io.AtomicFiles.write(chartFile, ch -> javax.imageio.ImageIO.write(chart, "png",

@@ -102,6 +102,10 @@ public record TrainingState(int epoch, int batchInEpoch, long globalStep, long m
         Path parent = dir.toAbsolutePath().getParent();
         Files.createDirectories(parent);
         Path tmp = Files.createTempDirectory(parent, "." + dir.getFileName() + ".");
+        if (tmp.getFileSystem().supportedFileAttributeViews().contains("posix")) {
+            // createTempDirectory makes it owner-only; a state folder is as readable as the LoRA files
+            Files.setPosixFilePermissions(tmp, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
+        }
         try {
             body.fill(tmp);
             if (Files.exists(dir)) {
