@@ -467,10 +467,14 @@ public final class LoraTrainer {
             String stateName = names.stepState(globalStep);
             saveState(stateName, position);
             Path lora = saveLora(names.stepFile(globalStep), epoch, true);
-            writeChart(log, chartFile);
             Path dir = in.outputDir().resolve(stateName);
             listener.message("stopped at step " + globalStep + "; the LoRA so far is " + lora + ". To continue, run the"
                     + " same command with --resume " + dir + " (or --resume auto)");
+            try {
+                writeChart(log, chartFile);
+            } catch (RuntimeException e) { // a stop during JVM shutdown (Ctrl-C) may find AWT gone; the log has the data
+                listener.message("warning: the loss chart was not redrawn: " + e);
+            }
             return new Result(List.copyOf(saved), lora, logFile, chartFile, globalStep, epoch + 1, true, dir);
         }
 
