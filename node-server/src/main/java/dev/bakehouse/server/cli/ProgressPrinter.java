@@ -56,6 +56,8 @@ final class ProgressPrinter implements ExecutionListener {
                     String subfolder = item.path("subfolder").asText("");
                     out.println(item.path("type").asText("output") + "/"
                             + (subfolder.isEmpty() ? "" : subfolder + "/") + item.path("filename").asText());
+                } else if (item.isTextual()) {
+                    out.println(item.asText()); // a node's text output (a table, a report) as it reads
                 } else {
                     out.println(kind.getKey() + ": " + item);
                 }

@@ -41,9 +41,9 @@ import picocli.CommandLine.Spec;
         description = "Validate and execute an API-format workflow headless; progress goes to stderr, "
                 + "written files to stdout.")
 final class RunCommand implements Callable<Integer> {
-    static final int NODE_FAILED = 1;
-    static final int REJECTED = 2;
-    static final int INTERRUPTED = 3;
+    static final int NODE_FAILED = HeadlessRun.NODE_FAILED;
+    static final int REJECTED = HeadlessRun.REJECTED;
+    static final int INTERRUPTED = HeadlessRun.INTERRUPTED;
 
     @Parameters(
             paramLabel = "WORKFLOW.json",
@@ -76,38 +76,9 @@ final class RunCommand implements Callable<Integer> {
         DataDirs dirs = BakehouseServer.dataDirs(config);
         ModelSettings settings = common.modelSettings();
         try (ModelCache models = new ModelCache(settings.device(), settings.maxCheckpoints())) {
-            return run(NodeRegistry.of(AllNodes.all(dirs, settings, models)), dirs, prompt, extraData, err, out);
+            return HeadlessRun.execute(NodeRegistry.of(AllNodes.all(dirs, settings, models)), dirs, prompt, extraData,
+                    workflow.toString(), err, out);
         }
-    }
-
-    private int run(NodeRegistry registry, DataDirs dirs, JsonNode prompt, ObjectNode extraData, PrintWriter err,
-            PrintWriter out) throws IOException {
-        Validation validation = new PromptValidator(registry).validate(prompt, null);
-        if (validation instanceof Validation.Rejected rejected) {
-            err.println(workflow + " was rejected:");
-            err.println(Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(rejected.body()));
-            return REJECTED;
-        }
-        Validation.Accepted accepted = (Validation.Accepted) validation;
-        PromptExecutor executor = new PromptExecutor(registry, dirs, new OutputCache());
-        Outcome outcome = executor.execute(
-                UUID.randomUUID().toString(), accepted.prompt(), extraData, accepted.outputs(),
-                new ProgressPrinter(accepted.prompt(), err, out), new InterruptFlag());
-        if (outcome instanceof Outcome.Failed failed) {
-            ExecutionError error = failed.error();
-            err.printf("node %s (%s) failed: %s: %s%n", error.nodeId(), error.nodeType(),
-                    error.exceptionType(), error.exceptionMessage().strip());
-            error.traceback().forEach(err::print);
-            return NODE_FAILED;
-        }
-        if (outcome instanceof Outcome.Interrupted interrupted) {
-            err.println("interrupted at node " + interrupted.nodeId());
-            return INTERRUPTED;
-        }
-        err.println("done");
-        err.flush();
-        out.flush();
-        return 0;
     }
 
     /** A {@code POST /prompt} body rather than a bare prompt: its "prompt" is not itself a node. */

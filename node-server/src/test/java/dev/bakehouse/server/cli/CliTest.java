@@ -48,7 +48,9 @@ class CliTest {
     @Test
     void everyCommand_hasHelp() {
         for (String[] args : new String[][] {{"--help"}, {"serve", "--help"}, {"run", "--help"}, {"nodes", "--help"},
-                {"inspect", "--help"}, {"forward", "--help"}}) {
+                {"inspect", "--help"}, {"forward", "--help"}, {"extract_lora_from_models", "--help"},
+                {"merge_lora", "--help"}, {"svd_merge_lora", "--help"}, {"resize_lora", "--help"},
+                {"lbw-analyze", "--help"}}) {
             Result result = bakehouse(args);
             assertEquals(0, result.exitCode(), String.join(" ", args));
             assertTrue(result.out().contains("Usage:"), result.out());
@@ -144,5 +146,19 @@ class CliTest {
         assertEquals("[###############...............] 10/20", ProgressPrinter.bar(10, 20));
         assertEquals("[" + "#".repeat(30) + "] 0/0", ProgressPrinter.bar(0, 0), "nothing to do is complete");
         assertEquals("[" + "#".repeat(30) + "] 25/20", ProgressPrinter.bar(25, 20), "overshoot is clamped");
+    }
+
+    @Test
+    void lbwAnalyze_printsTheBlockTable_andWritesItsFiles(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+        java.nio.file.Path data = dev.bakehouse.testing.TinyDataDir.populate(dir);
+        Result result = bakehouse("lbw-analyze", "--data-dir", data.toString(), "--clip-tokenizer",
+                dev.bakehouse.testing.Fixtures.file("clip-tokenizer").toString(),
+                "--checkpoint", dev.bakehouse.testing.TinyDataDir.CHECKPOINT, "--lora", dev.bakehouse.testing.TinyDataDir.LORA,
+                "--prompt", "a red ring", "--width", "64", "--height", "64", "--steps", "2", "--prefix", "lbw/tiny");
+        assertEquals(0, result.exitCode(), result.err());
+        assertTrue(result.out().contains("carried by:"), result.out());
+        try (var files = java.nio.file.Files.list(data.resolve("output/lbw"))) {
+            assertTrue(files.anyMatch(f -> f.toString().endsWith(".csv")));
+        }
     }
 }
