@@ -25,8 +25,10 @@ import java.util.regex.Pattern;
  * {@code NAME:} is dropped; a text that is no vector of at least 12 entries is looked up as a
  * preset name. {@code inverse} turns every ratio r into 1 − r.
  *
+ * A text starting with {@code %} is Inspire's block spec ({@link PercentSpec}).
+ *
  * <p>Not supported (refused with a message): per-layer sub-vectors ({@code "1 0 0.5"} inside one
- * entry, which Inspire assigns in its internal key order) and the {@code %in=…,out=…} spec.
+ * entry, which Inspire assigns in its internal key order).
  * Random draws use {@code seed} but not numpy's generator, so {@code R}/{@code U} values differ
  * from Inspire's for the same seed.
  */
@@ -75,8 +77,6 @@ public final class InspireBlockVector {
      */
     public static Result apply(LoraNetwork network, String blockVector, LbwPresets presets, boolean inverse,
             RandomGenerator random, float a, float b) {
-        LbwVector vector = parse(blockVector, presets);
-        Context context = new Context(Dialect.INSPIRE, random, 1f, a, b);
         TreeMap<Slot, List<String>> slots = new TreeMap<>();
         List<String> others = new ArrayList<>();
         for (String module : network.modules().keySet()) {
@@ -88,6 +88,11 @@ public final class InspireBlockVector {
                         k -> new ArrayList<>()).add(module);
             }
         }
+        String text = blockVector.strip();
+        LbwVector vector = text.startsWith("%")
+                ? LbwVector.parse(PercentSpec.expand(text, slots.keySet()), Dialect.INSPIRE, "block_vector " + text)
+                : parse(text, presets);
+        Context context = new Context(Dialect.INSPIRE, random, 1f, a, b);
         List<String> populated = new ArrayList<>();
         Map<String, Float> ratios = new LinkedHashMap<>();
         int next = 1;
@@ -113,10 +118,6 @@ public final class InspireBlockVector {
     /** The vector a {@code block_vector} text stands for, without resolving its letters. */
     static LbwVector parse(String blockVector, LbwPresets presets) {
         String text = blockVector.strip();
-        if (text.startsWith("%")) {
-            throw new IllegalArgumentException("block_vector '" + text + "': the Inspire '%' block spec is not "
-                    + "supported; give one value per block (BASE first), or a preset");
-        }
         int colon = text.indexOf(':');
         String body = colon >= 0 ? text.substring(colon + 1).strip() : text;
         String[] parts = body.split(",", -1);

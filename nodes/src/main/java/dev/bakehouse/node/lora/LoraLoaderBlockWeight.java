@@ -41,7 +41,7 @@ import java.util.TreeSet;
  * Inspire's UI copies the chosen {@code preset} into {@code block_vector} — here a blank
  * {@code block_vector} takes the preset's vector, and the preset list also holds the LoRA Block
  * Weight extension's presets and the user files' ({@code <data-dir>/lbw/presets.txt}). R/U draws
- * differ from numpy's for the same seed; sub-vectors and the {@code %} spec are refused.
+ * differ from numpy's for the same seed; per-layer sub-vectors are refused.
  */
 public final class LoraLoaderBlockWeight implements Node {
     public static final String NAME = "LoraLoaderBlockWeight";

@@ -108,10 +108,21 @@ class InspireBlockVectorTest {
     }
 
     @Test
+    void apply_percentSpec_setsGroupsAndPositionsAmongThePresentBlocks() {
+        LoraNetwork net = network(TE, IN01, IN02, IN04, MID, OUT03, OUT11);
+        InspireBlockVector.Result r = apply(net, "%default=0.5, base=1, in2-3=0, out2=0.25, mid=0.75", false);
+        assertEquals("1,0.5,0,0,0.75,0.5,0.25", r.populatedVector());
+        assertEquals(0f, r.moduleRatios().get(IN04));
+        assertEquals(0.25f, r.moduleRatios().get(OUT11));
+        assertEquals("1,1,1,1,1,1,1", apply(net, "%", false).populatedVector());
+        assertEquals("0,0,0,0,0,0,0", apply(net, "%default=0", false).populatedVector());
+    }
+
+    @Test
     void apply_unsupportedOrUnknownText_isRefusedClearly() {
         LoraNetwork net = network(TE, IN01);
-        assertTrue(assertThrows(IllegalArgumentException.class, () -> apply(net, "%default=1,in=0", false))
-                .getMessage().contains("'%' block spec is not supported"));
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> apply(net, "%default=1,in=0,up=1", false))
+                .getMessage().contains("item 'up=1' is not one of"));
         assertTrue(assertThrows(IllegalArgumentException.class, () -> apply(net, "1,1 0 0.5,1,1,1,1,1,1,1,1,1,1", false))
                 .getMessage().contains("entry 2 ('1 0 0.5'): per-layer sub-vectors"));
         String unknown = assertThrows(IllegalArgumentException.class, () -> apply(net, "1,0.5", false)).getMessage();
