@@ -42,12 +42,17 @@ public final class DataDirs {
     private static final Set<String> MODEL_EXTENSIONS =
             Set.of(".safetensors", ".ckpt", ".pt", ".pth", ".bin", ".sft");
 
+    /** Our LoRA Block Weight user presets, relative to the data root. */
+    public static final String LBW_PRESETS = "lbw/presets.txt";
+
     private final Path root;
     private final Map<String, List<Path>> extraModelDirs;
+    private final List<Path> extraLbwPresets;
 
-    private DataDirs(Path root, Map<String, List<Path>> extraModelDirs) {
+    private DataDirs(Path root, Map<String, List<Path>> extraModelDirs, List<Path> extraLbwPresets) {
         this.root = root.toAbsolutePath().normalize();
         this.extraModelDirs = extraModelDirs;
+        this.extraLbwPresets = extraLbwPresets;
     }
 
     /** A data root without extra model folders. */
@@ -96,6 +101,18 @@ public final class DataDirs {
             default -> throw new IllegalArgumentException(
                     "unknown file area '" + type + "' (expected input, output or temp)");
         };
+    }
+
+    /**
+     * LoRA Block Weight preset files ({@code NAME:v,v,…} lines), in reading order: those of extra
+     * installs (A1111's {@code extensions/sd-webui-lora-block-weight/scripts/lbwpresets.txt},
+     * ComfyUI's {@code custom_nodes/ComfyUI-Inspire-Pack/resources/lbw-preset.custom.txt}), then
+     * ours, {@value #LBW_PRESETS}, so ours win. Files that do not exist are listed too.
+     */
+    public List<Path> lbwPresetFiles() {
+        List<Path> files = new ArrayList<>(extraLbwPresets);
+        files.add(root.resolve(LBW_PRESETS));
+        return files;
     }
 
     /** Model folder names, as {@code GET /models} lists them. */
@@ -251,6 +268,7 @@ public final class DataDirs {
     public static final class Builder {
         private final Path root;
         private final Map<String, Set<Path>> extra = new LinkedHashMap<>();
+        private final Set<Path> lbwPresets = new LinkedHashSet<>();
 
         private Builder(Path root) {
             this.root = root;
@@ -271,8 +289,12 @@ public final class DataDirs {
          * ({@code checkpoints}, {@code loras}, {@code vae}, {@code embeddings} below it).
          */
         public Builder comfyUi(Path installOrModels) {
-            Path models = Files.isDirectory(installOrModels.resolve("models"))
-                    ? installOrModels.resolve("models") : installOrModels;
+            boolean isRoot = Files.isDirectory(installOrModels.resolve("models"));
+            Path models = isRoot ? installOrModels.resolve("models") : installOrModels;
+            if (isRoot) {
+                lbwPresets.add(installOrModels.resolve("custom_nodes").resolve("ComfyUI-Inspire-Pack")
+                        .resolve("resources").resolve("lbw-preset.custom.txt").toAbsolutePath().normalize());
+            }
             add(CHECKPOINTS, models.resolve("checkpoints"));
             add(LORAS, models.resolve("loras"));
             add(VAE, models.resolve("vae"));
@@ -289,6 +311,8 @@ public final class DataDirs {
             add(LORAS, install.resolve("models").resolve("Lora"));
             add(VAE, install.resolve("models").resolve("VAE"));
             add(EMBEDDINGS, install.resolve("embeddings"));
+            lbwPresets.add(install.resolve("extensions").resolve("sd-webui-lora-block-weight").resolve("scripts")
+                    .resolve("lbwpresets.txt").toAbsolutePath().normalize());
             return this;
         }
 
@@ -300,7 +324,7 @@ public final class DataDirs {
         public DataDirs build() {
             Map<String, List<Path>> frozen = new LinkedHashMap<>();
             extra.forEach((k, v) -> frozen.put(k, List.copyOf(v)));
-            return new DataDirs(root, Map.copyOf(frozen));
+            return new DataDirs(root, Map.copyOf(frozen), List.copyOf(lbwPresets));
         }
     }
 }

@@ -11,6 +11,9 @@ import dev.bakehouse.lora.format.LoraModule;
 import dev.bakehouse.lora.format.LoraNetwork;
 import dev.bakehouse.lora.format.LoraReader;
 import dev.bakehouse.lora.format.LoraTensor;
+import dev.bakehouse.lora.lbw.InspireBlockVector;
+import dev.bakehouse.lora.lbw.LbwPresets;
+import dev.bakehouse.lora.lbw.LoraPromptTag;
 import dev.bakehouse.lora.ops.LoraBlockWeights;
 import dev.bakehouse.model.ComputeDevice;
 import dev.bakehouse.model.ModelConfig;
@@ -18,17 +21,23 @@ import dev.bakehouse.model.StableDiffusion;
 import dev.bakehouse.model.TensorSourceWeights;
 import dev.bakehouse.model.WeightPatcher;
 import dev.bakehouse.model.clip.TextEncoderOutput;
+import dev.bakehouse.model.tokenizer.ExtraNetworkTags;
 import dev.bakehouse.tensor.SafetensorsFile;
 import dev.bakehouse.testing.Fixtures;
 import dev.bakehouse.testing.SharedResources;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.SplittableRandom;
 import java.util.function.Predicate;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** Run-time LoRA on the tiny model against {@code sd15-tiny/lora-cases.safetensors}. */
 class LoraPatcherTest {
@@ -106,6 +115,70 @@ class LoraPatcherTest {
             assertClose(loraCases, "lbw_text_last",
                     model.textEncoder().forward(array(step, cases, "text_ids")).lastHiddenState().toFloatArray(), TOL);
         }
+    }
+
+    @Test
+    void apply_fixtureVectorInEveryPromptSyntax_resolvesToOneApplication_matchingLbwEpsAndText(@TempDir Path tmp)
+            throws Exception {
+        float[] v17 = loraCases.readFloats("lbw_ratios17");
+        float[] v26 = loraCases.readFloats("lbw_ratios26");
+        String list17 = join(v17);
+        Path presetFile = Files.writeString(tmp.resolve("presets.txt"), "# user presets\nFIXTURE:" + list17 + "\n");
+        LbwPresets presets = LbwPresets.builtIn().withFiles(List.of(presetFile));
+        List<LoraPromptTag.Resolved> forms = new ArrayList<>();
+        for (String tag : List.of("<lora:lora:1:lbw=" + list17 + ">", "<lora:lora:1:" + list17 + ">",
+                "<lora:lora:1:lbw=" + join(v26) + ">", "<lora:lora:1:lbw=FIXTURE>", "<lora:lora:1:FIXTURE>",
+                "<lora:lora:te=1:unet=1:w=FIXTURE>")) {
+            ExtraNetworkTags.Tag parsed = ExtraNetworkTags.parse("a prompt " + tag).tags().get(0);
+            forms.add(LoraPromptTag.parse(parsed).resolve(presets, new SplittableRandom(0)));
+        }
+        LoraPromptTag.Resolved first = forms.get(0);
+        forms.forEach(f -> assertEquals(first, f));
+        assertArrayEquals(v26, first.blockWeights().ratios26());
+        LoraApplication app = new LoraApplication(first.name(), lora, first.unet(), first.te(), first.blockWeights());
+        try (WeightPatcher patch = LoraPatcher.apply(model, List.of(app));
+                NDManager step = model.manager().newSubManager()) {
+            assertClose(loraCases, "lbw_eps", unetOnCases(step, array(step, cases, "context")), TOL);
+            assertClose(loraCases, "lbw_text_last",
+                    model.textEncoder().forward(array(step, cases, "text_ids")).lastHiddenState().toFloatArray(), TOL);
+        }
+    }
+
+    @Test
+    void apply_inspireVectorOverTheLoConsBlocks_matchesLbwEpsAndText() throws Exception {
+        // Inspire gives each block the LoRA has an entry: IN01..IN11, the middle block's 3 parts, OUT00..OUT11.
+        float[] v26 = loraCases.readFloats("lbw_ratios26");
+        List<Float> inspire = new ArrayList<>();
+        for (int i = 0; i < 26; i++) {
+            String id = LoraBlockWeights.BLOCKS26.get(i);
+            if (!id.equals("IN00")) {
+                for (int part = 0; part < (id.equals("M00") ? 3 : 1); part++) {
+                    inspire.add(v26[i]);
+                }
+            }
+        }
+        assertEquals(27, inspire.size());
+        String vector = inspire.stream().map(String::valueOf).collect(Collectors.joining(","));
+        InspireBlockVector.Result r = InspireBlockVector.apply(lora, "FIXTURE:" + vector, LbwPresets.builtIn(), false,
+                new SplittableRandom(0), 4f, 1f);
+        assertEquals(27, r.populatedVector().split(",").length, r.populatedVector());
+        assertTrue(r.populatedVector().startsWith("0.8,1,0.5,0,0,0.25,0,1,0.75,"), r.populatedVector());
+        List<LoraApplication> parts = new ArrayList<>();
+        r.networksByRatio(lora).forEach((ratio, net) -> parts.add(new LoraApplication("lora", net, ratio, ratio, null)));
+        try (WeightPatcher patch = LoraPatcher.apply(model, parts);
+                NDManager step = model.manager().newSubManager()) {
+            assertClose(loraCases, "lbw_eps", unetOnCases(step, array(step, cases, "context")), TOL);
+            assertClose(loraCases, "lbw_text_last",
+                    model.textEncoder().forward(array(step, cases, "text_ids")).lastHiddenState().toFloatArray(), TOL);
+        }
+    }
+
+    private static String join(float[] v) {
+        StringBuilder b = new StringBuilder();
+        for (float f : v) {
+            b.append(b.length() == 0 ? "" : ",").append(f);
+        }
+        return b.toString();
     }
 
     @Test

@@ -70,6 +70,19 @@ class DataDirsTest {
     }
 
     @Test
+    void lbwPresetFiles_installsFirstThenOurs_soOursWin() throws IOException {
+        Path comfy = tmp.resolve("ComfyUI");
+        touch(comfy.resolve("models/loras/x.safetensors"));
+        Path a1111 = tmp.resolve("webui");
+        touch(a1111.resolve("models/Stable-diffusion/anime.safetensors"));
+        DataDirs dirs = DataDirs.builder(tmp.resolve("data")).a1111(a1111).comfyUi(comfy)
+                .comfyUi(comfy.resolve("models")).build();
+        assertEquals(List.of(a1111.resolve("extensions/sd-webui-lora-block-weight/scripts/lbwpresets.txt"),
+                comfy.resolve("custom_nodes/ComfyUI-Inspire-Pack/resources/lbw-preset.custom.txt"),
+                tmp.resolve("data").toAbsolutePath().resolve("lbw/presets.txt")), dirs.lbwPresetFiles());
+    }
+
+    @Test
     void install_tellsA1111FromComfyUiByItsStableDiffusionFolder() throws IOException {
         Path comfy = tmp.resolve("ComfyUI");
         touch(comfy.resolve("models/checkpoints/sd15.ckpt"));

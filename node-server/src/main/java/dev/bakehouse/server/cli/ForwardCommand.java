@@ -4,6 +4,7 @@ import dev.bakehouse.lora.LoraApplication;
 import dev.bakehouse.lora.LoraMismatchException;
 import dev.bakehouse.lora.LoraPatcher;
 import dev.bakehouse.lora.format.LoraReader;
+import dev.bakehouse.lora.lbw.LbwPresets;
 import dev.bakehouse.lora.ops.LoraBlockWeights;
 import dev.bakehouse.model.CheckpointMismatchException;
 import dev.bakehouse.model.Checkpoints;
@@ -72,7 +73,7 @@ public final class ForwardCommand implements Callable<Integer> {
             if (lora == null && (lbw != null || loraTextStrength != null)) {
                 throw new IllegalArgumentException("--lbw and --lora-te-strength need --lora");
             }
-            LoraBlockWeights blockWeights = lbw == null ? null : LoraBlockWeights.parse(lbw);
+            LoraBlockWeights blockWeights = lbw == null ? null : LbwPresets.builtIn().blockWeights(lbw, "--lbw");
             try (StableDiffusion model = Checkpoints.load(checkpoint, config, computeDevice);
                     SafetensorsFile in = SafetensorsFile.open(inputs);
                     WeightPatcher patch = lora == null ? new WeightPatcher(model.params()) : LoraPatcher.apply(model, List.of(

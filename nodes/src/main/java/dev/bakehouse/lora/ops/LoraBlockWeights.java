@@ -3,14 +3,13 @@ package dev.bakehouse.lora.ops;
 import dev.bakehouse.lora.format.LbwBlock;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Locale;
-import java.util.Map;
 
 /**
- * A LoRA Block Weight vector for SD1.x (hako-mikan sd-webui-lora-block-weight), held as the 26
- * ratios BASE, IN00..IN11, M00, OUT00..OUT11. A 17-value vector (BASE, IN01, IN02, IN04, IN05,
- * IN07, IN08, M00, OUT03..OUT11) expands like the extension's {@code to26()}: every block not in the
- * 17 list gets 0, not 1.
+ * A resolved LoRA Block Weight vector (hako-mikan sd-webui-lora-block-weight), held as the 26
+ * ratios BASE, IN00..IN11, M00, OUT00..OUT11. The shorter forms the extension knows expand like its
+ * {@code to26()}: 17 (SD1/SD2 LoRA: BASE, IN01, IN02, IN04, IN05, IN07, IN08, M00, OUT03..OUT11),
+ * 12 (SDXL LoRA) and 20 (SDXL LyCORIS) set their own blocks and every other block gets 0, not 1.
+ * Presets, random entries and the prompt syntax live in {@code lora.lbw}.
  */
 public final class LoraBlockWeights {
     /** The 26 block ids in order. */
@@ -18,19 +17,12 @@ public final class LoraBlockWeights {
     /** The 17 block ids of the SD1 LoRA vector, in order. */
     public static final List<String> BLOCKS17 = List.of("BASE", "IN01", "IN02", "IN04", "IN05", "IN07", "IN08", "M00",
             "OUT03", "OUT04", "OUT05", "OUT06", "OUT07", "OUT08", "OUT09", "OUT10", "OUT11");
-
-    /** The extension's built-in 17-value presets (DEF_WEIGHT_PRESET). */
-    public static final Map<String, String> PRESETS = Map.of(
-            "NONE", "0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0",
-            "ALL", "1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1",
-            "INS", "1,1,1,1,0,0,0,0,0,0,0,0,0,0,0,0,0",
-            "IND", "1,0,0,0,1,1,1,0,0,0,0,0,0,0,0,0,0",
-            "INALL", "1,1,1,1,1,1,1,0,0,0,0,0,0,0,0,0,0",
-            "MIDD", "1,0,0,0,1,1,1,1,1,1,1,1,0,0,0,0,0",
-            "OUTD", "1,0,0,0,0,0,0,0,1,1,1,1,0,0,0,0,0",
-            "OUTS", "1,0,0,0,0,0,0,0,0,0,0,0,1,1,1,1,1",
-            "OUTALL", "1,0,0,0,0,0,0,0,1,1,1,1,1,1,1,1,1",
-            "ALL0.5", "0.5,0.5,0.5,0.5,0.5,0.5,0.5,0.5,0.5,0.5,0.5,0.5,0.5,0.5,0.5,0.5,0.5");
+    /** The 12 block ids of the SDXL LoRA vector, in order. */
+    public static final List<String> BLOCKS12 = List.of("BASE", "IN04", "IN05", "IN07", "IN08", "M00",
+            "OUT00", "OUT01", "OUT02", "OUT03", "OUT04", "OUT05");
+    /** The 20 block ids of the SDXL LyCORIS vector, in order. */
+    public static final List<String> BLOCKS20 = List.of("BASE", "IN00", "IN01", "IN02", "IN03", "IN04", "IN05", "IN06",
+            "IN07", "IN08", "M00", "OUT00", "OUT01", "OUT02", "OUT03", "OUT04", "OUT05", "OUT06", "OUT07", "OUT08");
 
     private final float[] ratios26;
 
@@ -38,36 +30,29 @@ public final class LoraBlockWeights {
         this.ratios26 = ratios26;
     }
 
-    /** 17 or 26 values. */
-    public static LoraBlockWeights of(float... values) {
-        if (values.length == 26) {
-            return new LoraBlockWeights(values.clone());
-        }
-        if (values.length != 17) {
-            throw new IllegalArgumentException("an SD1 LoRA Block Weight vector has 17 or 26 values, got " + values.length);
-        }
-        float[] r = new float[26];
-        for (int i = 0; i < 17; i++) {
-            r[BLOCKS26.indexOf(BLOCKS17.get(i))] = values[i];
-        }
-        return new LoraBlockWeights(r);
+    /** The block ids of a vector of {@code length} values, or null for a length the extension does not know. */
+    public static List<String> blocksOfLength(int length) {
+        return switch (length) {
+            case 12 -> BLOCKS12;
+            case 17 -> BLOCKS17;
+            case 20 -> BLOCKS20;
+            case 26 -> BLOCKS26;
+            default -> null;
+        };
     }
 
-    /** A preset name ({@link #PRESETS}) or comma-separated values, as after {@code lbw=} in a prompt. */
-    public static LoraBlockWeights parse(String text) {
-        String preset = PRESETS.get(text.trim().toUpperCase(Locale.ROOT));
-        String list = preset != null ? preset : text;
-        String[] parts = list.split(",");
-        float[] values = new float[parts.length];
-        for (int i = 0; i < parts.length; i++) {
-            try {
-                values[i] = Float.parseFloat(parts[i].trim());
-            } catch (NumberFormatException e) {
-                throw new IllegalArgumentException("LoRA Block Weight '" + text + "': value " + (i + 1) + " ('"
-                        + parts[i].trim() + "') is not a number and the text is not a preset " + PRESETS.keySet());
-            }
+    /** 12, 17, 20 or 26 values; the blocks a short form does not name get 0 ({@code to26()}). */
+    public static LoraBlockWeights of(float... values) {
+        List<String> ids = blocksOfLength(values.length);
+        if (ids == null) {
+            throw new IllegalArgumentException("a LoRA Block Weight vector has 17 or 26 values (SD1/SD2; 12 or 20 for "
+                    + "SDXL), got " + values.length);
         }
-        return of(values);
+        float[] r = new float[26];
+        for (int i = 0; i < values.length; i++) {
+            r[BLOCKS26.indexOf(ids.get(i))] = values[i];
+        }
+        return new LoraBlockWeights(r);
     }
 
     public float[] ratios26() {
@@ -86,6 +71,16 @@ public final class LoraBlockWeights {
     /** The ratio of one block. */
     public float ratio(LbwBlock block) {
         return ratios26[block.ordinal()];
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof LoraBlockWeights w && Arrays.equals(ratios26, w.ratios26);
+    }
+
+    @Override
+    public int hashCode() {
+        return Arrays.hashCode(ratios26);
     }
 
     @Override

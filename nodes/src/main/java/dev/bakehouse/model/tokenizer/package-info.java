@@ -19,6 +19,9 @@
  *       {@link dev.bakehouse.model.tokenizer.TextualInversionReader} reads the files,
  *       an {@link dev.bakehouse.model.tokenizer.EmbeddingLookup} finds them by name, and their
  *       vectors fill token slots ({@link dev.bakehouse.model.tokenizer.TokenRows#embeddings()}).</li>
+ *   <li>A1111's extra-network tags ({@code <lora:name:1>}) found and removed from prompts:
+ *       {@link dev.bakehouse.model.tokenizer.ExtraNetworkTags}; what a LoRA tag means is read in
+ *       {@code lora.lbw}.</li>
  * </ul>
  * Conformance: every case of {@code shared/fixtures/clip-tokenizer/cases.json}.
  */

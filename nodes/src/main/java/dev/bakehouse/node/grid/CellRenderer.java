@@ -79,13 +79,12 @@ final class CellRenderer {
         ClipValue cellClip = clip;
         if (!s.isBase()) {
             if (s.unetStrength() != 0f) {
-                cellModel = new ModelValue(model.checkpoint().withLora(new LoraApplication(s.lora().name(),
-                        s.lora().network(), s.unetStrength(), 0f, s.blockWeights())));
+                cellModel = model.withLora(new LoraApplication(s.lora().name(), s.lora().network(), s.unetStrength(), 0f,
+                        s.blockWeights()));
             }
             if (s.textStrength() != 0f) {
-                cellClip = new ClipValue(clip.checkpoint().withLora(new LoraApplication(s.lora().name(),
-                        s.lora().network(), 0f, s.textStrength(), s.blockWeights())), clip.tokenizer(),
-                        clip.embeddings(), clip.stopAtLayer());
+                cellClip = clip.withLora(new LoraApplication(s.lora().name(), s.lora().network(), 0f, s.textStrength(),
+                        s.blockWeights()));
             }
         }
         Conditioning positive = encode(cellClip, s, s.positive());

@@ -1,6 +1,7 @@
 package dev.bakehouse.node.grid;
 
 import dev.bakehouse.grid.AxisValues;
+import dev.bakehouse.lora.lbw.LbwPresets;
 import dev.bakehouse.lora.ops.LoraBlockWeights;
 import dev.bakehouse.model.sampling.SamplerName;
 import dev.bakehouse.model.sampling.SigmaScheduler;
@@ -173,7 +174,7 @@ enum GridAxisType {
         for (String item : AxisValues.lines(axis, text)) {
             LoraBlockWeights weights;
             try {
-                weights = LoraBlockWeights.parse(item);
+                weights = LbwPresets.builtIn().blockWeights(item, axis);
             } catch (IllegalArgumentException e) {
                 throw new IllegalArgumentException(axis + ": " + e.getMessage()
                         + " (separate vectors with ';' or new lines, since a vector holds commas)", e);

@@ -30,8 +30,12 @@ public record ClipValue(PatchedCheckpoint checkpoint, Supplier<ClipTokenizer> to
 
     /** This encoder with a LoRA's text encoder modules at {@code strength} (its UNet modules untouched). */
     public ClipValue withLora(String name, LoraNetwork network, float strength) {
-        return new ClipValue(checkpoint.withLora(new LoraApplication(name, network, 0f, strength, null)),
-                tokenizer, embeddings, stopAtLayer);
+        return withLora(new LoraApplication(name, network, 0f, strength, null));
+    }
+
+    /** This encoder with one more LoRA application (its UNet strength is not used by a CLIP). */
+    public ClipValue withLora(LoraApplication lora) {
+        return new ClipValue(checkpoint.withLora(lora), tokenizer, embeddings, stopAtLayer);
     }
 
     /** This encoder stopping at another layer. */

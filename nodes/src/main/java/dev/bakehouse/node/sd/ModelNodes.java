@@ -6,6 +6,8 @@ import dev.bakehouse.node.grid.LoraBlockAnalysis;
 import dev.bakehouse.node.grid.SampleGrid;
 import dev.bakehouse.node.lora.ApplyLora;
 import dev.bakehouse.node.lora.LoadLora;
+import dev.bakehouse.node.lora.LoraFromPrompt;
+import dev.bakehouse.node.lora.LoraLoaderBlockWeight;
 import java.util.List;
 import java.util.function.Supplier;
 
@@ -36,6 +38,8 @@ public final class ModelNodes {
                 VaeEncode::new,
                 () -> new LoadLora(dirs, cache),
                 ApplyLora::new,
+                () -> new LoraLoaderBlockWeight(dirs, cache),
+                () -> new LoraFromPrompt(dirs, cache),
                 SampleGrid::new,
                 LoraBlockAnalysis::new);
     }

@@ -16,6 +16,11 @@ public record ModelValue(PatchedCheckpoint checkpoint) {
 
     /** This model with a LoRA's UNet modules at {@code strength} (its text encoder modules untouched). */
     public ModelValue withLora(String name, LoraNetwork network, float strength) {
-        return new ModelValue(checkpoint.withLora(new LoraApplication(name, network, strength, 0f, null)));
+        return withLora(new LoraApplication(name, network, strength, 0f, null));
+    }
+
+    /** This model with one more LoRA application (its text strength is not used by a MODEL). */
+    public ModelValue withLora(LoraApplication lora) {
+        return new ModelValue(checkpoint.withLora(lora));
     }
 }
