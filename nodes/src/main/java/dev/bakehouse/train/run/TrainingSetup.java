@@ -166,7 +166,17 @@ public record TrainingSetup(TrainNetworkArgs args, DreamBoothDataset dataset, in
                 .withDropout(n.networkDropout() == null ? null : n.networkDropout().floatValue(), null, null)
                 .withParts(n.networkTrainUnetOnly(), n.networkTrainTextEncoderOnly())
                 .withDimFromWeights(n.dimFromWeights());
-        return n.networkArgs() == null ? o : o.withNetworkArgs(n.networkArgs());
+        return n.networkArgs() == null ? o : o.withNetworkArgs(n.networkArgs().stream().map(TrainingSetup::networkArg).toList());
+    }
+
+    /**
+     * The command line's {@code train_blocks} (the name {@link dev.bakehouse.train.config.LoraNetworkArgs}
+     * checks) is the network's {@code blocks} selection; without this rename a valid train_blocks
+     * failed as an unknown network_args key when the network was built.
+     */
+    private static String networkArg(String arg) {
+        String trimmed = arg.strip();
+        return trimmed.startsWith("train_blocks=") ? "blocks=" + trimmed.substring("train_blocks=".length()) : arg;
     }
 
     static NoiseOptions noise(TrainingOptions t) {
