@@ -131,6 +131,19 @@ class BadInputAcceptanceTest {
     }
 
     @Test
+    void validationOptions_areRefusedNamingTheOptionUntilValidationIsBuilt() throws Exception {
+        Path data = TinyTrainingRun.dataset(dir.resolve("data"), "2_kiki", 2);
+        for (String option : List.of("--validation_split=0.25", "--validation_seed=3", "--validate_every_n_steps=5",
+                "--validate_every_n_epochs=1", "--max_validation_steps=2")) {
+            Exception e = assertThrows(RuntimeException.class, () -> TinyTrainingRun.args(data, dir.resolve("out"), option));
+            String flag = option.substring(0, option.indexOf('='));
+            assertTrue(e.getMessage().startsWith(flag + " is not supported: validation"), e.getMessage());
+        }
+        // kohya's default (no split) is not a request for validation
+        TinyTrainingRun.args(data, dir.resolve("out"), "--validation_split=0.0");
+    }
+
+    @Test
     void sdxlCheckpoint_isRefusedAsNotSd1() {
         // as train_network loads it: no sidecar config, the architecture inferred from the weights
         Exception e = assertThrows(Exception.class, () -> Checkpoints.load(Fixtures.file("sdxl-tiny/tiny.safetensors"),
