@@ -13,6 +13,7 @@ import dev.bakehouse.model.ForwardCheck;
 import dev.bakehouse.model.StableDiffusion;
 import dev.bakehouse.model.WeightPatcher;
 import dev.bakehouse.tensor.SafetensorsFile;
+import dev.bakehouse.train.run.TrainingForwardCheck;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
@@ -25,8 +26,11 @@ import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code bakehouse forward}: runs a checkpoint on reference inputs and writes its outputs (see {@link ForwardCheck}). */
 @Command(name = "forward", mixinStandardHelpOptions = true,
-        description = "Run a checkpoint's text encoder, UNet and VAE on reference inputs and write the outputs, "
-                + "to compare with a reference implementation.")
+        description = {"Run a checkpoint's text encoder, UNet and VAE on reference inputs and write the outputs, "
+                + "to compare with a reference implementation.",
+                "With training inputs (a file holding 'noise', as sd15-tiny/train-cases.safetensors), run kohya's training "
+                + "step for each case whose inputs are present, --lora as network_weights, and write loss.<case>, "
+                + "loss_per_sample.<case> and the directional derivatives dd.<case> along the dir<k>.* tensors."})
 public final class ForwardCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -60,8 +64,40 @@ public final class ForwardCommand implements Callable<Integer> {
     @Option(names = "--lora-te-strength", description = "text encoder strength of --lora (default: --lora-strength)")
     Float loraTextStrength;
 
+    @Option(names = "--directions", description = "training inputs: file with the dir<k>.<lora key> directions "
+            + "(default: --inputs)")
+    Path directions;
+
     @Option(names = "--lbw", description = "LoRA Block Weight: 17 or 26 comma-separated ratios, or a preset (ALL, INS, OUTD, ...)")
     String lbw;
+
+    private static boolean isTrainingInputs(Path file) throws IOException {
+        try (SafetensorsFile in = SafetensorsFile.open(file)) {
+            return in.contains("noise");
+        }
+    }
+
+    private int training(ComputeDevice computeDevice) throws IOException, CheckpointMismatchException {
+        if (lora == null) {
+            throw new IllegalArgumentException("training inputs need --lora (the LoRA being trained, as network_weights)");
+        }
+        if (lbw != null || loraTextStrength != null || loraStrength != 1.0f) {
+            throw new IllegalArgumentException("--lbw, --lora-strength and --lora-te-strength do not apply to training "
+                    + "inputs (the training step runs the LoRA at multiplier 1)");
+        }
+        try (StableDiffusion model = Checkpoints.load(checkpoint, config, computeDevice);
+                SafetensorsFile in = SafetensorsFile.open(inputs);
+                SafetensorsFile dirs = directions == null ? null : SafetensorsFile.open(directions)) {
+            TrainingForwardCheck.Report report = TrainingForwardCheck.run(model, checkpoint, LoraReader.read(lora), in,
+                    dirs == null ? in : dirs, output);
+            for (String s : report.skipped()) {
+                spec.commandLine().getOut().println("skipped case " + s);
+            }
+            spec.commandLine().getOut().println("wrote " + report.written().size() + " tensors ("
+                    + String.join(", ", report.written()) + ") to " + output);
+        }
+        return 0;
+    }
 
     /** Exit code for input the command cannot use (bad file, missing tensor, mismatched checkpoint). */
     static final int BAD_INPUT = 2;
@@ -72,6 +108,13 @@ public final class ForwardCommand implements Callable<Integer> {
         try {
             if (lora == null && (lbw != null || loraTextStrength != null)) {
                 throw new IllegalArgumentException("--lbw and --lora-te-strength need --lora");
+            }
+            if (isTrainingInputs(inputs)) {
+                return training(computeDevice);
+            }
+            if (directions != null) {
+                throw new IllegalArgumentException("--directions is for training inputs (a file with 'noise'); "
+                        + inputs + " has none");
             }
             LoraBlockWeights blockWeights = lbw == null ? null : LbwPresets.builtIn().blockWeights(lbw, "--lbw");
             try (StableDiffusion model = Checkpoints.load(checkpoint, config, computeDevice);

@@ -138,7 +138,7 @@ public final class LoraTrainer {
         ai.djl.pytorch.jni.JniUtils.setGradMode(false);
         listener.message(setup.plan().planLine());
         listener.message("seed: " + setup.seed());
-        for (String w : setup.dataset().warnings()) {
+        for (String w : setup.datasetReport()) {
             listener.message("warning: " + w);
         }
 

@@ -9,6 +9,7 @@ import dev.bakehouse.train.data.BadInputPolicy;
 import dev.bakehouse.train.data.BucketOptions;
 import dev.bakehouse.train.data.CaptionOptions;
 import dev.bakehouse.train.data.DatasetConfigToml;
+import dev.bakehouse.train.data.DatasetProblem;
 import dev.bakehouse.train.data.DreamBoothDataset;
 import dev.bakehouse.train.data.ImageSizeReader;
 import dev.bakehouse.train.data.Size;
@@ -22,6 +23,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -70,8 +72,17 @@ public record TrainingSetup(TrainNetworkArgs args, DreamBoothDataset dataset, in
                     buckets(d), BucketOptions.Script.TRAIN_NETWORK, ImageSizeReader.decoding(), policy));
         }
         TrainingOptions t = args.training();
-        TrainingPlan plan = dataset.plan(batchSize, t.gradientAccumulationSteps(), t.maxTrainEpochs(),
-                args.isSet("max_train_steps") ? t.maxTrainSteps() : null);
+        TrainingPlan plan;
+        try {
+            plan = dataset.plan(batchSize, t.gradientAccumulationSteps(), t.maxTrainEpochs(),
+                    args.isSet("max_train_steps") ? t.maxTrainSteps() : null);
+        } catch (IllegalArgumentException e) {
+            if (dataset.warnings().isEmpty() || dataset.numTrainImages() > 0) {
+                throw e;
+            }
+            // "No data found" alone does not say why: the folders skipped (no N_ prefix, empty) do
+            throw new IllegalArgumentException(e.getMessage() + "; " + String.join("; ", dataset.warnings()), e);
+        }
         long seed = t.seed() != null ? t.seed() : fallbackSeed;
         return new TrainingSetup(args, dataset, batchSize, priorLossWeight, plan, network(args), noise(t), loss(args),
                 text(args), seed);
@@ -208,6 +219,19 @@ public record TrainingSetup(TrainNetworkArgs args, DreamBoothDataset dataset, in
         Integer skip = args.model().clipSkip();
         return new TextOptions(max == null ? OptionalInt.empty() : OptionalInt.of(max),
                 skip == null ? OptionalInt.empty() : OptionalInt.of(skip));
+    }
+
+    /**
+     * The dataset report to print before training: kohya's warnings, then one line per problem
+     * file (missing caption, image below the smallest bucket, and with bad_input_policy SKIP each
+     * image left out), naming the file.
+     */
+    public List<String> datasetReport() {
+        List<String> lines = new ArrayList<>(dataset.warnings());
+        for (DatasetProblem p : dataset.problems()) {
+            lines.add(p.file() + ": " + p.detail() + (p.kind().blocking ? " (left out)" : ""));
+        }
+        return lines;
     }
 
     /** Whether the text encoder gets LoRA modules and trains. */
