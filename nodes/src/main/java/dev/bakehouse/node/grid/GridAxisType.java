@@ -32,7 +32,7 @@ enum GridAxisType {
     CFG("CFG Scale"),
     STEPS("Steps"),
     SAMPLER("Sampler"),
-    SCHEDULER("SigmaScheduler");
+    SCHEDULER("Scheduler");
 
     private final String title;
 

@@ -168,11 +168,14 @@ public final class TrainLora implements Node {
         return file;
     }
 
-    /** CLIPSetLastLayer upstream and clip_skip must agree, since the saved LoRA records clip_skip. */
+    /**
+     * A CLIPSetLastLayer upstream must agree with clip_skip, since the saved LoRA records clip_skip;
+     * a plain CLIP takes clip_skip as set (a pasted kohya config's {@code clip_skip = 2} included).
+     */
     private static void checkClipSkip(ClipValue clip, TrainLoraArgs args) {
         Integer skip = args.args().model().clipSkip();
         int layers = skip == null ? 1 : skip;
-        if (clip.stopAtLayer() != -layers) {
+        if (clip.stopAtLayer() != -1 && clip.stopAtLayer() != -layers) {
             throw new IllegalArgumentException(NAME + ": the clip input stops at layer " + clip.stopAtLayer()
                     + " (CLIPSetLastLayer) but clip_skip is " + layers + " (layer " + -layers + "); set clip_skip to "
                     + -clip.stopAtLayer() + " or connect the checkpoint's CLIP directly");

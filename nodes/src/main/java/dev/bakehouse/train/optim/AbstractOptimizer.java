@@ -73,10 +73,19 @@ abstract class AbstractOptimizer implements Optimizer {
         return groups.get(g).baseLr() * lrFactor;
     }
 
+    /**
+     * Updates the parameters in place with grad mode off, as PyTorch's optimizers run their step
+     * under {@code no_grad}: libtorch's grad mode is per thread and on by default on threads DJL did
+     * not start, where an in-place update of a leaf that requires grad is refused.
+     */
     @Override
     public final void step() {
+        boolean gradMode = ai.djl.pytorch.jni.JniUtils.isGradMode();
+        ai.djl.pytorch.jni.JniUtils.setGradMode(false);
         try (NDManager step = manager.newSubManager()) {
             update(step);
+        } finally {
+            ai.djl.pytorch.jni.JniUtils.setGradMode(gradMode);
         }
         steps++;
     }

@@ -145,6 +145,16 @@ class TrainLoraNodeTest {
     }
 
     @Test
+    void trainLora_clipSetLastLayerDisagreeingWithClipSkip_isRefused() throws Exception {
+        Map<String, Object> in = inputs(Map.of());
+        in.put("clip", ((ClipValue) in.get("clip")).withStopAtLayer(-2));
+
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> train(in, harness.context()));
+        assertTrue(e.getMessage().contains("stops at layer -2") && e.getMessage().contains("set clip_skip to 2"),
+                e.getMessage());
+    }
+
+    @Test
     void trainLora_badKohyaArgs_failsNamingTheOption() throws Exception {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> train(inputs(Map.of("kohya_args", "accelerate launch train_network.py --learning_rate=oops")),
