@@ -10,7 +10,8 @@ import java.util.function.Supplier;
 
 /**
  * Every node type a Bakehouse server offers, in {@code /object_info} order: the basic nodes, the
- * Stable Diffusion nodes, then the training nodes. The one list the server and {@code bakehouse run} register.
+ * Stable Diffusion nodes, then the training nodes. The one list the server and
+ * {@code bakehouse run} register.
  */
 public final class AllNodes {
     private AllNodes() {}
