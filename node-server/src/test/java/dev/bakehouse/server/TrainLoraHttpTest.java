@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.bakehouse.server.json.Json;
+import dev.bakehouse.server.testing.TrainPrompts;
 import dev.bakehouse.server.testing.WsRecorder;
 import dev.bakehouse.testing.TinyDataDir;
 import dev.bakehouse.testing.TinyDataset;
@@ -26,17 +27,8 @@ import org.junit.jupiter.api.io.TempDir;
  * SaveImage — through the real validator, executor and WebSocket hub.
  */
 class TrainLoraHttpTest {
-    private static final String PROMPT = """
-            {"4": {"class_type": "CheckpointLoaderSimple", "inputs": {"ckpt_name": "tiny.safetensors"}},
-             "20": {"class_type": "LoadDataset", "inputs": {"dataset": "kiki", "caption_extension": ".txt",
-                    "resolution": "64", "enable_bucket": false}},
-             "21": {"class_type": "TrainLoRA", "inputs": {"model": ["4", 0], "clip": ["4", 1], "vae": ["4", 2],
-                    "dataset": ["20", 0], "output_name": "kiki", "network_dim": 4, "network_alpha": 2.0,
-                    "conv_dim": 0, "conv_alpha": 1.0, "learning_rate": 0.001, "unet_lr": 0.0, "text_encoder_lr": 0.0,
-                    "optimizer_type": "AdamW", "lr_scheduler": "constant", "lr_warmup_steps": 0,
-                    "max_train_epochs": 1, "max_train_steps": 0, "train_batch_size": 2, "save_every_n_epochs": 1,
-                    "seed": 42, "network_train_unet_only": false, "min_snr_gamma": 0.0, "noise_offset": 0.0,
-                    "clip_skip": 1, "kohya_args": "--lr_scheduler=constant_with_warmup --lr_warmup_steps=1"}},
+    private static final String PROMPT = "{" + TrainPrompts.loadAndTrain(1, false,
+            "--lr_scheduler=constant_with_warmup --lr_warmup_steps=1") + ",\n" + """
              "22": {"class_type": "ApplyLoRA", "inputs": {"model": ["4", 0], "clip": ["4", 1], "lora": ["21", 0],
                     "strength_model": 1.0, "strength_clip": 1.0}},
              "5": {"class_type": "EmptyLatentImage", "inputs": {"width": 64, "height": 64, "batch_size": 1}},
