@@ -3,13 +3,15 @@ package dev.bakehouse.node;
 import dev.bakehouse.node.sd.ModelCache;
 import dev.bakehouse.node.sd.ModelNodes;
 import dev.bakehouse.node.sd.ModelSettings;
+import dev.bakehouse.node.train.TrainNodes;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Supplier;
 
 /**
- * Every node type a Bakehouse server offers, in {@code /object_info} order: the basic nodes, then
- * the Stable Diffusion nodes. The one list the server and {@code bakehouse run} register.
+ * Every node type a Bakehouse server offers, in {@code /object_info} order: the basic nodes, the
+ * Stable Diffusion nodes, then the training nodes. The one list the server and
+ * {@code bakehouse run} register.
  */
 public final class AllNodes {
     private AllNodes() {}
@@ -20,6 +22,7 @@ public final class AllNodes {
     public static List<Supplier<? extends Node>> all(DataDirs dirs, ModelSettings settings, ModelCache cache) {
         List<Supplier<? extends Node>> all = new ArrayList<>(BasicNodes.all(dirs));
         all.addAll(ModelNodes.all(dirs, settings, cache));
+        all.addAll(TrainNodes.all(dirs, cache));
         return List.copyOf(all);
     }
 

@@ -142,7 +142,7 @@ public final class DataDirs {
      * Models of a kind: paths relative to their folder with forward slashes, sorted, each name
      * once (a file in our folder hides one of the same name in an extra install). A folder holding
      * a {@value #MODEL_FOLDER_MARKER} (a diffusers pipeline) is one model, listed by its own path;
-     * the files inside it are not listed.
+     * the files inside it are not listed; nor are a training state folder's.
      */
     public List<String> listModels(String folder) {
         Set<String> names = new TreeSet<>();
@@ -153,6 +153,9 @@ public final class DataDirs {
                     public FileVisitResult preVisitDirectory(Path sub, BasicFileAttributes attrs) {
                         if (!sub.equals(dir) && isModelFolder(sub)) {
                             names.add(relativeName(dir, sub));
+                            return FileVisitResult.SKIP_SUBTREE;
+                        }
+                        if (isTrainingState(sub)) {
                             return FileVisitResult.SKIP_SUBTREE;
                         }
                         return FileVisitResult.CONTINUE;
@@ -176,6 +179,14 @@ public final class DataDirs {
     /** Whether {@code dir} is a model made of several files (see {@link #listModels}). */
     public static boolean isModelFolder(Path dir) {
         return Files.isRegularFile(dir.resolve(MODEL_FOLDER_MARKER));
+    }
+
+    /**
+     * A training state folder ({@code <output_name>-state} beside TrainLoRA's files in
+     * {@code models/loras}): its {@code lora.safetensors} is a resume point, not a LoRA to load.
+     */
+    private static boolean isTrainingState(Path dir) {
+        return Files.isRegularFile(dir.resolve(dev.bakehouse.train.run.TrainingState.STATE_FILE));
     }
 
     private static String relativeName(Path dir, Path entry) {

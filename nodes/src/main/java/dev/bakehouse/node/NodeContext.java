@@ -45,6 +45,28 @@ public interface NodeContext {
     }
 
     /**
+     * Sends a node's own event to the prompt's client over the WebSocket (to every client when the
+     * prompt has none), as {@code {"type": type, "data": data}} with {@code prompt_id} and
+     * {@code node} added to {@code data}; a live loss chart, for example. Callers without a client
+     * (the CLI, tests) drop it.
+     *
+     * @param type a namespaced name such as {@code bakehouse.train}, so it never collides with
+     *             ComfyUI's own events
+     * @throws IllegalArgumentException if {@code type} has no namespace (no dot)
+     */
+    default void send(String type, ObjectNode data) {
+        requireNamespaced(type);
+    }
+
+    /** Checks {@link #send}'s event name. */
+    static void requireNamespaced(String type) {
+        if (type == null || type.indexOf('.') <= 0 || type.endsWith(".")) {
+            throw new IllegalArgumentException("a node's event type must be namespaced like 'bakehouse.train', found '"
+                    + type + "'");
+        }
+    }
+
+    /**
      * Throws if an interrupt was requested; long loops call this (or {@link #progress}) often.
      *
      * @throws ExecutionInterruptedException if an interrupt was requested

@@ -113,6 +113,18 @@ class DataDirsTest {
     }
 
     @Test
+    void listModels_trainingStateFolder_isNotListed() throws IOException {
+        DataDirs dirs = DataDirs.of(tmp.resolve("data"));
+        Path run = dirs.models(DataDirs.LORAS).resolve("kiki");
+        touch(run.resolve("kiki-000001.safetensors"));
+        touch(run.resolve("kiki-step00000004-state/train_state.json"));
+        touch(run.resolve("kiki-step00000004-state/lora.safetensors"));
+        touch(run.resolve("kiki-step00000004-state/optimizer.safetensors"));
+
+        assertEquals(List.of("kiki/kiki-000001.safetensors"), dirs.listModels(DataDirs.LORAS));
+    }
+
+    @Test
     void resolveModel_missingOrEscaping_isRejectedNamingTheFile() {
         DataDirs dirs = DataDirs.of(tmp);
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,

@@ -54,6 +54,9 @@ public interface ExecutionListener {
         progress(nodeId, value, max);
     }
 
+    /** A running node sent its own event ({@link dev.bakehouse.node.NodeContext#send}), already namespaced. */
+    default void nodeEvent(String nodeId, String type, ObjectNode data) {}
+
     /**
      * A node produced UI output, or a cached output node replays it ({@code executed}); {@code ui}
      * is {@code null} only for a cached output node without UI output.

@@ -30,6 +30,12 @@ record RunContext(String promptId, String nodeId, DataDirs dirs, ObjectNode prom
     }
 
     @Override
+    public void send(String type, ObjectNode data) {
+        NodeContext.requireNamespaced(type);
+        listener.nodeEvent(nodeId, type, data);
+    }
+
+    @Override
     public void checkInterrupted() {
         if (interrupt.isRequested()) {
             throw new ExecutionInterruptedException();

@@ -315,6 +315,14 @@ public final class PromptWorker implements Runnable {
         }
 
         @Override
+        public void nodeEvent(String nodeId, String type, ObjectNode data) {
+            ObjectNode sent = data.deepCopy();
+            sent.put("prompt_id", promptId);
+            sent.put("node", nodeId);
+            events.toClientOrEveryone(type, sent);
+        }
+
+        @Override
         public void executed(String nodeId, ObjectNode ui) {
             events.toClient(Events.EXECUTED, Events.executed(nodeId, nodeId, ui, promptId));
         }

@@ -60,6 +60,15 @@ public record DatasetOptions(
         boolean cacheTextEncoderOutputs,
         boolean cacheTextEncoderOutputsToDisk) {
 
+    /**
+     * The dataset options among {@code given} (kohya names, values converted as the command line
+     * converts them), with kohya's defaults for the rest and without the checks of a whole run:
+     * what a dataset preview reads a folder with.
+     */
+    public static DatasetOptions of(java.util.Map<String, Object> given) {
+        return from(new OptionValues(given));
+    }
+
     static DatasetOptions from(OptionValues v) {
         return new DatasetOptions(
                 v.string("train_data_dir"),

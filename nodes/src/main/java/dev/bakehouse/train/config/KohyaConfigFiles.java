@@ -34,15 +34,29 @@ public final class KohyaConfigFiles {
             if (file.getFileName().toString().endsWith(".json")) {
                 return KohyaSsJson.read(file, new ObjectMapper().readTree(file.toFile()));
             }
-            return readToml(file);
+            return readToml(file, new TomlMapper().readTree(file.toFile()));
         } catch (IOException e) {
             throw new ArgError("--config_file: " + file + " is not valid " + (file.toString().endsWith(".json") ? "JSON" : "TOML")
                     + ": " + e.getMessage().lines().findFirst().orElse(""));
         }
     }
 
-    private static ConfigValues readToml(Path file) throws IOException {
-        JsonNode root = new TomlMapper().readTree(file.toFile());
+    /**
+     * A config given as text rather than a file (a node's pasted {@code kohya_args}); errors name
+     * {@code source} where they would name the file.
+     */
+    static ConfigValues readText(String source, String text, boolean json) {
+        Path named = Path.of(source);
+        try {
+            return json ? KohyaSsJson.read(named, new ObjectMapper().readTree(text))
+                    : readToml(named, new TomlMapper().readTree(text));
+        } catch (IOException e) {
+            throw new ArgError(source + ": not valid " + (json ? "JSON" : "TOML") + ": "
+                    + e.getMessage().lines().findFirst().orElse(""));
+        }
+    }
+
+    private static ConfigValues readToml(Path file, JsonNode root) {
         Map<String, JsonNode> flat = new LinkedHashMap<>();
         root.fields().forEachRemaining(entry -> {
             if (entry.getValue().isObject()) {

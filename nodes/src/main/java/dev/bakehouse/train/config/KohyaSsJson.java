@@ -89,7 +89,7 @@ final class KohyaSsJson {
             notes.add(file.getFileName() + ": kohya_ss settings with no train_network.py meaning, ignored: " + String.join(", ", unused));
         }
         String prompts = json.path("sample_prompts").asText("").strip();
-        return new ConfigValues(given, tokenize(json.path("additional_parameters").asText("")),
+        return new ConfigValues(given, tokenize(json.path("additional_parameters").asText(""), "additional_parameters"),
                 prompts.isEmpty() ? null : prompts, notes);
     }
 
@@ -202,7 +202,7 @@ final class KohyaSsJson {
     }
 
     /** Splits a command line as a POSIX shell would for plain words and quotes (no expansions). */
-    static List<String> tokenize(String line) {
+    static List<String> tokenize(String line, String source) {
         List<String> tokens = new ArrayList<>();
         StringBuilder current = new StringBuilder();
         boolean inToken = false;
@@ -232,7 +232,7 @@ final class KohyaSsJson {
             }
         }
         if (quote != 0) {
-            throw new ArgError("additional_parameters: unclosed " + quote + " quote in: " + line);
+            throw new ArgError(source + ": unclosed " + quote + " quote in: " + line);
         }
         if (inToken) {
             tokens.add(current.toString());

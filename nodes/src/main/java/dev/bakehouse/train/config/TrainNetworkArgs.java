@@ -56,6 +56,21 @@ public record TrainNetworkArgs(ModelOptions model, DatasetOptions dataset, Netwo
             inlinePrompts = file.inlineSamplePrompts();
         }
         given.putAll(cli.given());
+        return new Parsed(of(given, notes, inlinePrompts, cuda));
+    }
+
+    /**
+     * Checks options already converted to their types (a command line's, a config's, or a node's
+     * widgets merged with a pasted {@link KohyaArgsText}) and builds the arguments.
+     *
+     * @param given         option values by kohya name, as {@link KohyaArgParser} converts them
+     * @param earlierNotes  notes gathered while reading them, shown before the checks' own
+     * @param inlinePrompts sample prompt text a kohya_ss config holds, or null
+     * @throws ArgError for anything kohya would reject and for what Bakehouse refuses
+     */
+    public static TrainNetworkArgs of(Map<String, Object> given, List<String> earlierNotes, String inlinePrompts,
+            boolean cuda) {
+        List<String> notes = new ArrayList<>(earlierNotes);
         OptionValues values = new OptionValues(given);
         notes.addAll(TrainNetworkChecks.check(values, cuda));
         LoraNetworkArgs networkArgs;
@@ -74,9 +89,9 @@ public record TrainNetworkArgs(ModelOptions model, DatasetOptions dataset, Netwo
                         + " selects no block of the part being trained (BASE is the text encoder)");
             }
         }
-        return new Parsed(new TrainNetworkArgs(ModelOptions.from(values), DatasetOptions.from(values),
+        return new TrainNetworkArgs(ModelOptions.from(values), DatasetOptions.from(values),
                 NetworkOptions.from(values), networkArgs, OptimizerOptions.from(values), TrainingOptions.from(values),
-                SavingOptions.from(values), SamplingOptions.from(values), LoggingOptions.from(values), inlinePrompts, given, notes));
+                SavingOptions.from(values), SamplingOptions.from(values), LoggingOptions.from(values), inlinePrompts, given, notes);
     }
 
     /** Whether the option was set by the config file or the command line (rather than defaulted). */

@@ -74,10 +74,13 @@ abstract class AbstractOptimizer implements Optimizer {
         return groups.get(g).baseLr() * lrFactor;
     }
 
+    /**
+     * Updates the parameters in place with grad mode off, as PyTorch's optimizers run their step
+     * under {@code no_grad}: libtorch's grad mode is per thread and on by default on threads DJL did
+     * not start, where an in-place update of a leaf that requires grad is refused.
+     */
     @Override
     public final void step() {
-        // The update writes into leaves that require grad; libtorch allows that only with grad mode
-        // off, which is per thread and on by default on threads DJL did not start.
         boolean gradMode = JniUtils.isGradMode();
         JniUtils.setGradMode(false);
         try (NDManager step = manager.newSubManager()) {

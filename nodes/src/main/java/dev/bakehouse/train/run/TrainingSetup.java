@@ -52,24 +52,7 @@ public record TrainingSetup(TrainNetworkArgs args, DreamBoothDataset dataset, in
             batchSize = spec.batchSize();
             priorLossWeight = spec.priorLossWeight();
         } else {
-            DatasetOptions d = args.dataset();
-            if (d.trainDataDir() == null) {
-                throw new IllegalArgumentException("--train_data_dir (or --dataset_config) is required");
-            }
-            Path train = Path.of(d.trainDataDir());
-            if (!Files.isDirectory(train)) {
-                throw new IllegalArgumentException("--train_data_dir " + train + " is not a folder");
-            }
-            Path reg = d.regDataDir() == null ? null : Path.of(d.regDataDir());
-            if (reg != null && !Files.isDirectory(reg)) {
-                throw new IllegalArgumentException("--reg_data_dir " + reg + " is not a folder");
-            }
-            Augmentation aug = augmentation(d);
-            if (d.cacheLatents() || d.cacheLatentsToDisk()) {
-                aug.checkCacheable("cache_latents: ");
-            }
-            dataset = load(() -> DreamBoothDataset.fromFolders(train, reg, captionExtension(d), captions(d), aug,
-                    buckets(d), BucketOptions.Script.TRAIN_NETWORK, ImageSizeReader.decoding(), policy));
+            dataset = loadFolders(args.dataset(), policy);
         }
         TrainingOptions t = args.training();
         TrainingPlan plan;
@@ -86,6 +69,30 @@ public record TrainingSetup(TrainNetworkArgs args, DreamBoothDataset dataset, in
         long seed = t.seed() != null ? t.seed() : fallbackSeed;
         return new TrainingSetup(args, dataset, batchSize, priorLossWeight, plan, network(args), noise(t), loss(args),
                 text(args), seed);
+    }
+
+    /**
+     * The dataset of {@code train_data_dir} (and {@code reg_data_dir}) with these options: read and
+     * checked, every problem reported at once (or skipped, as the policy says).
+     */
+    public static DreamBoothDataset loadFolders(DatasetOptions d, BadInputPolicy policy) {
+        if (d.trainDataDir() == null) {
+            throw new IllegalArgumentException("--train_data_dir (or --dataset_config) is required");
+        }
+        Path train = Path.of(d.trainDataDir());
+        if (!Files.isDirectory(train)) {
+            throw new IllegalArgumentException("--train_data_dir " + train + " is not a folder");
+        }
+        Path reg = d.regDataDir() == null ? null : Path.of(d.regDataDir());
+        if (reg != null && !Files.isDirectory(reg)) {
+            throw new IllegalArgumentException("--reg_data_dir " + reg + " is not a folder");
+        }
+        Augmentation aug = augmentation(d);
+        if (d.cacheLatents() || d.cacheLatentsToDisk()) {
+            aug.checkCacheable("cache_latents: ");
+        }
+        return load(() -> DreamBoothDataset.fromFolders(train, reg, captionExtension(d), captions(d), aug,
+                buckets(d), BucketOptions.Script.TRAIN_NETWORK, ImageSizeReader.decoding(), policy));
     }
 
     @FunctionalInterface

@@ -27,7 +27,7 @@ import java.util.stream.Stream;
  * @param seed          the run's seed, which a resumed run must share
  */
 public record TrainingState(int epoch, int batchInEpoch, long globalStep, long microBatches, long seed) {
-    static final String STATE_FILE = "train_state.json";
+    public static final String STATE_FILE = "train_state.json";
     static final String LORA_FILE = "lora.safetensors";
     static final String OPTIMIZER_FILE = "optimizer.safetensors";
     private static final ObjectMapper JSON = new ObjectMapper();

@@ -9,19 +9,14 @@ import dev.bakehouse.model.tokenizer.TokenizerFiles;
 import dev.bakehouse.tensor.SafetensorsFile;
 import dev.bakehouse.testing.Fixtures;
 import dev.bakehouse.testing.SharedResources;
+import dev.bakehouse.testing.TinyDataset;
 import dev.bakehouse.train.config.TrainNetworkArgs;
 import dev.bakehouse.train.data.BadInputPolicy;
-import java.awt.BasicStroke;
-import java.awt.Color;
-import java.awt.Graphics2D;
-import java.awt.image.BufferedImage;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import javax.imageio.ImageIO;
 
 /**
  * The tiny fixture model and tokenizer, a generated 64x64 kohya dataset, and a way to run
@@ -40,22 +35,7 @@ final class TinyTrainingRun implements AutoCloseable {
 
     /** {@code count} images of a ring in {@code repeats_name}, captions in .txt files. */
     static Path dataset(Path root, String folder, int count) throws IOException {
-        Path dir = root.resolve(folder);
-        Files.createDirectories(dir);
-        Color[] colours = {new Color(220, 40, 40), new Color(40, 80, 220), new Color(40, 180, 60), new Color(240, 210, 40)};
-        for (int i = 0; i < count; i++) {
-            BufferedImage image = new BufferedImage(64, 64, BufferedImage.TYPE_INT_RGB);
-            Graphics2D g = image.createGraphics();
-            g.setColor(new Color(128, 128, 128));
-            g.fillRect(0, 0, 64, 64);
-            g.setColor(colours[i % colours.length]);
-            g.setStroke(new BasicStroke(6));
-            g.drawOval(10 + i % 3 * 4, 12, 36, 36);
-            g.dispose();
-            ImageIO.write(image, "png", dir.resolve(String.format("img_%02d.png", i)).toFile());
-            Files.writeString(dir.resolve(String.format("img_%02d.txt", i)), "kiki, ring, grey background");
-        }
-        return root;
+        return TinyDataset.write(root, folder, count);
     }
 
     static TrainNetworkArgs args(Path data, Path out, String... extra) {

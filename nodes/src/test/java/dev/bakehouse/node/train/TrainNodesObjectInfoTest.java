@@ -1,0 +1,35 @@
+package dev.bakehouse.node.train;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.bakehouse.model.ComputeDevice;
+import dev.bakehouse.node.DataDirs;
+import dev.bakehouse.node.GoldenFiles;
+import dev.bakehouse.node.NodeRegistry;
+import dev.bakehouse.node.ObjectInfo;
+import dev.bakehouse.node.sd.ModelCache;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Freezes {@code /object_info} of LoadDataset and TrainLoRA (kohya's option names, ranges,
+ * defaults, the LORA list output). {@code -Dbakehouse.updateGolden=<path>} writes a new one for review.
+ */
+class TrainNodesObjectInfoTest {
+    @TempDir
+    Path tmp;
+
+    @Test
+    void trainNodes_matchTheGoldenFileExactly() throws IOException {
+        DataDirs dirs = DataDirs.of(tmp);
+        Files.createDirectories(dirs.datasets().resolve("kiki/10_kiki"));
+        Files.createDirectories(dirs.datasets().resolve("style"));
+        ObjectNode info;
+        try (ModelCache cache = new ModelCache(ComputeDevice.CPU, 1)) {
+            info = new ObjectInfo(NodeRegistry.of(TrainNodes.all(dirs, cache))).all();
+        }
+        GoldenFiles.assertMatches("/object_info/train_nodes.json", info);
+    }
+}
