@@ -53,7 +53,7 @@ class SurgeryNodesTest {
         tiny = new ModelNodesHarness(root);
         Path file = tiny.dirs.resolveModel(DataDirs.LORAS, ModelNodesHarness.LORA);
         fixtureLora = new LoraValue(ModelNodesHarness.LORA, file, LoraReader.read(file));
-        tuned = (String) merge(Map.of("lora_1", fixtureLora, "ratio_1", 1.0), "tuned/tiny").outputs().get(0);
+        tuned = merge(tiny, Map.of("lora_1", fixtureLora, "ratio_1", 1.0), "tuned/tiny");
     }
 
     @AfterAll
@@ -61,11 +61,21 @@ class SurgeryNodesTest {
         SharedResources.close(tiny);
     }
 
-    static NodeResult merge(Map<String, Object> slots, String prefix) throws Exception {
+    /** MergeLoRA into the tiny checkpoint; the merged checkpoint's name. */
+    static String merge(ModelNodesHarness tiny, Map<String, Object> slots, String prefix) throws Exception {
+        return (String) merge(tiny, slots, prefix, "keep").outputs().get(0);
+    }
+
+    private static NodeResult merge(Map<String, Object> slots, String prefix) throws Exception {
+        return merge(tiny, slots, prefix, "keep");
+    }
+
+    private static NodeResult merge(ModelNodesHarness tiny, Map<String, Object> slots, String prefix, String precision)
+            throws Exception {
         Map<String, Object> in = new HashMap<>(slots);
         in.put("ckpt_name", ModelNodesHarness.CHECKPOINT);
         in.putIfAbsent("block_weights_1", "");
-        in.put("save_precision", "keep");
+        in.put("save_precision", precision);
         in.put("filename_prefix", prefix);
         return new MergeLora(tiny.dirs).execute(new NodeInputs("MergeLoRA #4", in), tiny.context());
     }
