@@ -104,9 +104,10 @@ final class MergeLoraCommand implements Callable<Integer> {
         long start = System.nanoTime();
         CheckpointMerge.Result r;
         try (TensorSource in = TensorFiles.open(ckpt)) {
-            Map<String, String> metadata = MergeProvenance.metadata(ckpt, ArchitectureDetector.detect(in).family(), files,
+            MergeProvenance.Pending metadata = MergeProvenance.start(ckpt, ArchitectureDetector.detect(in).family(), files,
                     target, !noMetadata, Instant.now(), ZoneId.systemDefault());
-            r = CheckpointMerge.merge(in, sources, target, save, metadata, SurgerySupport.bar(err, "merge"));
+            r = CheckpointMerge.merge(in, sources, target, save, metadata.placeholders(), metadata.finalMetadata(),
+                    SurgerySupport.bar(err, "merge"));
         }
         r.skipped().forEach(s -> err.println("no module found for LoRA weight: " + s));
         out.printf("%d modules merged in %.1f s%n", r.mergedModules(), (System.nanoTime() - start) / 1e9);

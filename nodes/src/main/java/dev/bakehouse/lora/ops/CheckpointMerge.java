@@ -21,6 +21,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
 
 /**
  * LoRAs baked into a checkpoint, as sd-scripts' {@code merge_lora.py --sd_model}:
@@ -57,6 +58,18 @@ public final class CheckpointMerge {
      */
     public static Result merge(TensorSource checkpoint, List<Source> sources, Path target, DType saveDtype,
                                Map<String, String> metadata, Progress progress) throws TensorFileException {
+        return merge(checkpoint, sources, target, saveDtype, metadata, () -> metadata, progress);
+    }
+
+    /**
+     * As {@link #merge(TensorSource, List, Path, DType, Map, Progress)}, with metadata values that
+     * are finished while the tensors stream ({@link MergeProvenance.Pending}: source hashes):
+     * {@code metadata} holds fixed-width placeholders, {@code finalMetadata} the values, asked for
+     * once the last tensor is written ({@link SafetensorsWriter#write(Path, Supplier)}).
+     */
+    public static Result merge(TensorSource checkpoint, List<Source> sources, Path target, DType saveDtype,
+                               Map<String, String> metadata, Supplier<Map<String, String>> finalMetadata,
+                               Progress progress) throws TensorFileException {
         if (saveDtype != null && !saveDtype.isFloatingPoint()) {
             throw new IllegalArgumentException("save precision must be a floating point dtype, got " + saveDtype);
         }
@@ -129,7 +142,7 @@ public final class CheckpointMerge {
                 return b;
             });
         }
-        writer.write(target);
+        writer.write(target, finalMetadata);
         return new Result(merged, skipped);
     }
 

@@ -21,7 +21,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 
 /**
  * {@code MergeLoRA}: LoRAs baked into a checkpoint, as kohya's {@code merge_lora.py --sd_model},
@@ -75,10 +74,10 @@ public final class MergeLora implements Node {
         SurgeryOutputs.ModelFile out = SurgeryOutputs.next(dirs, DataDirs.CHECKPOINTS, inputs.getString(SurgeryOutputs.PREFIX));
         CheckpointMerge.Result r;
         try (TensorSource in = TensorFiles.open(ckpt)) {
-            Map<String, String> metadata = MergeProvenance.metadata(ckpt, ArchitectureDetector.detect(in).family(), files,
+            MergeProvenance.Pending metadata = MergeProvenance.start(ckpt, ArchitectureDetector.detect(in).family(), files,
                     out.path(), true, ctx.clock().instant(), ctx.clock().getZone());
             r = CheckpointMerge.merge(in, sources, out.path(), SurgeryOutputs.dtype(inputs.getString(SurgeryOutputs.SAVE_PRECISION)),
-                    metadata, ctx::progress);
+                    metadata.placeholders(), metadata.finalMetadata(), ctx::progress);
         }
         copySidecar(ckpt, out.path());
         String report = r.mergedModules() + " modules from " + slots.size() + " LoRA(s) merged into " + ckptName
