@@ -18,6 +18,7 @@ import java.util.List;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.function.Supplier;
 
 /**
  * Collects tensors and writes one safetensors file, byte for byte as the reference
@@ -112,8 +113,34 @@ public final class SafetensorsWriter {
 
     /** Writes the file (temp file, then an atomic move onto {@code target}). */
     public void write(Path target) throws TensorFileException {
+        write(target, Map::of);
+    }
+
+    /**
+     * Writes the file like {@link #write(Path)}, but with metadata values that are known only once
+     * the data is written (hashes of the sources, computed while the data streams): the header is
+     * written first with the present values and rewritten in place at the end with those
+     * {@code finalMetadata} gives, which must encode to a header of the same length (fixed-width
+     * placeholders, such as 64 zeros for a SHA-256).
+     *
+     * @throws TensorFileException if the final header's length differs (nothing is left under the target)
+     */
+    public void write(Path target, Supplier<Map<String, String>> finalMetadata) throws TensorFileException {
         try {
-            AtomicFiles.write(target, ch -> writeTo(ch, target));
+            AtomicFiles.write(target, ch -> {
+                int length = headerBytes(target).length;
+                writeTo(ch, target);
+                metadata(finalMetadata.get());
+                byte[] header = headerBytes(target);
+                if (header.length != length) {
+                    throw new TensorFileException(target, null, "the final metadata changes the header's length from "
+                            + length + " to " + header.length + " bytes; its placeholders must have the final width");
+                }
+                ByteBuffer b = ByteBuffer.wrap(header);
+                for (long at = 8; b.hasRemaining(); ) {
+                    at += ch.write(b, at);
+                }
+            });
         } catch (TensorFileException e) {
             throw e;
         } catch (IOException e) {

@@ -61,7 +61,7 @@ final class ExtractLoraCommand implements Callable<Integer> {
     String svd;
     @Option(names = "--oversample", defaultValue = "10", description = "Randomized SVD oversampling (default ${DEFAULT-VALUE}).")
     int oversample;
-    @Option(names = "--power_iterations", defaultValue = "2", description = "Randomized SVD power iterations (default ${DEFAULT-VALUE}).")
+    @Option(names = "--power_iterations", defaultValue = "3", description = "Randomized SVD power iterations (default ${DEFAULT-VALUE}).")
     int powerIterations;
     @Option(names = "--verbose", description = "Print every module's rank and kept energy.")
     boolean verbose;

@@ -1,12 +1,9 @@
 package dev.bakehouse.server.cli;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.bakehouse.lora.format.LoraReader;
 import dev.bakehouse.lora.ops.CheckpointMerge;
 import dev.bakehouse.lora.ops.LoraMerge;
-import dev.bakehouse.lora.ops.SurgeryMetadata;
+import dev.bakehouse.lora.ops.MergeProvenance;
 import dev.bakehouse.tensor.DType;
 import dev.bakehouse.tensor.TensorFiles;
 import dev.bakehouse.tensor.TensorSource;
@@ -16,9 +13,7 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -60,8 +55,6 @@ final class MergeLoraCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    private static final ObjectMapper JSON = new ObjectMapper();
-
     @Override
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
@@ -101,29 +94,19 @@ final class MergeLoraCommand implements Callable<Integer> {
         }
         Path ckpt = Path.of(sdModel);
         List<CheckpointMerge.Source> sources = new ArrayList<>();
-        ArrayNode record = JSON.createArrayNode();
-        record.addObject().put("role", "base").put("file", ckpt.getFileName().toString()).put("sha256", SurgerySupport.sha256(ckpt));
+        List<MergeProvenance.LoraFile> files = new ArrayList<>();
         for (int i = 0; i < loras.size(); i++) {
             Path p = loras.get(i);
             sources.add(new CheckpointMerge.Source(p.getFileName().toString(), LoraReader.read(p), ratios.get(i), null));
-            ObjectNode o = record.addObject().put("role", "lora").put("file", p.getFileName().toString())
-                    .put("sha256", SurgerySupport.sha256(p));
-            o.put("ratio", ratios.get(i));
+            files.add(new MergeProvenance.LoraFile(p, ratios.get(i), null));
         }
-        Map<String, String> metadata = new LinkedHashMap<>();
-        metadata.put("bakehouse.merge_sources", JSON.writeValueAsString(record));
         long start = System.nanoTime();
         CheckpointMerge.Result r;
         try (TensorSource in = TensorFiles.open(ckpt)) {
-            if (!noMetadata) {
-                List<String> titles = new ArrayList<>();
-                titles.add(SurgerySupport.title(ckpt));
-                loras.forEach(p -> titles.add(SurgerySupport.title(p)));
-                var family = ArchitectureDetector.detect(in).family();
-                metadata.putAll(SurgeryMetadata.checkpointModelSpec(family, SurgerySupport.title(target), Instant.now(),
-                        ZoneId.systemDefault(), String.join(", ", titles)));
-            }
-            r = CheckpointMerge.merge(in, sources, target, save, metadata, SurgerySupport.bar(err, "merge"));
+            MergeProvenance.Pending metadata = MergeProvenance.start(ckpt, ArchitectureDetector.detect(in).family(), files,
+                    target, !noMetadata, Instant.now(), ZoneId.systemDefault());
+            r = CheckpointMerge.merge(in, sources, target, save, metadata.placeholders(), metadata.finalMetadata(),
+                    SurgerySupport.bar(err, "merge"));
         }
         r.skipped().forEach(s -> err.println("no module found for LoRA weight: " + s));
         out.printf("%d modules merged in %.1f s%n", r.mergedModules(), (System.nanoTime() - start) / 1e9);

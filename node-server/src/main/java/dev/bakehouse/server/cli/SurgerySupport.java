@@ -1,5 +1,6 @@
 package dev.bakehouse.server.cli;
 
+import dev.bakehouse.io.FileHashes;
 import dev.bakehouse.lora.format.LoraNetwork;
 import dev.bakehouse.lora.format.LoraWriter;
 import dev.bakehouse.lora.ops.Progress;
@@ -8,15 +9,11 @@ import dev.bakehouse.tensor.DType;
 import dev.bakehouse.tensor.TensorFileException;
 import dev.bakehouse.tensor.sd.DetectedArchitecture.Family;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
 import java.time.ZoneId;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
@@ -62,9 +59,7 @@ final class SurgerySupport {
     }
 
     static String title(Path file) {
-        String name = file.getFileName().toString();
-        int dot = name.lastIndexOf('.');
-        return dot > 0 ? name.substring(0, dot) : name;
+        return SurgeryMetadata.title(file);
     }
 
     /** A LoRA with kohya's modelspec fields unless {@code noMetadata}, written with sshs hashes. */
@@ -81,19 +76,7 @@ final class SurgerySupport {
 
     /** SHA-256 of the whole file, hex (what A1111 and Civitai show as a model's hash). */
     static String sha256(Path file) throws IOException {
-        MessageDigest d;
-        try {
-            d = MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
-        byte[] buf = new byte[1 << 20];
-        try (InputStream in = Files.newInputStream(file)) {
-            for (int n; (n = in.read(buf)) > 0; ) {
-                d.update(buf, 0, n);
-            }
-        }
-        return HexFormat.of().formatHex(d.digest());
+        return FileHashes.sha256(file);
     }
 
     /** A progress bar on stderr, redrawn in place, closed by the last step. */

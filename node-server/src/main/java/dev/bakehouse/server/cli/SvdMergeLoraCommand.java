@@ -6,6 +6,7 @@ import dev.bakehouse.lora.format.LoraNetwork;
 import dev.bakehouse.lora.format.LoraReader;
 import dev.bakehouse.lora.ops.LoraBlockWeights;
 import dev.bakehouse.lora.ops.LoraMerge;
+import dev.bakehouse.lora.ops.SurgeryMetadata;
 import dev.bakehouse.tensor.DType;
 import dev.bakehouse.tensor.TensorFileException;
 import dev.bakehouse.tensor.sd.DetectedArchitecture.Family;
@@ -127,8 +128,7 @@ final class SvdMergeLoraCommand implements Callable<Integer> {
             metadata.put("modelspec.merged_from", String.join(", ", titles));
         }
         LoraNetwork n = new LoraNetwork(r.network().modules(), metadata, List.of(), r.network().styles());
-        String base = metadata.getOrDefault("ss_base_model_version", "sd_v1");
-        Family family = base.startsWith("sdxl") ? Family.SDXL : base.startsWith("sd_v2") ? Family.SD2 : Family.SD1;
+        Family family = SurgeryMetadata.familyOf(metadata);
         SurgerySupport.writeLora(n, target, save, family, noMetadata);
         double mean = r.modules().stream().mapToDouble(LoraMerge.ModuleReport::keptEnergy).average().orElse(1);
         out.printf(Locale.ROOT, "%d modules, mean kept energy %.2f%%%n", r.modules().size(), 100 * mean);

@@ -19,11 +19,13 @@ public final class RandomizedSvd {
 
     /**
      * @param oversample      extra sketch columns beyond the rank (Halko et al. suggest 5 to 10)
-     * @param powerIterations subspace iterations (1 or 2 suffice for weight differences)
+     * @param powerIterations subspace iterations; 3 by default: on a slowly decaying spectrum
+     *                        (s_i ~ i^-1/2, rank 64 of 1280) 2 iterations leave about 1% more
+     *                        Frobenius error than the exact SVD, 3 about 0.4% (SurgeryBench)
      * @param seed            of the Gaussian test matrix, so runs repeat exactly
      */
     public record Settings(int oversample, int powerIterations, long seed) {
-        public static final Settings DEFAULT = new Settings(10, 2, 0x5eedL);
+        public static final Settings DEFAULT = new Settings(10, 3, 0x5eedL);
 
         public Settings {
             if (oversample < 0 || powerIterations < 0) {

@@ -1,6 +1,7 @@
 package dev.bakehouse.lora.ops;
 
 import dev.bakehouse.tensor.sd.DetectedArchitecture.Family;
+import java.nio.file.Path;
 import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.ZoneId;
@@ -73,6 +74,19 @@ public final class SurgeryMetadata {
             case SD2 -> "stable-diffusion-v2-512";
             case SDXL -> "stable-diffusion-xl-v1-base";
         };
+    }
+
+    /** The family a LoRA's {@code ss_base_model_version} names; SD1 when it names none. */
+    public static Family familyOf(Map<String, String> loraMetadata) {
+        String base = loraMetadata.getOrDefault("ss_base_model_version", "sd_v1");
+        return base.startsWith("sdxl") ? Family.SDXL : base.startsWith("sd_v2") ? Family.SD2 : Family.SD1;
+    }
+
+    /** A file's name without its extension, as kohya's modelspec titles and merged_from use it. */
+    public static String title(Path file) {
+        String name = file.getFileName().toString();
+        int dot = name.lastIndexOf('.');
+        return dot > 0 ? name.substring(0, dot) : name;
     }
 
     /** A number as Python's str(float) prints it: 4 -> "4.0", 0.5 -> "0.5". */

@@ -5,15 +5,20 @@ import dev.bakehouse.node.Node;
 import dev.bakehouse.node.grid.LoraBlockAnalysis;
 import dev.bakehouse.node.grid.SampleGrid;
 import dev.bakehouse.node.lora.ApplyLora;
+import dev.bakehouse.node.lora.ExtractLora;
 import dev.bakehouse.node.lora.LoadLora;
 import dev.bakehouse.node.lora.LoraFromPrompt;
 import dev.bakehouse.node.lora.LoraLoaderBlockWeight;
+import dev.bakehouse.node.lora.MergeLora;
+import dev.bakehouse.node.lora.MergeLoras;
+import dev.bakehouse.node.lora.ResizeLora;
 import java.util.List;
 import java.util.function.Supplier;
 
 /**
  * The Stable Diffusion nodes: loaders, text encoding, sampling, latents and the VAE, then the
- * LORA-value nodes and the LoRA testing nodes (grids, block analysis).
+ * LORA-value nodes, the LoRA surgery nodes (extract, merge, resize) and the LoRA testing nodes
+ * (grids, block analysis).
  */
 public final class ModelNodes {
     private ModelNodes() {}
@@ -40,6 +45,10 @@ public final class ModelNodes {
                 ApplyLora::new,
                 () -> new LoraLoaderBlockWeight(dirs, cache),
                 () -> new LoraFromPrompt(dirs, cache),
+                () -> new ExtractLora(dirs, settings.device()),
+                () -> new MergeLora(dirs),
+                () -> new MergeLoras(dirs),
+                () -> new ResizeLora(dirs),
                 SampleGrid::new,
                 LoraBlockAnalysis::new);
     }

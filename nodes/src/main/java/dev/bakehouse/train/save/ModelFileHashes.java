@@ -1,15 +1,13 @@
 package dev.bakehouse.train.save;
 
+import dev.bakehouse.io.FileHashes;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 
 /**
@@ -47,21 +45,10 @@ public final class ModelFileHashes {
     }
 
     static String sha256(Path file) throws IOException {
-        MessageDigest d = digest();
-        byte[] buffer = new byte[1 << 20];
-        try (InputStream in = Files.newInputStream(file)) {
-            for (int n; (n = in.read(buffer)) > 0; ) {
-                d.update(buffer, 0, n);
-            }
-        }
-        return HexFormat.of().formatHex(d.digest());
+        return FileHashes.sha256(file);
     }
 
     private static MessageDigest digest() {
-        try {
-            return MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("the JDK has no SHA-256", e);
-        }
+        return FileHashes.sha256Digest();
     }
 }

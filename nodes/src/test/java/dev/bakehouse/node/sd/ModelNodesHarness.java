@@ -35,8 +35,13 @@ public final class ModelNodesHarness implements AutoCloseable {
 
     /** MODEL, CLIP and VAE of the tiny checkpoint. */
     public NodeResult load() throws Exception {
+        return load(CHECKPOINT);
+    }
+
+    /** MODEL, CLIP and VAE of a checkpoint in the data dir (one a node saved there, say). */
+    public NodeResult load(String ckptName) throws Exception {
         return new LoadCheckpoint(LoadCheckpoint.NAME, dirs, cache, tokenizers, embeddings)
-                .execute(inputs("LoadCheckpoint", Map.of("ckpt_name", CHECKPOINT)), context());
+                .execute(inputs("LoadCheckpoint", Map.of("ckpt_name", ckptName)), context());
     }
 
     public ModelValue model() throws Exception {
