@@ -34,7 +34,8 @@ import java.util.random.RandomGenerator;
  * The FLOPs of a step are those of kohya's: forward + input-gradient backward of the frozen UNet
  * (2x {@link Sd15Bench#unetFlops}) plus the LoRA's own terms; the recomputed forward of
  * checkpointing is overhead, not counted. Each phase resets the kernel's peak-RSS mark
- * (/proc/self/clear_refs) so its VmHWM is its own. Prints {@code BENCH <name> <value> <unit>}.
+ * (/proc/self/clear_refs) so its VmHWM is its own. Prints {@code BENCH <name> <value> <unit>};
+ * {@code -Dsd15.bench.inferenceOnly=true} stops after the text-to-image pass.
  */
 public final class Sd15LoraTrainBench {
     private static final int RANK = 32;
@@ -58,6 +59,9 @@ public final class Sd15LoraTrainBench {
             bench("sd15_txt2img_512_2steps", (System.nanoTime() - s) / 1e9, "s");
             report("sd15_txt2img_512_2steps", before, ProcStat.now());
 
+            if (Boolean.getBoolean("sd15.bench.inferenceOnly")) {
+                return;
+            }
             try (TrainableLoraNetwork net = TrainableLoraNetwork.create(model,
                     NetworkOptions.defaults().withDim(RANK, RANK / 2f).withParts(true, false),
                     RandomGenerator.of("L64X128MixRandom"), null)) {
@@ -150,6 +154,7 @@ public final class Sd15LoraTrainBench {
     }
 
     private static void report(String name, ProcStat from, ProcStat to) throws IOException {
+        bench(name + "_rss_at_start", from.rssKiB / 1024.0 / 1024.0, "GiB");
         bench(name + "_peak_rss", Sd15Bench.peakRssKiB() / 1024.0 / 1024.0, "GiB");
         bench(name + "_minor_faults", (to.minorFaults - from.minorFaults) / 1e6, "M");
         bench(name + "_user_cpu", (to.userTicks - from.userTicks) / 100.0, "s");
@@ -172,12 +177,18 @@ public final class Sd15LoraTrainBench {
     }
 
     /** Minor faults and CPU ticks (USER_HZ, 100/s) of this process, from /proc/self/stat. */
-    private record ProcStat(long minorFaults, long userTicks, long sysTicks) {
+    private record ProcStat(long minorFaults, long userTicks, long sysTicks, long rssKiB) {
         static ProcStat now() throws IOException {
             String stat = Files.readString(Path.of("/proc/self/stat"));
             String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+            long rss = -1;
+            for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+                if (line.startsWith("VmRSS:")) {
+                    rss = Long.parseLong(line.replaceAll("[^0-9]", ""));
+                }
+            }
             // after "pid (comm) ": state is f[0]; minflt field 10 -> f[7], utime 14 -> f[11], stime 15 -> f[12]
-            return new ProcStat(Long.parseLong(f[7]), Long.parseLong(f[11]), Long.parseLong(f[12]));
+            return new ProcStat(Long.parseLong(f[7]), Long.parseLong(f[11]), Long.parseLong(f[12]), rss);
         }
     }
 }
