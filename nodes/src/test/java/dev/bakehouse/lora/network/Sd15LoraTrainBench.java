@@ -51,6 +51,11 @@ public final class Sd15LoraTrainBench {
             ProcStat loaded = ProcStat.now();
             bench("sd15_load_synthetic", (System.nanoTime() - t0) / 1e9, "s");
             report("sd15_load", start, loaded);
+            // The synthetic weights are drawn into Java arrays (a checkpoint file streams into
+            // native memory instead); a full collection lets G1 give that heap back, so the phases
+            // below measure what a run from a file holds.
+            System.gc();
+            bench("sd15_rss_after_gc", ProcStat.now().rssKiB / 1024.0 / 1024.0, "GiB");
 
             resetPeak();
             ProcStat before = ProcStat.now();
