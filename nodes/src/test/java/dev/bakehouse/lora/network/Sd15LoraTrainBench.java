@@ -23,19 +23,22 @@ import java.util.random.RandomGenerator;
 /**
  * Full-size SD1.5 (synthetic weights with SD1.5's keys and shapes, built in memory) on CPU:
  * <ol>
- *   <li>a two-step 512x512 text-to-image pass (text encoder for prompt and negative, two UNet
- *       evaluations at batch 2 for CFG, VAE decode): time, peak RSS, minor page faults, user and
- *       kernel CPU time;
  *   <li>one LoRA training step (rank 32, UNet only, batch 1, cached latents and text-encoder output,
- *       so no VAE or TE work) with and without gradient_checkpointing: seconds per step (the second
- *       of two; the first includes oneDNN's kernel selection), FLOP rate against a 2048² fp32 GEMM
- *       measured in the same run, and the peak RSS of that phase.
+ *       so no VAE or TE work) with and then without gradient_checkpointing: seconds per step (the
+ *       second of two; the first includes oneDNN's kernel selection) and its FLOP rate against a
+ *       2048² fp32 GEMM measured just before it;
+ *   <li>a two-step 512x512 text-to-image pass (text encoder for prompt and negative, two UNet
+ *       evaluations at batch 2 for CFG, VAE decode).
  * </ol>
- * The FLOPs of a step are those of kohya's: forward + input-gradient backward of the frozen UNet
- * (2x {@link Sd15Bench#unetFlops}) plus the LoRA's own terms; the recomputed forward of
+ * Every phase also reports peak RSS, RSS at its start, minor page faults and user/kernel CPU time
+ * (/proc/self). The FLOPs of a step are kohya's: forward + input-gradient backward of the frozen
+ * UNet (2x {@link Sd15Bench#unetFlops}) plus the LoRA's own terms; the recomputed forward of
  * checkpointing is overhead, not counted. Each phase resets the kernel's peak-RSS mark
- * (/proc/self/clear_refs) so its VmHWM is its own. Prints {@code BENCH <name> <value> <unit>};
- * {@code -Dsd15.bench.inferenceOnly=true} stops after the text-to-image pass.
+ * (/proc/self/clear_refs). Prints {@code BENCH <name> <value> <unit>}.
+ *
+ * <p>{@code -Dsd15.bench.phases=train|txt2img} (default both, training first) runs one phase:
+ * with bench/run's malloc settings freed memory stays in the process for reuse, so a phase's peak
+ * RSS includes what earlier phases left; run a phase alone for its own figure.
  */
 public final class Sd15LoraTrainBench {
     private static final int RANK = 32;
@@ -43,8 +46,6 @@ public final class Sd15LoraTrainBench {
     private Sd15LoraTrainBench() {}
 
     public static void main(String[] args) throws Exception {
-        double gemm = Sd15Bench.gemmPeak();
-        bench("gemm_2048_fp32", gemm / 1e9, "GFLOP/s");
         ProcStat start = ProcStat.now();
         long t0 = System.nanoTime();
         try (StableDiffusion model = StableDiffusion.load(SyntheticWeights.sd15(42), ModelConfig.sd15(), ComputeDevice.CPU)) {
@@ -57,31 +58,42 @@ public final class Sd15LoraTrainBench {
             System.gc();
             bench("sd15_rss_after_gc", ProcStat.now().rssKiB / 1024.0 / 1024.0, "GiB");
 
-            resetPeak();
-            ProcStat before = ProcStat.now();
-            long s = System.nanoTime();
-            textToImage(model);
-            bench("sd15_txt2img_512_2steps", (System.nanoTime() - s) / 1e9, "s");
-            report("sd15_txt2img_512_2steps", before, ProcStat.now());
-
-            if (Boolean.getBoolean("sd15.bench.inferenceOnly")) {
-                return;
+            List<String> phases = List.of(System.getProperty("sd15.bench.phases", "train,txt2img").split(","));
+            if (phases.contains("train")) {
+                training(model);
             }
-            try (TrainableLoraNetwork net = TrainableLoraNetwork.create(model,
-                    NetworkOptions.defaults().withDim(RANK, RANK / 2f).withParts(true, false),
-                    RandomGenerator.of("L64X128MixRandom"), null)) {
-                double flops = 2 * Sd15Bench.unetFlops(model.config().unet(), 64, 64, 77) + loraFlops(net);
-                bench("sd15_lora_r32_step_tflop", flops / 1e12, "TFLOP");
-                for (boolean checkpointing : new boolean[] {true, false}) {
-                    String name = "sd15_lora_r32_step_512" + (checkpointing ? "_gradient_checkpointing" : "");
-                    resetPeak();
-                    ProcStat b = ProcStat.now();
-                    trainStep(model, net, checkpointing);
-                    double seconds = trainStep(model, net, checkpointing);
-                    bench(name, seconds, "s");
-                    bench(name + "_fraction_of_gemm_peak", flops / seconds / gemm, "ratio");
-                    report(name, b, ProcStat.now());
-                }
+            if (phases.contains("txt2img")) {
+                resetPeak();
+                ProcStat before = ProcStat.now();
+                long s = System.nanoTime();
+                textToImage(model);
+                bench("sd15_txt2img_512_2steps", (System.nanoTime() - s) / 1e9, "s");
+                report("sd15_txt2img_512_2steps", before, ProcStat.now());
+            }
+        }
+    }
+
+    /**
+     * Two steps with gradient_checkpointing, then two without, each timed against a GEMM peak
+     * measured right before it (other load on the machine shifts both alike).
+     */
+    private static void training(StableDiffusion model) throws IOException {
+        try (TrainableLoraNetwork net = TrainableLoraNetwork.create(model,
+                NetworkOptions.defaults().withDim(RANK, RANK / 2f).withParts(true, false),
+                RandomGenerator.of("L64X128MixRandom"), null)) {
+            double flops = 2 * Sd15Bench.unetFlops(model.config().unet(), 64, 64, 77) + loraFlops(net);
+            bench("sd15_lora_r32_step_tflop", flops / 1e12, "TFLOP");
+            for (boolean checkpointing : new boolean[] {true, false}) {
+                String name = "sd15_lora_r32_step_512" + (checkpointing ? "_gradient_checkpointing" : "");
+                resetPeak();
+                ProcStat b = ProcStat.now();
+                trainStep(model, net, checkpointing);
+                double gemm = Sd15Bench.gemmPeak();
+                double seconds = trainStep(model, net, checkpointing);
+                bench(name, seconds, "s");
+                bench(name + "_gemm_peak", gemm / 1e9, "GFLOP/s");
+                bench(name + "_fraction_of_gemm_peak", flops / seconds / gemm, "ratio");
+                report(name, b, ProcStat.now());
             }
         }
     }
