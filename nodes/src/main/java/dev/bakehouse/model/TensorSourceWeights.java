@@ -3,6 +3,7 @@ package dev.bakehouse.model;
 import dev.bakehouse.tensor.TensorFileException;
 import dev.bakehouse.tensor.TensorSource;
 import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
 import java.util.Collections;
 import java.util.LinkedHashSet;
 import java.util.Set;
@@ -35,6 +36,15 @@ public final class TensorSourceWeights implements WeightSource {
     public long[] shape(String name) {
         try {
             return source.info(name).shape();
+        } catch (TensorFileException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    @Override
+    public void readFloats(String name, ByteBuffer into) {
+        try {
+            source.readFloats(name, into);
         } catch (TensorFileException e) {
             throw new UncheckedIOException(e);
         }

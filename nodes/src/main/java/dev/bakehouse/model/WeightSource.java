@@ -1,5 +1,7 @@
 package dev.bakehouse.model;
 
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.util.Set;
 
 /**
@@ -18,4 +20,16 @@ public interface WeightSource {
 
     /** The tensor's values as float32, widened from F16/BF16 where stored narrower. */
     float[] readFloats(String name);
+
+    /**
+     * The same values written as float32 in native byte order at {@code into}'s position, which
+     * advances: {@link dev.bakehouse.model.nn.ParamStore#load} stages every weight through one
+     * direct buffer this way. Sources that can decode straight into it override this.
+     */
+    default void readFloats(String name, ByteBuffer into) {
+        float[] values = readFloats(name);
+        int bytes = Math.multiplyExact(values.length, Float.BYTES);
+        into.slice(into.position(), bytes).order(ByteOrder.nativeOrder()).asFloatBuffer().put(values);
+        into.position(into.position() + bytes);
+    }
 }

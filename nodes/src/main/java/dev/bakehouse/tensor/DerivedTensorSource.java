@@ -180,6 +180,16 @@ public final class DerivedTensorSource implements TensorSource {
         return metadata;
     }
 
+    /** A renamed or reshaped tensor is read by its source, which may decode straight into {@code into}. */
+    @Override
+    public void readFloats(String name, ByteBuffer into) throws TensorFileException {
+        if (derivation(name) instanceof Copy copy) {
+            copy.source().readFloats(copy.key(), into);
+        } else {
+            TensorSource.super.readFloats(name, into);
+        }
+    }
+
     @Override
     public ByteBuffer view(String name) throws TensorFileException {
         return derivation(name).bytes().asReadOnlyBuffer().order(ByteOrder.LITTLE_ENDIAN);

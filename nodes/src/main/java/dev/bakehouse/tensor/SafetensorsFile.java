@@ -38,6 +38,9 @@ public final class SafetensorsFile implements TensorSource {
      */
     private static final long MAP_THRESHOLD = 256 * 1024;
 
+    /** Raw bytes decoded at a time by {@link #readFloats(String, ByteBuffer)} for non-F32 tensors. */
+    private static final int DECODE_CHUNK_BYTES = 4 << 20;
+
     private final Path path;
     private final FileChannel channel;
     private final long dataStart;
@@ -167,6 +170,50 @@ public final class SafetensorsFile implements TensorSource {
             done += ElementCodec.decodeFloats(t.dtype(), piece, out, done);
         }
         return out;
+    }
+
+    /**
+     * Straight from the file into {@code into}, without a mapping (whose pages would count against
+     * the process until the garbage collector unmaps it) or a whole-tensor array: F32 is read in
+     * place; narrower or wider dtypes are decoded through one bounded chunk.
+     */
+    @Override
+    public void readFloats(String name, ByteBuffer into) throws TensorFileException {
+        TensorInfo t = info(name);
+        long numel = elementCount(t);
+        int bytes = Math.toIntExact(numel * Float.BYTES);
+        if (into.remaining() < bytes) {
+            throw new IllegalArgumentException(name + ": " + bytes + " bytes of float32 do not fit the "
+                    + into.remaining() + " remaining in the buffer");
+        }
+        if (closed) {
+            throw new TensorFileException(path, name, "file is closed");
+        }
+        ByteBuffer out = into.slice(into.position(), bytes).order(ByteOrder.nativeOrder());
+        try {
+            if (t.dtype() == DType.F32 && ByteOrder.nativeOrder() == ByteOrder.LITTLE_ENDIAN) {
+                readFully(channel, out, t.offset(), path);
+            } else {
+                int size = t.dtype().size();
+                int chunk = (int) Math.min(numel, DECODE_CHUNK_BYTES / size);
+                ByteBuffer raw = ByteBuffer.allocate(chunk * size);
+                float[] decoded = new float[chunk];
+                var dst = out.asFloatBuffer();
+                for (long done = 0; done < numel; ) {
+                    int n = (int) Math.min(chunk, numel - done);
+                    raw.clear().limit(n * size);
+                    readFully(channel, raw, t.offset() + done * size, path);
+                    ElementCodec.decodeFloats(t.dtype(), raw.flip(), decoded, 0);
+                    dst.put(decoded, 0, n);
+                    done += n;
+                }
+            }
+        } catch (TensorFileException e) {
+            throw new TensorFileException(path, name, e.getMessage(), e);
+        } catch (IOException e) {
+            throw new TensorFileException(path, name, "cannot read " + bytes + " bytes: " + e.getMessage(), e);
+        }
+        into.position(into.position() + bytes);
     }
 
     /** The values as doubles: F64 exactly, every other dtype as {@link #readFloats} does. */

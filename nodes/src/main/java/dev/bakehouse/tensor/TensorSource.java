@@ -2,6 +2,7 @@ package dev.bakehouse.tensor;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -42,6 +43,19 @@ public interface TensorSource extends AutoCloseable {
         float[] out = new float[Math.toIntExact(info.numel())];
         ElementCodec.decodeFloats(info.dtype(), view(name), out, 0);
         return out;
+    }
+
+    /**
+     * The values as {@link #readFloats(String)} gives them, written as float32 in native byte order
+     * at {@code into}'s position (which advances by 4 bytes per element). Loading weights into
+     * native memory through a reused direct buffer this way needs no Java array per tensor; the
+     * file formats that can decode straight into the buffer override it.
+     */
+    default void readFloats(String name, ByteBuffer into) throws TensorFileException {
+        float[] values = readFloats(name);
+        int bytes = Math.multiplyExact(values.length, Float.BYTES);
+        into.slice(into.position(), bytes).order(ByteOrder.nativeOrder()).asFloatBuffer().put(values);
+        into.position(into.position() + bytes);
     }
 
     /** Values of an integer or BOOL tensor, exactly. */

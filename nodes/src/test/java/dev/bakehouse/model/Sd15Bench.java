@@ -65,7 +65,7 @@ public final class Sd15Bench {
     }
 
     /** Best of 10 2048x2048 fp32 matmuls, after a warm-up. */
-    private static double gemmPeak() {
+    public static double gemmPeak() {
         try (NDManager m = NDManager.newBaseManager()) {
             NDArray a = m.randomNormal(new Shape(2048, 2048));
             NDArray b = m.randomNormal(new Shape(2048, 2048));
@@ -87,7 +87,7 @@ public final class Sd15Bench {
      * Multiply-add FLOPs (2 per MAC) of convolutions, linears and attention matmuls of one UNet
      * forward at batch 1; norms and activations are memory-bound and left out.
      */
-    static double unetFlops(UNetConfig c, int h, int w, int contextLength) {
+    public static double unetFlops(UNetConfig c, int h, int w, int contextLength) {
         double f = conv(c.inChannels(), c.modelChannels(), 3, h, w);
         java.util.ArrayDeque<Long> skips = new java.util.ArrayDeque<>();
         long ch = c.modelChannels();
@@ -139,7 +139,7 @@ public final class Sd15Bench {
         return c.transformerDepth() * (self + cross + ff) + 2 * cc;
     }
 
-    private static long peakRssKiB() throws IOException {
+    public static long peakRssKiB() throws IOException {
         for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
             if (line.startsWith("VmHWM:")) {
                 return Long.parseLong(line.replaceAll("[^0-9]", ""));

@@ -83,6 +83,37 @@ class SafetensorsRoundTripTest {
     }
 
     @Test
+    void readFloatsIntoBuffer_equalsReadFloatsForEveryFloatDtype_acrossDecodeChunks() throws Exception {
+        Random rnd = new Random(11);
+        float[] values = new float[(3 << 20) + 5]; // F16 and wider cross the 4 MiB decode chunk
+        for (int i = 0; i < values.length; i++) {
+            values[i] = (float) rnd.nextGaussian();
+        }
+        List<DType> dtypes = List.of(DType.F64, DType.F32, DType.F16, DType.BF16, DType.F8_E4M3);
+        SafetensorsWriter w = new SafetensorsWriter();
+        for (DType d : dtypes) {
+            w.addFloats(d.name(), d, new long[] {values.length}, values);
+        }
+        Path f = dir.resolve("big.safetensors");
+        w.write(f);
+        try (SafetensorsFile sf = SafetensorsFile.open(f)) {
+            ByteBuffer into = ByteBuffer.allocateDirect(8 + values.length * 4);
+            for (DType d : dtypes) {
+                into.clear().position(8);
+                sf.readFloats(d.name(), into);
+                assertEquals(into.capacity(), into.position(), d.name() + ": position advanced past the values");
+                float[] got = new float[values.length];
+                into.position(8);
+                into.slice().order(ByteOrder.nativeOrder()).asFloatBuffer().get(got);
+                assertArrayEquals(sf.readFloats(d.name()), got, d.name());
+            }
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                    () -> sf.readFloats("F16", ByteBuffer.allocateDirect(16)));
+            assertTrue(e.getMessage().contains("F16") && e.getMessage().contains("16 remaining"), e.getMessage());
+        }
+    }
+
+    @Test
     void integers_readExactlyAsLongsAndAsFloats() throws Exception {
         long[] v = {0, 1, -1, 127, -128};
         SafetensorsWriter w = new SafetensorsWriter()

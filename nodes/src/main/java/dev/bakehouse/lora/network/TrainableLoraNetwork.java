@@ -18,6 +18,8 @@ import dev.bakehouse.model.StableDiffusion;
 import dev.bakehouse.model.nn.AdaptableLayer;
 import dev.bakehouse.model.nn.Conv2d;
 import dev.bakehouse.model.nn.Param;
+import dev.bakehouse.model.nn.ReplayableRandom;
+import dev.bakehouse.model.nn.ReplayableState;
 import dev.bakehouse.tensor.DType;
 import dev.bakehouse.tensor.TensorFileException;
 import dev.bakehouse.tensor.sd.ShapeIndex;
@@ -41,7 +43,7 @@ import java.util.random.RandomGenerator;
  * only) plus Bakehouse's selection by LBW block. Factors live in the network's own manager;
  * {@link #close()} unhooks the model and frees them.
  */
-public final class TrainableLoraNetwork implements AutoCloseable {
+public final class TrainableLoraNetwork implements AutoCloseable, ReplayableState {
 
     /** How the layers behave in the next forwards. */
     record Mode(boolean training, RandomGenerator rng, Float networkDropout, Float rankDropout, Float moduleDropout,
@@ -236,12 +238,30 @@ public final class TrainableLoraNetwork implements AutoCloseable {
     /**
      * Training mode switches on the dropouts ({@code network_dropout}, {@code rank_dropout},
      * {@code module_dropout}), drawn from {@code rng}; evaluation mode computes the plain branch.
+     * The draws are remembered until the next call, so a gradient-checkpointed segment recomputes
+     * with the same masks ({@link ReplayableState}).
      */
     public void setTraining(boolean training, RandomGenerator rng) {
         if (training && rng == null) {
             throw new IllegalArgumentException("training mode needs a random generator for the dropouts");
         }
-        mode = new Mode(training, rng, mode.networkDropout(), mode.rankDropout(), mode.moduleDropout(), mode.multiplier());
+        RandomGenerator draws = training ? new ReplayableRandom(rng) : rng;
+        mode = new Mode(training, draws, mode.networkDropout(), mode.rankDropout(), mode.moduleDropout(), mode.multiplier());
+    }
+
+    /** Dropout draws made since training mode was set (0 outside training). */
+    @Override
+    public long position() {
+        return mode.rng() instanceof ReplayableRandom r ? r.position() : 0;
+    }
+
+    @Override
+    public void replayFrom(long position) {
+        if (mode.rng() instanceof ReplayableRandom r) {
+            r.replayFrom(position);
+        } else if (position != 0) {
+            throw new IllegalStateException("no dropout draws to replay outside training mode");
+        }
     }
 
     public void setMultiplier(float multiplier) {

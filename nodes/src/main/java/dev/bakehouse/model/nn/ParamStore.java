@@ -2,9 +2,12 @@ package dev.bakehouse.model.nn;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import dev.bakehouse.model.CheckpointMismatchException;
 import dev.bakehouse.model.WeightSource;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
@@ -93,12 +96,20 @@ public final class ParamStore {
         if (!problems.isEmpty()) {
             throw new CheckpointMismatchException(source.description(), problems);
         }
+        // One direct staging buffer for every weight: the source writes the values into it, DJL
+        // wraps it without copying and libtorch copies it into memory it owns. Per-weight float[]
+        // and direct buffers (create(float[]) allocates and zeroes one each time, freed only by the
+        // garbage collector) would pass the whole checkpoint through the heap and direct memory
+        // twice more, as RSS and page faults.
+        long largest = params.values().stream().mapToLong(p -> p.shape().size()).max().orElse(0);
+        ByteBuffer staging = ByteBuffer.allocateDirect(Math.toIntExact(Math.max(1, largest) * Float.BYTES))
+                .order(ByteOrder.nativeOrder());
         for (Param p : params.values()) {
+            int bytes = Math.toIntExact(p.shape().size() * Float.BYTES);
+            ByteBuffer values = staging.clear().slice(0, bytes).order(ByteOrder.nativeOrder());
+            source.readFloats(p.key(), values);
             NDArray array;
-            // DJL's create() wraps a direct ByteBuffer without copying, so a full checkpoint would
-            // live in (and exhaust) the JVM's direct-memory budget; a libtorch-owned copy frees the
-            // buffer for the garbage collector right away.
-            try (NDArray wrapped = manager.create(source.readFloats(p.key()), p.shape())) {
+            try (NDArray wrapped = manager.create(values.flip(), p.shape(), DataType.FLOAT32)) {
                 array = wrapped.duplicate();
             }
             NDArray old = p.set(array);

@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.types.Shape;
 import dev.bakehouse.model.nn.Activations;
+import dev.bakehouse.model.nn.CheckpointTape;
 import dev.bakehouse.model.nn.Constants;
 import dev.bakehouse.model.nn.Conv2d;
 import dev.bakehouse.model.nn.GroupNorm;
@@ -125,6 +126,33 @@ public final class UNet2DCondition {
             trace.record("output_blocks." + i, h);
         }
         return outConv.forward(Activations.silu(outNorm.forward(h)));
+    }
+
+    /**
+     * The same prediction with gradient checkpointing (kohya's {@code gradient_checkpointing}): each
+     * input block, the middle block, each output block (with its skip concat) and the output head
+     * is one {@link CheckpointTape} segment, so only block boundaries are kept and each block is
+     * recomputed during {@link CheckpointTape#backward}. The time embedding is tiny and recorded as usual.
+     */
+    public NDArray forward(NDArray x, NDArray timesteps, NDArray context, CheckpointTape tape) {
+        checkInputs(x, context);
+        long batch = x.getShape().get(0);
+        NDArray tEmb = TimestepEmbedding.sinusoidal(timesteps, config.modelChannels(), batch, x.getManager());
+        NDArray embSilu = tape.shared(Activations.silu(timeEmbed2.forward(Activations.silu(timeEmbed0.forward(tEmb)))));
+        NDArray ctx = tape.shared(context);
+
+        Deque<NDArray> skips = new ArrayDeque<>();
+        NDArray h = x;
+        for (UNetBlock block : inputBlocks) {
+            h = tape.segment(List.of(h), in -> block.forward(in.get(0), embSilu, ctx));
+            skips.push(h);
+        }
+        h = tape.segment(List.of(h), in -> middleBlock.forward(in.get(0), embSilu, ctx));
+        for (UNetBlock block : outputBlocks) {
+            h = tape.segment(List.of(h, skips.pop()),
+                    in -> block.forward(NDArrays.concat(new NDList(in.get(0), in.get(1)), 1), embSilu, ctx));
+        }
+        return tape.segment(List.of(h), in -> outConv.forward(Activations.silu(outNorm.forward(in.get(0)))));
     }
 
     private void checkInputs(NDArray x, NDArray context) {

@@ -8,6 +8,7 @@ import dev.bakehouse.lora.format.LoraReader;
 import dev.bakehouse.lora.network.LoraLayer;
 import dev.bakehouse.lora.network.TrainableLoraNetwork;
 import dev.bakehouse.model.StableDiffusion;
+import dev.bakehouse.model.nn.CheckpointTape;
 import dev.bakehouse.model.nn.OwnedArrays;
 import dev.bakehouse.model.tokenizer.ClipTokenizer;
 import dev.bakehouse.tensor.TensorFileException;
@@ -335,13 +336,19 @@ public final class LoraTrainer {
                         t[i] = noisy.timesteps()[i];
                     }
                     NDArray timesteps = OwnedArrays.of(step, t);
-                    NDArray pred = in.model().unet().forward(noisy.noisyLatents(), timesteps, context);
+                    CheckpointTape tape = setup.args().training().gradientCheckpointing()
+                            ? new CheckpointTape(step, List.of(network)) : null;
+                    NDArray pred = tape == null ? in.model().unet().forward(noisy.noisyLatents(), timesteps, context)
+                            : in.model().unet().forward(noisy.noisyLatents(), timesteps, context, tape);
                     NDArray target = setup.loss().vParameterization()
                             ? schedule.velocity(latents, noisy.noise(), noisy.timesteps()) : noisy.noise();
                     TrainingLoss.Result loss = TrainingLoss.compute(pred, target, noisy.timesteps(), lossWeights,
                             setup.loss(), schedule);
                     // accelerate's backward divides by gradient_accumulation_steps, also for a short last group
                     gc.backward(gas == 1 ? loss.loss() : OwnedArrays.times(loss.loss(), 1f / gas));
+                    if (tape != null) {
+                        tape.backward();
+                    }
                     double value = loss.loss().getFloat();
                     if (!Double.isFinite(value)) {
                         throw new IllegalStateException("the loss became " + value + " at step " + (globalStep + 1)

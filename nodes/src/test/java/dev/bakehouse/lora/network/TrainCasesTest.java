@@ -11,7 +11,9 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.training.GradientCollector;
 import dev.bakehouse.lora.format.LoraNetwork;
 import dev.bakehouse.model.StableDiffusion;
+import dev.bakehouse.model.nn.CheckpointTape;
 import dev.bakehouse.tensor.SafetensorsFile;
+import java.util.List;
 import java.util.function.Predicate;
 import java.util.random.RandomGenerator;
 import org.junit.jupiter.api.AfterAll;
@@ -28,6 +30,8 @@ class TrainCasesTest {
     private static SafetensorsFile cases;
     private static StableDiffusion model;
     private static LoraNetwork lora;
+    /** Whether {@link #backward} runs the UNet with gradient checkpointing. */
+    private static boolean checkpointing;
 
     /** The fixture LoRA's options: rank 4, alpha 2, conv_dim 4, conv_alpha 2. */
     static NetworkOptions fixtureOptions() {
@@ -93,6 +97,24 @@ class TrainCasesTest {
             checkCase(net, "te_lora", "noisy_latents", "target_eps", Weight.NONE, "dd.te_lora", k -> true);
             checkCase(net, "te_lora", "noisy_latents", "target_eps", Weight.NONE, "dd.te_lora_unet_part", k -> k.startsWith("lora_unet_"));
             checkCase(net, "te_lora", "noisy_latents", "target_eps", Weight.NONE, "dd.te_lora_te_part", k -> k.startsWith("lora_te_"));
+        }
+    }
+
+    @Test
+    void directionalDerivatives_withGradientCheckpointing_matchFixture() throws Exception {
+        checkpointing = true;
+        try (TrainableLoraNetwork unetOnly = network(fixtureOptions().withParts(true, false))) {
+            checkCase(unetOnly, "l2", "noisy_latents", "target_eps", Weight.NONE, "dd.l2", k -> true);
+            checkCase(unetOnly, "v_pred_min_snr", "noisy_latents", "target_v", Weight.MIN_SNR_V, "dd.v_pred_min_snr", k -> true);
+        } finally {
+            checkpointing = false;
+        }
+        checkpointing = true;
+        try (TrainableLoraNetwork full = network(fixtureOptions())) {
+            checkCase(full, "te_lora", "noisy_latents", "target_eps", Weight.NONE, "dd.te_lora_unet_part", k -> k.startsWith("lora_unet_"));
+            checkCase(full, "te_lora", "noisy_latents", "target_eps", Weight.NONE, "dd.te_lora_te_part", k -> k.startsWith("lora_te_"));
+        } finally {
+            checkpointing = false;
         }
     }
 
@@ -185,7 +207,11 @@ class TrainCasesTest {
             NDArray context = net.layers().stream().anyMatch(LoraLayer::isTextEncoder)
                     ? model.textEncoder().forward(array(step, "text_ids")).lastHiddenState()
                     : array(step, "context_plain");
-            NDArray pred = model.unet().forward(array(step, input), array(step, "timesteps").toType(DataType.FLOAT32, false), context);
+            CheckpointTape tape = checkpointing ? new CheckpointTape(step, List.of(net)) : null;
+            NDArray latents = array(step, input);
+            NDArray timesteps = array(step, "timesteps").toType(DataType.FLOAT32, false);
+            NDArray pred = tape == null ? model.unet().forward(latents, timesteps, context)
+                    : model.unet().forward(latents, timesteps, context, tape);
             NDArray perSample = pred.sub(array(step, target)).square().mean(new int[] {3}).mean(new int[] {2}).mean(new int[] {1});
             NDArray loss;
             if (onlySample >= 0) {
@@ -194,6 +220,9 @@ class TrainCasesTest {
                 loss = perSample.mul(weights(step, weight)).mean();
             }
             gc.backward(loss);
+            if (tape != null) {
+                tape.backward();
+            }
             return loss.getFloat();
         }
     }

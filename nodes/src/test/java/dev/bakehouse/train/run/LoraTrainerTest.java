@@ -88,6 +88,45 @@ class LoraTrainerTest {
         assertTrue(Files.size(r.chart()) > 1000);
     }
 
+    /**
+     * The text encoder trains and network_dropout draws masks that recomputed segments must replay.
+     * SGD keeps a noise-level gradient difference noise-level in the weights (Adam would scale every
+     * gradient element, rounding noise included, to a full-size step).
+     */
+    @Test
+    void gradientCheckpointing_trainsTheSameLossesAndWeightsAsAPlainRun() throws Exception {
+        String[] options = {"--max_train_steps=3", "--optimizer_type=SGDNesterov", "--learning_rate=1e-2",
+            "--network_dropout=0.1", "--text_encoder_lr=1e-2"};
+        Recording plainLog = new Recording();
+        LoraTrainer.Result plain = tiny.train(TinyTrainingRun.args(data, out.resolve("plain"), options), plainLog, null);
+        Recording checkpointedLog = new Recording();
+        String[] withCheckpointing = java.util.Arrays.copyOf(options, options.length + 1);
+        withCheckpointing[options.length] = "--gradient_checkpointing";
+        LoraTrainer.Result checkpointed = tiny.train(TinyTrainingRun.args(data, out.resolve("checkpointed"),
+                withCheckpointing), checkpointedLog, null);
+
+        assertEquals(3, plainLog.losses.size());
+        assertEquals(3, checkpointedLog.losses.size());
+        for (int i = 0; i < 3; i++) {
+            double expected = plainLog.losses.get(i);
+            assertEquals(expected, checkpointedLog.losses.get(i), 1e-6 * expected, "loss of step " + (i + 1));
+        }
+        Map<String, float[]> a = weights(plain.last());
+        Map<String, float[]> b = weights(checkpointed.last());
+        assertEquals(a.keySet(), b.keySet());
+        assertTrue(a.keySet().stream().anyMatch(k -> k.startsWith("lora_te_")), "the text encoder trained");
+        double moved = 0;
+        for (String k : a.keySet()) {
+            assertArrayEquals(a.get(k), b.get(k), 1e-7f, k);
+            if (k.endsWith(".up")) {
+                for (float v : a.get(k)) {
+                    moved = Math.max(moved, Math.abs(v)); // lora_up starts at zero
+                }
+            }
+        }
+        assertTrue(moved > 1e-5, "the runs trained: largest lora_up value " + moved);
+    }
+
     @Test
     void runResumedTwice_endsBitIdenticalToAnUninterruptedOne() throws Exception {
         Path straight = out.resolve("straight");
