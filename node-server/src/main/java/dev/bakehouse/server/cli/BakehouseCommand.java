@@ -14,7 +14,8 @@ import picocli.CommandLine.Command;
         description = "A node server for baking and testing Stable Diffusion LoRAs (ComfyUI-compatible API).",
         subcommands = {ServeCommand.class, RunCommand.class, NodesCommand.class, InspectCommand.class,
                 ForwardCommand.class, TrainNetworkCommand.class, ExtractLoraCommand.class, MergeLoraCommand.class,
-                SvdMergeLoraCommand.class, ResizeLoraCommand.class, CommandLine.HelpCommand.class})
+                SvdMergeLoraCommand.class, ResizeLoraCommand.class, PretrainToyCommand.class,
+                CommandLine.HelpCommand.class})
 public final class BakehouseCommand implements Runnable {
 
     @CommandLine.Spec

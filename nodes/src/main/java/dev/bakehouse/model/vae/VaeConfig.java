@@ -41,6 +41,22 @@ public record VaeConfig(
         return new VaeConfig(3, 3, 32, List.of(1, 2, 3, 3), 2, 4, 4, true, 32, 1e-6, 0.18215);
     }
 
+    /**
+     * The toy model's VAE: SD's factor 8 (128 px images, 16x16x4 latents) with one res block per
+     * level, because the 128x128 level dominates its cost and flat-coloured shapes need little
+     * depth. The scale factor is a placeholder until pretraining measures the latents' spread
+     * ({@link #withScaleFactor}).
+     */
+    public static VaeConfig toy() {
+        return new VaeConfig(3, 3, 32, List.of(1, 2, 2, 4), 1, 4, 4, true, 32, 1e-6, 1.0);
+    }
+
+    /** The same autoencoder with another latent scale (LDM's {@code scale_by_std} result). */
+    public VaeConfig withScaleFactor(double factor) {
+        return new VaeConfig(inChannels, outCh, ch, chMult, numResBlocks, zChannels, embedDim, doubleZ, normNumGroups,
+                normEps, factor);
+    }
+
     public int levels() {
         return chMult.size();
     }
