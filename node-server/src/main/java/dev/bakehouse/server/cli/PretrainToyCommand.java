@@ -112,7 +112,7 @@ final class PretrainToyCommand implements Callable<Integer> {
         PretrainOptions d = PretrainOptions.defaults(seed);
         ModelConfig model = modelConfig == null ? d.model() : ModelConfigs.fromLdmJson(modelConfig);
         return new PretrainOptions(model, seed, resolution == null ? d.resolution() : resolution,
-                vaeSteps == null ? d.vaeSteps() : vaeSteps, d.vaeBatch(), d.vaeLr(), d.vaeImages(),
+                vaeSteps == null ? d.vaeSteps() : vaeSteps, d.vaeBatch(), d.vaeLr(), d.vaeImages(), Math.min(d.vaeCrop(), resolution == null ? d.resolution() : resolution),
                 datasetSize == null ? d.datasetSize() : datasetSize, unetSteps == null ? d.diffusionSteps() : unetSteps,
                 d.diffusionBatch(), d.unetLr(), d.textEncoderLr(), d.warmupSteps(), d.captionDropout(), d.minSnrGamma(),
                 d.maxGradNorm(), d.saveEvery());

@@ -18,6 +18,7 @@ import dev.bakehouse.toy.world.WorldGenerator;
 import dev.bakehouse.train.log.TrainingLog;
 import dev.bakehouse.train.optim.OptimizerStateFile;
 import dev.bakehouse.train.optim.ParamGroup;
+import dev.bakehouse.train.schedule.LrSchedule;
 import dev.bakehouse.train.schedule.LrSchedules;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -158,13 +159,19 @@ public final class ToyPretrainer {
             }
             // the autoencoder is a codec for the whole world, stars and kiki included: the held-out
             // concepts are held from the denoiser and text encoder, not from the pixels' encoding
-            var x = ToyImages.batch(step, ToyImages.generate(generator, SceneKind.ANY, imageSeeds));
+            int[] corners = new int[2 * imageSeeds.length];
+            int room = options.resolution() - options.vaeCrop();
+            for (int i = 0; i < corners.length; i++) {
+                corners[i] = room == 0 ? 0 : pick.nextInt(room + 1);
+            }
+            var x = ToyImages.batch(step, ToyImages.generate(generator, SceneKind.ANY, imageSeeds), options.vaeCrop(),
+                    corners);
             VaePhase.Losses l = VaePhase.loss(model.vae(), x, seeds.of(PhaseSeeds.Purpose.VAE_SAMPLE, index));
             return new PhaseTrainer.Loss(l.loss(), String.format("l1 %.4f kl %.1f", l.l1(), l.kl()));
         };
         boolean done;
         try (PhaseTrainer trainer = new PhaseTrainer(model.manager(), weights, groups,
-                LrSchedules.cosine(Math.min(options.warmupSteps(), options.vaeSteps()), options.vaeSteps(), 0.5),
+                schedule(options.vaeSteps()),
                 options.maxGradNorm(), loss)) {
             done = loop(Phase.VAE, model, trainer, start, options.vaeSteps(), Double.NaN);
         }
@@ -219,7 +226,7 @@ public final class ToyPretrainer {
                     seeds.of(PhaseSeeds.Purpose.NOISE, index)), "");
         };
         try (PhaseTrainer trainer = new PhaseTrainer(model.manager(), weights, groups,
-                LrSchedules.cosine(Math.min(options.warmupSteps(), options.diffusionSteps()), options.diffusionSteps(), 0.5),
+                schedule(options.diffusionSteps()),
                 options.maxGradNorm(), loss)) {
             boolean done = loop(Phase.DIFFUSION, model, trainer, progress.step(), options.diffusionSteps(), scale);
             weights.freeze();
@@ -250,8 +257,8 @@ public final class ToyPretrainer {
                             + "; progress saved, continue with --resume");
                     return false;
                 }
-                double[] lrs = trainer.lrs();
                 PhaseTrainer.Done done = trainer.step(s);
+                double[] lrs = trainer.lrs(); // the lr this update used
                 sum += done.loss();
                 long doneHere = s + 1 - start;
                 log.append(new TrainingLog.StepRecord(s + 1, 0, done.loss(), sum / doneHere, lrs, null, Double.NaN));
@@ -265,6 +272,11 @@ public final class ToyPretrainer {
             }
         }
         return true;
+    }
+
+    /** Linear warm-up (at most a tenth of the phase, so short runs mostly train), then cosine to 0. */
+    private LrSchedule schedule(long steps) {
+        return LrSchedules.cosine(Math.min(options.warmupSteps(), steps / 10), steps, 0.5);
     }
 
     private boolean overBudget() {
