@@ -304,7 +304,8 @@ public final class ToyPretrainer {
         Map<String, String> m = new LinkedHashMap<>();
         m.put("bakehouse.model", "toy-sd1");
         m.put("bakehouse.command", "bakehouse pretrain-toy --seed " + options.seed() + " --vae-steps "
-                + options.vaeSteps() + " --unet-steps " + options.diffusionSteps());
+                + options.vaeSteps() + " --unet-steps " + options.diffusionSteps() + " --dataset-size "
+                + options.datasetSize() + " --resolution " + options.resolution());
         m.put("bakehouse.pretrain_options", options.toString());
         m.put("bakehouse.scale_factor", Double.toString(progress.scaleFactor()));
         return m;
