@@ -14,4 +14,9 @@ public record ModelConfig(UNetConfig unet, TextEncoderConfig text, VaeConfig vae
     public static ModelConfig tiny() {
         return new ModelConfig(UNetConfig.tiny(), TextEncoderConfig.tiny(), VaeConfig.tiny());
     }
+
+    /** The toy world's base model (see {@code dev.bakehouse.toy.pretrain}). */
+    public static ModelConfig toy() {
+        return new ModelConfig(UNetConfig.toy(), TextEncoderConfig.toy(), VaeConfig.toy());
+    }
 }

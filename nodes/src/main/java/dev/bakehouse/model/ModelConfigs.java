@@ -2,6 +2,7 @@ package dev.bakehouse.model;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.bakehouse.model.clip.TextEncoderConfig;
 import dev.bakehouse.model.unet.UNetConfig;
 import dev.bakehouse.model.vae.VaeConfig;
@@ -47,6 +48,56 @@ public final class ModelConfigs {
                 json.integer(v, "vae", "embed_dim"), v.path("double_z").asBoolean(true), v.path("norm_num_groups").asInt(32),
                 v.path("norm_eps").asDouble(1e-6), root.path("scale_factor").asDouble(0.18215));
         return new ModelConfig(unet, text, vae);
+    }
+
+    /**
+     * {@code <name>.config.json} beside a checkpoint, {@code name} without its extension (a
+     * diffusers folder's whole name: dots in folder names are no extension): where a custom-size
+     * model's {@link #toLdmJson} config is found.
+     */
+    public static Path sidecarPath(Path checkpoint) {
+        String name = checkpoint.getFileName().toString();
+        int dot = java.nio.file.Files.isDirectory(checkpoint) ? -1 : name.lastIndexOf('.');
+        return checkpoint.resolveSibling((dot > 0 ? name.substring(0, dot) : name) + ".config.json");
+    }
+
+    /**
+     * The inverse of {@link #fromLdmJson}: the sidecar ({@code <checkpoint>.config.json}) that tells
+     * the loader a custom-size model's architecture, with every field the reader takes.
+     */
+    public static String toLdmJson(ModelConfig config) {
+        ObjectMapper mapper = new ObjectMapper();
+        ObjectNode root = mapper.createObjectNode();
+        UNetConfig u = config.unet();
+        ObjectNode unet = root.putObject("unet");
+        unet.put("in_channels", u.inChannels()).put("out_channels", u.outChannels())
+                .put("model_channels", u.modelChannels());
+        u.channelMult().forEach(unet.putArray("channel_mult")::add);
+        unet.put("num_res_blocks", u.numResBlocks());
+        u.attentionResolutions().forEach(unet.putArray("attention_resolutions")::add);
+        unet.put("num_heads", u.numHeads()).put("num_head_channels", u.numHeadChannels())
+                .put("transformer_depth", u.transformerDepth()).put("context_dim", u.contextDim())
+                .put("use_linear_in_transformer", u.useLinearInTransformer()).put("norm_num_groups", u.normNumGroups())
+                .put("resblock_norm_eps", u.resblockNormEps()).put("transformer_groupnorm_eps", u.transformerGroupNormEps())
+                .put("layernorm_eps", u.layerNormEps());
+        TextEncoderConfig t = config.text();
+        root.putObject("text").put("vocab_size", t.vocabSize()).put("hidden_size", t.hiddenSize())
+                .put("num_hidden_layers", t.numHiddenLayers()).put("num_attention_heads", t.numAttentionHeads())
+                .put("intermediate_size", t.intermediateSize()).put("max_position_embeddings", t.maxPositionEmbeddings())
+                .put("hidden_act", t.hiddenAct()).put("layer_norm_eps", t.layerNormEps());
+        VaeConfig v = config.vae();
+        ObjectNode vae = root.putObject("vae");
+        vae.put("in_channels", v.inChannels()).put("out_ch", v.outCh()).put("ch", v.ch());
+        v.chMult().forEach(vae.putArray("ch_mult")::add);
+        vae.put("num_res_blocks", v.numResBlocks()).put("z_channels", v.zChannels()).put("embed_dim", v.embedDim())
+                .put("double_z", v.doubleZ()).put("norm_num_groups", v.normNumGroups()).put("norm_eps", v.normEps());
+        vae.putArray("attn_resolutions");
+        root.put("scale_factor", v.scaleFactor());
+        try {
+            return mapper.writerWithDefaultPrettyPrinter().writeValueAsString(root) + "\n";
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException("a tree of plain values always serializes", e);
+        }
     }
 
     /**

@@ -14,7 +14,7 @@ import picocli.CommandLine.Command;
         description = "A node server for baking and testing Stable Diffusion LoRAs (ComfyUI-compatible API).",
         subcommands = {ServeCommand.class, RunCommand.class, NodesCommand.class, InspectCommand.class,
                 ForwardCommand.class, TrainNetworkCommand.class, ExtractLoraCommand.class, MergeLoraCommand.class,
-                SvdMergeLoraCommand.class, ResizeLoraCommand.class, LbwAnalyzeCommand.class,
+                SvdMergeLoraCommand.class, ResizeLoraCommand.class, LbwAnalyzeCommand.class, PretrainToyCommand.class,
                 CommandLine.HelpCommand.class})
 public final class BakehouseCommand implements Runnable {
 

@@ -9,29 +9,18 @@ import dev.bakehouse.lora.format.LoraReader;
 import dev.bakehouse.tensor.DType;
 import dev.bakehouse.tensor.SafetensorsFile;
 import dev.bakehouse.testing.Fixtures;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /** The kohya command lines, prefix changed, on the tiny fixtures. */
 class SurgeryCommandsTest {
     @TempDir
     Path dir;
 
-    private record Run(int exit, String out, String err) {}
-
-    private static Run run(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        CommandLine cmd = new CommandLine(new BakehouseCommand());
-        cmd.setOut(new PrintWriter(out));
-        cmd.setErr(new PrintWriter(err));
-        int exit = cmd.execute(args);
-        return new Run(exit, out.toString(), err.toString());
+    private static CommandRun run(String... args) {
+        return CommandRun.of(args);
     }
 
     private static String fixture(String name) {
@@ -41,7 +30,7 @@ class SurgeryCommandsTest {
     @Test
     void mergeLora_intoCheckpoint_keepsDtypesAndRecordsSources() throws Exception {
         Path out = dir.resolve("merged.safetensors");
-        Run r = run("merge_lora", "--sd_model", fixture("tiny-fp16.safetensors"), "--models", fixture("lora.safetensors"),
+        CommandRun r = run("merge_lora", "--sd_model", fixture("tiny-fp16.safetensors"), "--models", fixture("lora.safetensors"),
                 "--ratios", "0.7", "--save_to", out.toString());
         assertEquals(0, r.exit(), r.err());
         assertTrue(r.out().contains("290 modules merged"), r.out());
@@ -56,7 +45,7 @@ class SurgeryCommandsTest {
     @Test
     void resizeLora_verbose_printsKohyaReportAndWritesRank() throws Exception {
         Path out = dir.resolve("r2.safetensors");
-        Run r = run("resize_lora", "--model", fixture("lora.safetensors"), "--new_rank", "2", "--save_to", out.toString(),
+        CommandRun r = run("resize_lora", "--model", fixture("lora.safetensors"), "--new_rank", "2", "--save_to", out.toString(),
                 "--verbose", "--save_precision", "fp16");
         assertEquals(0, r.exit(), r.err());
         assertTrue(r.out().contains("fro retained:"), r.out());
@@ -69,7 +58,7 @@ class SurgeryCommandsTest {
     @Test
     void svdMergeLora_withKohyaLbws_writesNewRank() throws Exception {
         Path out = dir.resolve("svd.safetensors");
-        Run r = run("svd_merge_lora", "--models", fixture("lora.safetensors"), fixture("lora.safetensors"), "--ratios", "0.5", "0.25",
+        CommandRun r = run("svd_merge_lora", "--models", fixture("lora.safetensors"), fixture("lora.safetensors"), "--ratios", "0.5", "0.25",
                 "--lbws", "[1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1]", "[0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0]",
                 "--new_rank", "3", "--save_to", out.toString());
         assertEquals(0, r.exit(), r.err());
@@ -81,7 +70,7 @@ class SurgeryCommandsTest {
     @Test
     void extractLora_sameModelTwice_extractsUnetOnly() throws Exception {
         Path out = dir.resolve("x.safetensors");
-        Run r = run("extract_lora_from_models", "--model_org", fixture("tiny.safetensors"), "--model_tuned",
+        CommandRun r = run("extract_lora_from_models", "--model_org", fixture("tiny.safetensors"), "--model_tuned",
                 fixture("tiny.safetensors"), "--save_to", out.toString(), "--dim", "2");
         assertEquals(0, r.exit(), r.err());
         assertTrue(r.err().contains("Text encoder is same"), r.err());
@@ -94,15 +83,15 @@ class SurgeryCommandsTest {
     @Test
     void badArguments_exitTwoNamingTheOption_andWriteNothing() {
         Path out = dir.resolve("never.ckpt");
-        Run r = run("merge_lora", "--sd_model", fixture("tiny.safetensors"), "--models", fixture("lora.safetensors"),
+        CommandRun r = run("merge_lora", "--sd_model", fixture("tiny.safetensors"), "--models", fixture("lora.safetensors"),
                 "--ratios", "0.7", "--save_to", out.toString());
         assertEquals(2, r.exit());
         assertTrue(r.err().contains("--save_to"), r.err());
-        Run ratios = run("svd_merge_lora", "--models", fixture("lora.safetensors"), "--ratios", "1", "2",
+        CommandRun ratios = run("svd_merge_lora", "--models", fixture("lora.safetensors"), "--ratios", "1", "2",
                 "--save_to", dir.resolve("y.safetensors").toString());
         assertEquals(2, ratios.exit());
         assertTrue(ratios.err().contains("--ratios"), ratios.err());
-        Run lbw = run("svd_merge_lora", "--models", fixture("lora.safetensors"), "--ratios", "1", "--lbws", "[1,2]",
+        CommandRun lbw = run("svd_merge_lora", "--models", fixture("lora.safetensors"), "--ratios", "1", "--lbws", "[1,2]",
                 "--save_to", dir.resolve("z.safetensors").toString());
         assertEquals(2, lbw.exit());
         assertTrue(lbw.err().contains("17 or 26"), lbw.err());

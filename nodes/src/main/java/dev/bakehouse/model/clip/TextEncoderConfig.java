@@ -34,4 +34,13 @@ public record TextEncoderConfig(
     public static TextEncoderConfig tiny() {
         return new TextEncoderConfig(49408, 32, 2, 2, 64, 77, "quick_gelu", 1e-5);
     }
+
+    /**
+     * The toy model's text encoder: CLIP's full 49408-token vocabulary (the bundled SD1 tokenizer)
+     * at width 64, whose embedding table is most of its 3.3M weights; three layers suffice for
+     * captions of a few booru tags.
+     */
+    public static TextEncoderConfig toy() {
+        return new TextEncoderConfig(49408, 64, 3, 4, 256, 77, "quick_gelu", 1e-5);
+    }
 }

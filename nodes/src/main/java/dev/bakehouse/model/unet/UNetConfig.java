@@ -59,6 +59,17 @@ public record UNetConfig(
                 32, 1e-5, 1e-6, 1e-5);
     }
 
+    /**
+     * The toy world's base model ({@code bakehouse pretrain-toy}): SD1.5 at a tenth of its width —
+     * channel_mult (1, 2, 4, 4) on 32 channels, two res blocks per level, attention on the top three
+     * levels — so every UNet key, LoRA module and LBW block is SD1.5's; 2 heads, 16x16 latents, context
+     * from a 64-wide text encoder.
+     */
+    public static UNetConfig toy() {
+        return new UNetConfig(4, 4, 32, List.of(1, 2, 4, 4), 2, List.of(4, 2, 1), 2, -1, 1, 64, false,
+                32, 1e-5, 1e-6, 1e-5);
+    }
+
     public int levels() {
         return channelMult.size();
     }

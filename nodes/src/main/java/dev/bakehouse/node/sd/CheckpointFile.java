@@ -1,5 +1,6 @@
 package dev.bakehouse.node.sd;
 
+import dev.bakehouse.model.ModelConfigs;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
@@ -15,7 +16,6 @@ import java.nio.file.Path;
  * @param config  the sidecar config, or {@code null} when there is none
  */
 public record CheckpointFile(FileVersion weights, FileVersion config) {
-    static final String CONFIG_SUFFIX = ".config.json";
 
     /** The checkpoint at {@code file} and its sidecar config, as they are now. */
     public static CheckpointFile of(Path file) {
@@ -23,14 +23,9 @@ public record CheckpointFile(FileVersion weights, FileVersion config) {
         return new CheckpointFile(FileVersion.of(file), config == null ? null : FileVersion.of(config));
     }
 
-    /**
-     * {@code <name>.config.json} beside {@code file}, {@code name} without its extension (a
-     * diffusers folder's whole name: dots in folder names are no extension).
-     */
+    /** {@code <name>.config.json} beside {@code file} ({@link ModelConfigs#sidecarPath}). */
     public static Path sidecarPath(Path file) {
-        String name = file.getFileName().toString();
-        int dot = Files.isDirectory(file) ? -1 : name.lastIndexOf('.');
-        return file.resolveSibling((dot > 0 ? name.substring(0, dot) : name) + CONFIG_SUFFIX);
+        return ModelConfigs.sidecarPath(file);
     }
 
     private static Path sidecarConfig(Path file) {

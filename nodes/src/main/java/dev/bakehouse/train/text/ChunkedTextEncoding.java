@@ -40,7 +40,10 @@ public final class ChunkedTextEncoding {
             }
             System.arraycopy(prompt.flatIds(), 0, flat, b * rows * ROW, rows * ROW);
         }
-        return manager.create(flat, new Shape(batch.size(), rows, ROW));
+        // libtorch's own copy: when the embedding table trains (toy pretraining), backward reads the ids
+        try (NDArray wrapped = manager.create(flat, new Shape(batch.size(), rows, ROW))) {
+            return wrapped.duplicate();
+        }
     }
 
     /** The training context (B, 75 n + 2, D), or (B, 77, D) for one row; in the ids' manager. */
