@@ -56,6 +56,15 @@ public final class AtomicFiles {
         return Files.createTempFile(dir, prefix, ".part");
     }
 
+    /** Writes {@code image} as a PNG through a temp file and a move (training samples, loss charts). */
+    public static void writePng(Path target, java.awt.image.RenderedImage image) throws IOException {
+        write(target, ch -> {
+            if (!javax.imageio.ImageIO.write(image, "png", java.nio.channels.Channels.newOutputStream(ch))) {
+                throw new IOException("the JDK has no PNG writer for this image");
+            }
+        });
+    }
+
     /** Replaces (or creates) {@code target} with {@code content}. */
     public static void write(Path target, byte[] content) throws IOException {
         write(target, ch -> {

@@ -3,6 +3,7 @@ package dev.bakehouse.train.log;
 import java.awt.BasicStroke;
 import java.awt.Color;
 import java.awt.image.BufferedImage;
+import java.nio.file.Path;
 import java.util.List;
 import org.jfree.chart.JFreeChart;
 import org.jfree.chart.axis.LogAxis;
@@ -85,6 +86,15 @@ public final class LossChart {
         JFreeChart chart = new JFreeChart(title, JFreeChart.DEFAULT_TITLE_FONT, plot, true);
         chart.setBackgroundPaint(Color.WHITE);
         return chart.createBufferedImage(width, height, BufferedImage.TYPE_INT_RGB, null);
+    }
+
+    /** Renders the chart of {@code records} (960×540) and writes it as a PNG, atomically. */
+    public static void write(Path file, String title, List<String> groups, List<TrainingLog.StepRecord> records) {
+        try {
+            dev.bakehouse.io.AtomicFiles.writePng(file, render(title, groups, records, 960, 540));
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException("cannot write the loss chart " + file + ": " + e.getMessage(), e);
+        }
     }
 
     private static void addIfFinite(XYSeries series, long step, double value) {

@@ -12,7 +12,6 @@ import dev.bakehouse.model.nn.CheckpointTape;
 import dev.bakehouse.model.nn.OwnedArrays;
 import dev.bakehouse.model.tokenizer.ClipTokenizer;
 import dev.bakehouse.tensor.TensorFileException;
-import dev.bakehouse.train.config.SamplePrompt;
 import dev.bakehouse.train.config.TrainNetworkArgs;
 import dev.bakehouse.train.data.EpochIterator;
 import dev.bakehouse.train.log.LossChart;
@@ -191,6 +190,7 @@ public final class LoraTrainer {
         private final int gas;
         private final BatchInputs inputs;
         private final EpochIterator iterator;
+        private final TrainingSamples samples;
         private final LossRecorder recorder = new LossRecorder();
         private final List<Path> saved = new ArrayList<>();
         private long globalStep;
@@ -223,6 +223,7 @@ public final class LoraTrainer {
                     d.cacheLatents() || d.cacheLatentsToDisk(), d.cacheLatentsToDisk() ? in.latentCacheDir() : null,
                     in.vaeIdentity(), seeds).cachingTextEncoderOutputs(!setup.trainsTextEncoder()
                     && (d.cacheTextEncoderOutputs() || d.cacheTextEncoderOutputsToDisk()));
+            this.samples = new TrainingSamples(setup.args(), in.renderer(), in.outputDir(), seeds, in.clock(), listener);
             this.iterator = new EpochIterator(setup.dataset(), setup.trainBatchSize(), setup.seed(), setup.priorLossWeight());
             if (resume != null) {
                 globalStep = resume.globalStep();
@@ -269,7 +270,7 @@ public final class LoraTrainer {
                                 ? new TrainingState(epoch + 1, 0, globalStep, microBatches, setup.seed())
                                 : new TrainingState(epoch, nextBatch, globalStep, microBatches, setup.seed());
                         if (saves.sampleAtStep(globalStep)) {
-                            sample(null);
+                            samples.draw(null, globalStep);
                         }
                         if (saves.saveAtStep(globalStep)) {
                             saveLora(names.stepFile(globalStep), epoch, true);
@@ -296,7 +297,7 @@ public final class LoraTrainer {
                         }
                     }
                     if (saves.sampleAtEpochEnd(epoch + 1)) {
-                        sample(epoch + 1);
+                        samples.draw(epoch + 1, globalStep);
                     }
                     writeChart(log, chartFile);
                 }
@@ -485,51 +486,10 @@ public final class LoraTrainer {
             return new Result(List.copyOf(saved), lora, logFile, chartFile, globalStep, epoch + 1, true, dir);
         }
 
-        private void sample(Integer epoch) {
-            List<SamplePrompt> prompts = setup.args().samplePrompts(Path.of("."));
-            if (prompts.isEmpty()) {
-                return;
-            }
-            if (in.renderer() == null) {
-                listener.message("sample_prompts: this caller cannot draw samples; skipped");
-                return;
-            }
-            Path dir = in.outputDir().resolve("sample");
-            String ts = java.time.format.DateTimeFormatter.ofPattern("yyyyMMddHHmmss")
-                    .withZone(java.time.ZoneId.systemDefault()).format(in.clock().instant());
-            String prefix = setup.args().saving().outputName() == null ? "" : setup.args().saving().outputName() + "_";
-            String when = epoch != null ? String.format("e%06d", epoch) : String.format("%06d", globalStep);
-            network.setMultiplier(1f);
-            for (SamplePrompt p : prompts) {
-                // kohya draws an unseeded prompt from a fresh random seed; ours derives from the run's
-                long seed = p.seed().orElseGet(() -> seeds.of(StepSeeds.Purpose.SAMPLE, globalStep * 1000 + p.index()));
-                String sampler = p.sampler().orElse(setup.args().sampling().sampleSampler().kohyaName());
-                java.awt.image.BufferedImage image = in.renderer().render(p, sampler, seed);
-                Path file = dir.resolve(String.format("%s%s_%02d_%s%s.png", prefix, when, p.index(), ts,
-                        p.seed().map(d -> "_" + d).orElse("")));
-                try {
-                    Files.createDirectories(dir);
-                    dev.bakehouse.io.AtomicFiles.write(file, ch -> javax.imageio.ImageIO.write(image, "png",
-                            java.nio.channels.Channels.newOutputStream(ch)));
-                } catch (IOException e) {
-                    throw new UncheckedIOException("cannot write the sample " + file + ": " + e.getMessage(), e);
-                }
-                listener.sampled(file, globalStep);
-            }
-        }
-
         private static void writeChart(TrainingLog log, Path chartFile) {
-            if (log.records().isEmpty()) {
-                return;
-            }
-            String name = chartFile.getFileName().toString().replaceFirst("_loss\\.png$", "");
-            java.awt.image.BufferedImage chart = LossChart.render(name + ": loss and learning rate", log.groups(),
-                    log.records(), 960, 540);
-            try {
-                dev.bakehouse.io.AtomicFiles.write(chartFile, ch -> javax.imageio.ImageIO.write(chart, "png",
-                        java.nio.channels.Channels.newOutputStream(ch)));
-            } catch (IOException e) {
-                throw new UncheckedIOException("cannot write the loss chart " + chartFile + ": " + e.getMessage(), e);
+            if (!log.records().isEmpty()) {
+                String name = chartFile.getFileName().toString().replaceFirst("_loss\\.png$", "");
+                LossChart.write(chartFile, name + ": loss and learning rate", log.groups(), log.records());
             }
         }
     }

@@ -184,4 +184,28 @@ class LoraTrainerTest {
             assertEquals(4, files.filter(f -> f.toString().endsWith(".latent")).count());
         }
     }
+
+    @Test
+    void samplePrompts_areDrawnOnSchedule_withKohyasFileNames() throws Exception {
+        Path prompts = out.resolve("prompts.txt");
+        Files.writeString(prompts, "kiki, ring --n blurry --w 64 --h 64 --d 42 --s 2\n# a comment\nring --w 64 --h 64 --s 2\n");
+        List<String> drawn = new ArrayList<>();
+        SampleRenderer renderer = (prompt, sampler, seed) -> {
+            drawn.add(prompt.prompt() + "|" + sampler + "|" + seed);
+            return new java.awt.image.BufferedImage(prompt.width(), prompt.height(), java.awt.image.BufferedImage.TYPE_INT_RGB);
+        };
+        tiny.train(TinyTrainingRun.args(data, out, "--max_train_steps=4", "--network_train_unet_only",
+                "--sample_prompts=" + prompts, "--sample_every_n_steps=2", "--sample_sampler=euler_a"),
+                TrainingListener.SILENT, null, renderer);
+
+        assertEquals(4, drawn.size(), drawn.toString()); // steps 2 and 4, two prompts each
+        assertTrue(drawn.get(0).equals("kiki, ring|euler_a|42"), drawn.get(0));
+        try (var files = Files.list(out.resolve("sample"))) {
+            List<String> names = files.map(f -> f.getFileName().toString()).sorted().toList();
+            assertEquals(4, names.size(), names.toString());
+            assertTrue(names.get(0).matches("kiki_000002_00_\\d{14}_42\\.png"), names.get(0));
+            assertTrue(names.get(1).matches("kiki_000002_01_\\d{14}\\.png"), names.get(1));
+            assertTrue(names.get(3).startsWith("kiki_000004_01_"), names.get(3));
+        }
+    }
 }

@@ -1,0 +1,69 @@
+package dev.bakehouse.train.run;
+
+import dev.bakehouse.io.AtomicFiles;
+import dev.bakehouse.train.config.SamplePrompt;
+import dev.bakehouse.train.config.TrainNetworkArgs;
+import java.awt.image.BufferedImage;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.ZoneId;
+import java.time.format.DateTimeFormatter;
+import java.util.List;
+
+/**
+ * kohya's sample images: every {@code sample_prompts} entry drawn with the current LoRA and
+ * written to {@code output_dir/sample/} under kohya's name
+ * ({@code NAME_e000004_00_<time>_<seed>.png} at an epoch end, {@code NAME_000500_…} at a step).
+ * The prompt file is read again each time, as kohya does, so it can be edited during a run.
+ */
+final class TrainingSamples {
+    private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyyMMddHHmmss");
+
+    private final TrainNetworkArgs args;
+    private final SampleRenderer renderer;
+    private final Path dir;
+    private final StepSeeds seeds;
+    private final Clock clock;
+    private final TrainingListener listener;
+
+    TrainingSamples(TrainNetworkArgs args, SampleRenderer renderer, Path outputDir, StepSeeds seeds, Clock clock,
+                    TrainingListener listener) {
+        this.args = args;
+        this.renderer = renderer;
+        this.dir = outputDir.resolve("sample");
+        this.seeds = seeds;
+        this.clock = clock;
+        this.listener = listener;
+    }
+
+    /** @param epoch the epoch just finished (1-based), or null for a step sample */
+    void draw(Integer epoch, long globalStep) {
+        List<SamplePrompt> prompts = args.samplePrompts(Path.of("."));
+        if (prompts.isEmpty()) {
+            return;
+        }
+        if (renderer == null) {
+            listener.message("sample_prompts: this caller cannot draw samples; skipped");
+            return;
+        }
+        String ts = TIME.withZone(ZoneId.systemDefault()).format(clock.instant());
+        String prefix = args.saving().outputName() == null ? "" : args.saving().outputName() + "_";
+        String when = epoch != null ? String.format("e%06d", epoch) : String.format("%06d", globalStep);
+        for (SamplePrompt p : prompts) {
+            // kohya draws an unseeded prompt from a fresh random seed; ours derives from the run's
+            long seed = p.seed().orElseGet(() -> seeds.of(StepSeeds.Purpose.SAMPLE, globalStep * 1000 + p.index()));
+            String sampler = p.sampler().orElse(args.sampling().sampleSampler().kohyaName());
+            BufferedImage image = renderer.render(p, sampler, seed);
+            Path file = dir.resolve(String.format("%s%s_%02d_%s%s.png", prefix, when, p.index(), ts,
+                    p.seed().map(d -> "_" + d).orElse("")));
+            try {
+                AtomicFiles.writePng(file, image);
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot write the sample " + file + ": " + e.getMessage(), e);
+            }
+            listener.sampled(file, globalStep);
+        }
+    }
+}
