@@ -17,6 +17,7 @@ import dev.bakehouse.lora.format.LoraWriter;
 import dev.bakehouse.model.StableDiffusion;
 import dev.bakehouse.model.nn.AdaptableLayer;
 import dev.bakehouse.model.nn.Conv2d;
+import dev.bakehouse.model.nn.OwnedArrays;
 import dev.bakehouse.model.nn.Param;
 import dev.bakehouse.model.nn.ReplayableRandom;
 import dev.bakehouse.model.nn.ReplayableState;
@@ -128,12 +129,8 @@ public final class TrainableLoraNetwork implements AutoCloseable, ReplayableStat
         for (int i = 0; i < downValues.length; i++) {
             downValues[i] = (float) ((init.nextDouble() * 2 - 1) * bound);
         }
-        NDArray down;
-        // create() wraps a Java direct buffer; autograd keeps using the factor long after, so give
-        // libtorch its own copy (as ParamStore does for weights)
-        try (NDArray wrapped = manager.create(downValues, new Shape(downShape))) {
-            down = wrapped.duplicate();
-        }
+        // autograd keeps using the factor long after: libtorch's own copy, not a Java buffer
+        NDArray down = OwnedArrays.of(manager, downValues, new Shape(downShape));
         NDArray up = manager.zeros(new Shape(upShape));
         down.setRequiresGradient(true);
         up.setRequiresGradient(true);

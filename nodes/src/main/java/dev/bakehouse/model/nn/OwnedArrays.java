@@ -19,6 +19,13 @@ public final class OwnedArrays {
         }
     }
 
+    /** Token ids and other int64 data (an embedding's backward reads its indices again). */
+    public static NDArray of(NDManager manager, long[] values, Shape shape) {
+        try (NDArray wrapped = manager.create(values, shape)) {
+            return wrapped.duplicate();
+        }
+    }
+
     /** A 0-dim libtorch-owned scalar. */
     public static NDArray scalar(NDManager manager, float value) {
         return of(manager, new float[] {value}, new Shape());

@@ -2,16 +2,18 @@ package dev.bakehouse.toy.pretrain;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.Shape;
 import dev.bakehouse.model.StableDiffusion;
 import dev.bakehouse.model.nn.OwnedArrays;
 import dev.bakehouse.model.tokenizer.ClipTokenizer;
+import dev.bakehouse.model.tokenizer.KohyaRows;
+import dev.bakehouse.model.tokenizer.TokenRows;
 import dev.bakehouse.train.loss.LossOptions;
 import dev.bakehouse.train.loss.TrainingLoss;
 import dev.bakehouse.train.noise.DdpmSchedule;
 import dev.bakehouse.train.noise.NoiseOptions;
 import dev.bakehouse.train.noise.SeededDraws;
 import dev.bakehouse.train.noise.TrainingNoise;
+import dev.bakehouse.train.text.ChunkedTextEncoding;
 import java.util.List;
 
 /**
@@ -35,7 +37,9 @@ final class DiffusionPhase {
     /** The loss (0-dim, in the latents' manager) of denoising scaled latents (B, C, h, w) under captions. */
     NDArray loss(NDArray latents, List<String> captions, long noiseSeed) {
         NDManager m = latents.getManager();
-        NDArray context = model.textEncoder().forward(ids(m, captions)).lastHiddenState();
+        // one 77-token row per caption (BOS, up to 75 tokens, EOS padding), as the LoRA trainer encodes them
+        List<TokenRows> rows = captions.stream().map(c -> KohyaRows.rows(c, tokenizer, ClipTokenizer.CHUNK_TOKENS)).toList();
+        NDArray context = ChunkedTextEncoding.encode(model.textEncoder(), ChunkedTextEncoding.ids(m, rows), 1);
         TrainingNoise.NoisyBatch noisy = TrainingNoise.sample(latents, NoiseOptions.defaults(), schedule,
                 new SeededDraws(noiseSeed));
         float[] t = new float[noisy.timesteps().length];
@@ -44,28 +48,5 @@ final class DiffusionPhase {
         }
         NDArray pred = model.unet().forward(noisy.noisyLatents(), OwnedArrays.of(m, t), context);
         return TrainingLoss.compute(pred, noisy.noise(), noisy.timesteps(), null, lossOptions, schedule).loss();
-    }
-
-    /**
-     * SD1's single 77-token row per caption: BOS, at most 75 tokens, EOS, EOS padding. Owned by
-     * libtorch, because the embedding's backward reads the ids again.
-     */
-    NDArray ids(NDManager manager, List<String> captions) {
-        int width = ClipTokenizer.ROW_WIDTH;
-        long[] flat = new long[captions.size() * width];
-        for (int b = 0; b < captions.size(); b++) {
-            int[] tokens = tokenizer.encode(captions.get(b));
-            int n = Math.min(tokens.length, ClipTokenizer.CHUNK_TOKENS);
-            int at = b * width;
-            java.util.Arrays.fill(flat, at, at + width, ClipTokenizer.PAD_SD1);
-            flat[at] = ClipTokenizer.BOS;
-            for (int i = 0; i < n; i++) {
-                flat[at + 1 + i] = tokens[i];
-            }
-            flat[at + 1 + n] = ClipTokenizer.EOS;
-        }
-        try (NDArray wrapped = manager.create(flat, new Shape(captions.size(), width))) {
-            return wrapped.duplicate();
-        }
     }
 }

@@ -8,6 +8,7 @@ import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.Shape;
 import dev.bakehouse.model.clip.ClipTextModel;
 import dev.bakehouse.model.clip.TextEncoderOutput;
+import dev.bakehouse.model.nn.OwnedArrays;
 import dev.bakehouse.model.tokenizer.ClipTokenizer;
 import dev.bakehouse.model.tokenizer.TokenRows;
 import java.util.List;
@@ -41,9 +42,7 @@ public final class ChunkedTextEncoding {
             System.arraycopy(prompt.flatIds(), 0, flat, b * rows * ROW, rows * ROW);
         }
         // libtorch's own copy: when the embedding table trains (toy pretraining), backward reads the ids
-        try (NDArray wrapped = manager.create(flat, new Shape(batch.size(), rows, ROW))) {
-            return wrapped.duplicate();
-        }
+        return OwnedArrays.of(manager, flat, new Shape(batch.size(), rows, ROW));
     }
 
     /** The training context (B, 75 n + 2, D), or (B, 77, D) for one row; in the ids' manager. */
