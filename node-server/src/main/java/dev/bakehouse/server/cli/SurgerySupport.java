@@ -1,6 +1,5 @@
 package dev.bakehouse.server.cli;
 
-import dev.bakehouse.io.FileHashes;
 import dev.bakehouse.lora.format.LoraNetwork;
 import dev.bakehouse.lora.format.LoraWriter;
 import dev.bakehouse.lora.ops.Progress;
@@ -8,7 +7,6 @@ import dev.bakehouse.lora.ops.SurgeryMetadata;
 import dev.bakehouse.tensor.DType;
 import dev.bakehouse.tensor.TensorFileException;
 import dev.bakehouse.tensor.sd.DetectedArchitecture.Family;
-import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -74,10 +72,6 @@ final class SurgerySupport {
                 saveDtype, true);
     }
 
-    /** SHA-256 of the whole file, hex (what A1111 and Civitai show as a model's hash). */
-    static String sha256(Path file) throws IOException {
-        return FileHashes.sha256(file);
-    }
 
     /** A progress bar on stderr, redrawn in place, closed by the last step. */
     static Progress bar(PrintWriter err, String label) {

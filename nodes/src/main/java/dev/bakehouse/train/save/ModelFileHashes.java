@@ -24,7 +24,7 @@ public final class ModelFileHashes {
     /** The identity kohya records for a model file: its file name and both hashes. */
     public static KohyaTrainingMetadata.ModelIdentity of(Path file) {
         try {
-            return new KohyaTrainingMetadata.ModelIdentity(file.getFileName().toString(), legacy(file), sha256(file));
+            return new KohyaTrainingMetadata.ModelIdentity(file.getFileName().toString(), legacy(file), FileHashes.sha256(file));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot hash " + file + ": " + e.getMessage(), e);
         }
@@ -44,9 +44,6 @@ public final class ModelFileHashes {
         return HexFormat.of().formatHex(d.digest()).substring(0, 8);
     }
 
-    static String sha256(Path file) throws IOException {
-        return FileHashes.sha256(file);
-    }
 
     private static MessageDigest digest() {
         return FileHashes.sha256Digest();
