@@ -179,12 +179,12 @@ public record TrainingSetup(TrainNetworkArgs args, DreamBoothDataset dataset, in
     /** The network's options from kohya's network flags and {@code network_args}. */
     static NetworkOptions network(TrainNetworkArgs args) {
         var n = args.network();
-        NetworkOptions o = NetworkOptions.defaults()
-                .withDim(n.networkDim() == null ? 4 : n.networkDim(), (float) n.networkAlpha())
-                .withDropout(n.networkDropout() == null ? null : n.networkDropout().floatValue(), null, null)
+        NetworkOptions fromArgs = args.networkArgs().network(); // --network_args, read once at parse time
+        return fromArgs.withDim(n.networkDim() == null ? 4 : n.networkDim(), (float) n.networkAlpha())
+                .withDropout(n.networkDropout() == null ? null : n.networkDropout().floatValue(), fromArgs.rankDropout(),
+                        fromArgs.moduleDropout())
                 .withParts(n.networkTrainUnetOnly(), n.networkTrainTextEncoderOnly())
                 .withDimFromWeights(n.dimFromWeights());
-        return n.networkArgs() == null ? o : o.withNetworkArgs(n.networkArgs()); // as LoraNetworkArgs checked it
     }
 
     static NoiseOptions noise(TrainingOptions t) {
