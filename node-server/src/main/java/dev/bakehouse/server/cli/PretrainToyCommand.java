@@ -54,6 +54,18 @@ final class PretrainToyCommand implements Callable<Integer> {
     @Option(names = "--dataset-size", paramLabel = "N", description = "Held-in scenes in the latent cache (default: the recipe's).")
     Integer datasetSize;
 
+    @Option(names = "--vae-lr", paramLabel = "LR", description = "Peak learning rate of the VAE phase (default: the recipe's).")
+    Double vaeLr;
+    @Option(names = "--vae-batch", paramLabel = "N", description = "VAE batch size (default: the recipe's).")
+    Integer vaeBatch;
+    @Option(names = "--unet-lr", paramLabel = "LR", description = "Peak learning rate of the UNet (default: the recipe's).")
+    Double unetLr;
+    @Option(names = "--text-encoder-lr", paramLabel = "LR",
+            description = "Peak learning rate of the text encoder (default: the recipe's).")
+    Double textEncoderLr;
+    @Option(names = "--unet-batch", paramLabel = "N", description = "Diffusion-phase batch size (default: the recipe's).")
+    Integer unetBatch;
+
     @Spec
     CommandSpec spec;
 
@@ -112,10 +124,14 @@ final class PretrainToyCommand implements Callable<Integer> {
         PretrainOptions d = PretrainOptions.defaults(seed);
         ModelConfig model = modelConfig == null ? d.model() : ModelConfigs.fromLdmJson(modelConfig);
         return new PretrainOptions(model, seed, resolution == null ? d.resolution() : resolution,
-                vaeSteps == null ? d.vaeSteps() : vaeSteps, d.vaeBatch(), d.vaeLr(), d.vaeImages(), Math.min(d.vaeCrop(), resolution == null ? d.resolution() : resolution),
+                vaeSteps == null ? d.vaeSteps() : vaeSteps, or(vaeBatch, d.vaeBatch()), or(vaeLr, d.vaeLr()), d.vaeImages(), Math.min(d.vaeCrop(), resolution == null ? d.resolution() : resolution),
                 datasetSize == null ? d.datasetSize() : datasetSize, unetSteps == null ? d.diffusionSteps() : unetSteps,
-                d.diffusionBatch(), d.unetLr(), d.textEncoderLr(), d.warmupSteps(), d.captionDropout(), d.minSnrGamma(),
+                or(unetBatch, d.diffusionBatch()), or(unetLr, d.unetLr()), or(textEncoderLr, d.textEncoderLr()), d.warmupSteps(), d.captionDropout(), d.minSnrGamma(),
                 d.maxGradNorm(), d.saveEvery());
+    }
+
+    private static <T> T or(T given, T recipe) {
+        return given == null ? recipe : given;
     }
 
     /** One redrawn line per phase: {@code VAE [####....] 120/2000 loss 0.0412 (l1 ...) 3.21 it/s ETA 9m47s}. */

@@ -63,11 +63,12 @@ public record UNetConfig(
      * The toy world's base model ({@code bakehouse pretrain-toy}): SD1.5 at a tenth of its width —
      * channel_mult (1, 2, 4, 4) on 32 channels, two res blocks per level, attention on the top three
      * levels — so every UNet key, LoRA module and LBW block is SD1.5's; 2 heads, 16x16 latents, context
-     * from a 64-wide text encoder.
+     * from a 64-wide text encoder. Eight norm groups (4 channels per group at the top level, SD has 10):
+     * SD's 32 groups would normalise each of the 32 channels alone and erase its spatial mean.
      */
     public static UNetConfig toy() {
         return new UNetConfig(4, 4, 32, List.of(1, 2, 4, 4), 2, List.of(4, 2, 1), 2, -1, 1, 64, false,
-                32, 1e-5, 1e-6, 1e-5);
+                8, 1e-5, 1e-6, 1e-5);
     }
 
     public int levels() {

@@ -21,9 +21,17 @@ import java.util.SplittableRandom;
  * embedding init (normal, std 0.02 for tokens, 0.01 for positions), and LDM's
  * {@code zero_module} on the layers that close a residual branch (ResBlock {@code out_layers.3},
  * SpatialTransformer {@code proj_out}, the UNet's {@code out.2}), so that every block starts as
- * the identity and the untrained UNet predicts zero noise.
+ * the identity and the untrained UNet predicts zero noise. One departure from PyTorch's defaults:
+ * the VAE's posterior starts narrow ({@link #INITIAL_POSTERIOR_LOGVAR}). With a zero bias its
+ * log-variance starts at 0, so the decoder first sees latents drowned in unit noise, and with the
+ * tiny KL weight only the reconstruction gradient, at Adam's step size, can pull the log-variance
+ * down: thousands of steps of learning nothing on a CPU budget of a few thousand steps in all.
  */
 public final class InitialWeights implements WeightSource {
+    /** Log-variance the VAE's posterior starts with (std e^-3 ≈ 0.05 around a mean of order 1). */
+    static final float INITIAL_POSTERIOR_LOGVAR = -6f;
+    private static final String POSTERIOR_BIAS = AutoencoderKL.PREFIX + "quant_conv.bias";
+
     private final Map<String, long[]> shapes;
     private final long seed;
 
@@ -83,6 +91,10 @@ public final class InitialWeights implements WeightSource {
             }
         } else if (s.length == 1) {
             java.util.Arrays.fill(out, name.endsWith(".weight") ? 1f : 0f);
+            if (name.equals(POSTERIOR_BIAS)) {
+                // channels [0, n/2) are the posterior's mean, [n/2, n) its log-variance
+                java.util.Arrays.fill(out, out.length / 2, out.length, INITIAL_POSTERIOR_LOGVAR);
+            }
         } else if (!closesResidualBranch(name)) {
             double bound = 1 / Math.sqrt((double) n / s[0]);
             for (int i = 0; i < out.length; i++) {

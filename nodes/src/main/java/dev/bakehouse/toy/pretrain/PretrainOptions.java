@@ -54,7 +54,7 @@ public record PretrainOptions(
 
     /** The shipped model's recipe (see the package's report for how the step counts were sized). */
     public static PretrainOptions defaults(long seed) {
-        return new PretrainOptions(ModelConfig.toy(), seed, 128, 1500, 8, 1e-3, 1 << 20, 64, 4096, 3000, 32, 5e-4, 5e-4, 200,
+        return new PretrainOptions(ModelConfig.toy(), seed, 128, 1500, 8, 1e-3, 1 << 20, 64, 4096, 3000, 16, 5e-4, 5e-4, 200,
                 0.1, 5.0, 1.0, 250);
     }
 
