@@ -79,6 +79,14 @@ final class ServeCommand implements Callable<Integer> {
         }
     }
 
+    /** A wildcard bind address is not something to type into a browser; loopback reaches it. */
+    static String browsableHost(String listen) {
+        return switch (listen) {
+            case "0.0.0.0", "::", "[::]" -> "127.0.0.1";
+            default -> listen.contains(":") && !listen.startsWith("[") ? "[" + listen + "]" : listen;
+        };
+    }
+
     @Override
     public Integer call() throws InterruptedException {
         DeviceSetup.apply(common.device);
@@ -100,8 +108,10 @@ final class ServeCommand implements Callable<Integer> {
             server.close();
             stopped.countDown();
         }, "shutdown"));
-        System.err.printf("Bakehouse is serving http://%s:%d  (data dir %s; Ctrl-C stops)%n",
-                listen, server.port(), server.dirs().root());
+        // The one line of a normal start (Jetty's and Javalin's own lines are off, see
+        // simplelogger.properties): where to open the editor.
+        System.out.printf("Bakehouse %s: http://%s:%d/%n", server.servesEditor() ? "editor" : "server",
+                browsableHost(listen), server.port());
         stopped.await();
         return 0;
     }
