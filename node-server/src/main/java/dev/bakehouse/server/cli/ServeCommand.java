@@ -48,7 +48,8 @@ final class ServeCommand implements Callable<Integer> {
     @Option(
             names = "--web-root",
             paramLabel = "DIR",
-            description = "Serve the static files of this folder at / (a web editor). Unknown paths stay 404.")
+            description = "Serve the static files of this folder at / instead of the bundled editor (for example "
+                    + "ComfyUI's official frontend). Unknown paths stay 404.")
     Path webRoot;
 
     @Option(
