@@ -37,6 +37,12 @@ function fitCanvas(editor) {
 
 function wireToolbar(editor, api) {
   $('#queue-button').addEventListener('click', () => editor.queuePrompt());
+  window.addEventListener('keydown', (event) => {
+    if (event.key === 'Enter' && (event.ctrlKey || event.metaKey) && !event.target.closest('.graphdialog')) {
+      event.preventDefault();
+      editor.queuePrompt();
+    }
+  });
   $('#interrupt-button').addEventListener('click', () => editor.interrupt());
   $('#save-button').addEventListener('click', () => editor.saveWorkflow());
   $('#save-api-button').addEventListener('click', () => editor.saveApiPrompt());

@@ -132,11 +132,29 @@ try {
     .some((img) => img.complete && img.naturalWidth === 64));
   await page.waitForFunction((id) => window.bakehouse.editor.graph.getNodeById(id).previewImages
     .some((img) => img.complete && img.naturalWidth === 64), preview);
+  await page.waitForSelector('.queue-section >> text=Nothing queued.');
   const progress = await page.evaluate(() => [window.bakehouse.editor.tracker.state, document.querySelector('#overall-progress').value]);
   expect(progress.join(), 'success,1', 'overall progress after the run');
   await page.evaluate(() => window.bakehouse.editor.canvas.setDirty(true, true));
   await page.waitForTimeout(300); // one animation frame or so for the canvas to draw the image
   await page.screenshot({ path: `${shots}/editor-text-to-image-done.png` });
+
+  // Save downloads the UI workflow; Load reads an API-format prompt back through the file picker.
+  const [download] = await Promise.all([page.waitForEvent('download'), page.click('#save-button')]);
+  const saved = JSON.parse(await streamText(await download.createReadStream()));
+  expect(saved.nodes.length, 7, 'saved UI workflow nodes');
+  const [apiDownload] = await Promise.all([page.waitForEvent('download'), page.click('#save-api-button')]);
+  const apiPrompt = JSON.parse(await streamText(await apiDownload.createReadStream()));
+  expect(apiPrompt[String(sampler)].inputs.steps, 2, 'saved API prompt carries the widget value');
+  apiPrompt[String(sampler)].inputs.steps = 3;
+  await page.setInputFiles('#load-input', { name: 'workflow_api.json', mimeType: 'application/json',
+    buffer: Buffer.from(JSON.stringify(apiPrompt)) });
+  const loaded = await page.evaluate((id) => {
+    const g = window.bakehouse.editor.graph;
+    return [g.nodes.length, g.links.size, g.getNodeById(id).widgets.find((w) => w.name === 'steps').value];
+  }, sampler);
+  expect(loaded.join(), '7,9,3', 'API prompt loaded: nodes, links, widget value');
+  await page.screenshot({ path: `${shots}/editor-api-prompt-loaded.png` });
 
   // Dropping the preview PNG restores its workflow (from the PNG's "workflow" text chunk).
   const src = await page.locator('.history-item img.preview-image').first().getAttribute('src');
@@ -158,6 +176,12 @@ try {
   await browser.contexts()[0]?.pages()[0]?.screenshot({ path: `${shots}/editor-failure.png` }).catch(() => {});
 } finally {
   await browser.close();
+}
+
+async function streamText(stream) {
+  const parts = [];
+  for await (const part of stream) parts.push(part);
+  return Buffer.concat(parts).toString('utf8');
 }
 
 function expect(actual, wanted, what) {

@@ -17,15 +17,28 @@ definePanel({
     });
     root.append(el('h3', null, 'Queue'), running, el('h3', null, 'History'), clear, history);
 
-    let pending = null;
-    const refresh = () => {
-      pending ??= Promise.all([api.queue(), api.history(30)]).then(([queue, past]) => {
-        renderQueue(queue);
-        renderHistory(past);
-      }).catch((error) => editor.showError(`Queue/history: ${error.message}`)).finally(() => {
-        pending = null;
-      });
-      return pending;
+    // One request at a time; a refresh asked for meanwhile runs once after it, so the last
+    // event's state is always shown (a dropped refresh left a finished prompt "running").
+    let inFlight = false;
+    let again = false;
+    const refresh = async () => {
+      if (inFlight) {
+        again = true;
+        return;
+      }
+      inFlight = true;
+      try {
+        do {
+          again = false;
+          const [queue, past] = await Promise.all([api.queue(), api.history(30)]);
+          renderQueue(queue);
+          renderHistory(past);
+        } while (again);
+      } catch (error) {
+        editor.showError(`Queue/history: ${error.message}`);
+      } finally {
+        inFlight = false;
+      }
     };
 
     function renderQueue(queue) {
