@@ -126,12 +126,19 @@ try {
 
   await connect(latent, 'LATENT', sampler, 'latent_image');
   await page.click('.panel-tab[data-panel="queue"]');
+  await page.evaluate(() => {
+    window.seenProgress = [];
+    window.bakehouse.api.on('progress', (d) => window.seenProgress.push(
+      `${d.node}:${d.value}/${d.max}=${window.bakehouse.editor.tracker.nodeOf(d.node)?.progress}`));
+  });
   await page.click('#queue-button');
   await page.waitForSelector('.history-item .history-status.success', { timeout: 90_000 });
   await page.waitForFunction(() => [...document.querySelectorAll('.history-item img.preview-image')]
     .some((img) => img.complete && img.naturalWidth === 64));
   await page.waitForFunction((id) => window.bakehouse.editor.graph.getNodeById(id).previewImages
     .some((img) => img.complete && img.naturalWidth === 64), preview);
+  const seen = await page.evaluate(() => window.seenProgress.join(' '));
+  expect(seen.includes(`${sampler}:2/2=1`), true, `sampler step progress drawn on its node (${seen})`);
   await page.waitForSelector('.queue-section >> text=Nothing queued.');
   const progress = await page.evaluate(() => [window.bakehouse.editor.tracker.state, document.querySelector('#overall-progress').value]);
   expect(progress.join(), 'success,1', 'overall progress after the run');
