@@ -36,7 +36,8 @@ export function isWidgetInput(parsed) {
 
 /** Whether an INT/combo input gets the "control after generate" companion (spec §8.3). */
 export function hasControlCompanion(name, parsed) {
-  if (parsed.options.control_after_generate) return true;
+  // An explicit flag wins (false keeps e.g. a training seed fixed); else the legacy name rule.
+  if (typeof parsed.options.control_after_generate === 'boolean') return parsed.options.control_after_generate;
   return parsed.type === 'INT' && (name === 'seed' || name === 'noise_seed');
 }
 

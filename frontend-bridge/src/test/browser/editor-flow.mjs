@@ -1,38 +1,11 @@
 // Browser test of the served editor, run by node-server's EditorBrowserTest (which starts a
 // server with the tiny fixture model). By UI actions it builds a text-to-image graph from the
 // palette, sees a validation error land on the node, connects the rest, sets widgets, queues,
-// waits for the preview image, then restores the workflow by dropping the saved PNG.
-// Env: EDITOR_URL, CHROMIUM (executable), SCREENSHOTS (folder). Exit code 0 = passed.
-import { chromium } from 'playwright-core';
-import { mkdir } from 'node:fs/promises';
+// waits for the preview image, saves both formats, loads an API prompt, then restores the
+// workflow by dropping the saved PNG. Env: see harness.mjs.
+import { runFlow, streamText } from './harness.mjs';
 
-const url = process.env.EDITOR_URL;
-const shots = process.env.SCREENSHOTS;
-if (!url || !process.env.CHROMIUM || !shots) {
-  console.error('EDITOR_URL, CHROMIUM and SCREENSHOTS must be set');
-  process.exit(2);
-}
-await mkdir(shots, { recursive: true });
-
-const browser = await chromium.launch({
-  executablePath: process.env.CHROMIUM,
-  headless: true,
-  // The machine's network is closed: without these Chromium keeps dialling Google's hosts.
-  args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
-    '--disable-component-update', '--disable-sync'],
-});
-const failures = [];
-try {
-  const page = await browser.newPage({ viewport: { width: 1600, height: 900 } });
-  page.on('pageerror', (error) => failures.push(`page error: ${error.message}`));
-  page.on('console', (message) => {
-    if (message.type() === 'error' && !message.text().includes('400')) failures.push(`console: ${message.text()}`);
-  });
-  page.setDefaultTimeout(30_000);
-  await page.goto(url);
-  await page.waitForSelector('body[data-ready="true"]');
-  await page.waitForSelector('#connection.ok');
-
+await runFlow('editor-flow', async ({ page, shots, expect }) => {
   const canvas = page.locator('#graph');
   let box = await canvas.boundingBox();
 
@@ -178,26 +151,4 @@ try {
     .find((w) => w.name === 'steps').value, sampler);
   expect(restoredSteps, 2, 'steps restored from the PNG');
   await page.screenshot({ path: `${shots}/editor-restored-from-png.png` });
-} catch (error) {
-  failures.push(error.stack ?? String(error));
-  await browser.contexts()[0]?.pages()[0]?.screenshot({ path: `${shots}/editor-failure.png` }).catch(() => {});
-} finally {
-  await browser.close();
-}
-
-async function streamText(stream) {
-  const parts = [];
-  for await (const part of stream) parts.push(part);
-  return Buffer.concat(parts).toString('utf8');
-}
-
-function expect(actual, wanted, what) {
-  if (actual !== wanted) throw new Error(`${what}: expected ${JSON.stringify(wanted)}, found ${JSON.stringify(actual)}`);
-  console.log(`ok - ${what}`);
-}
-
-if (failures.length > 0) {
-  console.error(failures.join('\n'));
-  process.exit(1);
-}
-console.log('editor flow passed');
+});

@@ -43,6 +43,8 @@ test('normaliseNumber_roundsAndClampsToTheInputsLimits', () => {
 test('controlCompanion_forSeedsAndFlaggedInputs_advancesByMode', () => {
   assert.equal(hasControlCompanion('seed', parseSpec(['INT', {}])), true);
   assert.equal(hasControlCompanion('steps', parseSpec(['INT', {}])), false);
+  assert.equal(hasControlCompanion('seed', parseSpec(['INT', { control_after_generate: false }])), false);
+  assert.equal(hasControlCompanion('x', parseSpec([['a'], { control_after_generate: true }])), true);
   assert.equal(nextControlledValue('increment', 5, { min: 0, max: 10 }), 6);
   assert.equal(nextControlledValue('decrement', 0, { min: 0, max: 10 }), 0);
   assert.equal(nextControlledValue('fixed', 5, {}), 5);

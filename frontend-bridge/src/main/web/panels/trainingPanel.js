@@ -59,6 +59,9 @@ function drawChart(canvas, series) {
     ctx.beginPath();
     points.forEach((p, i) => (i === 0 ? ctx.moveTo(x(p.step), y(p[key] ?? 0, max)) : ctx.lineTo(x(p.step), y(p[key] ?? 0, max))));
     ctx.stroke();
+    // Dots too: a short run's few points would otherwise be a line hidden under another.
+    ctx.fillStyle = COLOURS[key];
+    for (const p of points) ctx.fillRect(x(p.step) - 1.5, y(p[key] ?? 0, max) - 1.5, 3, 3);
   };
   line('loss', lossMax);
   line('avr_loss', lossMax);
@@ -90,6 +93,8 @@ definePanel({
         ? `TrainLoRA #${data.node}: step ${last.step}/${series.maxSteps}, epoch ${last.epoch}, loss ${last.loss.toFixed(4)} (avg ${last.avr_loss.toFixed(4)}), lr ${last.lr?.toExponential(2)}`
         : `TrainLoRA #${data.node}: ${series.status}${series.message ? ' — ' + series.message : ''}`;
       drawChart(canvas, series);
+      root.dataset.points = String(series.points.length); // what the browser test reads
+      root.dataset.status = series.status;
     });
     return root;
   },

@@ -6,12 +6,15 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 import dev.bakehouse.server.BakehouseServer;
 import dev.bakehouse.server.ServerConfig;
+import dev.bakehouse.server.testing.TrainPrompts;
 import dev.bakehouse.testing.TinyDataDir;
+import dev.bakehouse.testing.TinyDataset;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
@@ -21,16 +24,29 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The served editor in headless Chromium (Playwright, driven by
- * {@code frontend-bridge/src/test/browser/editor-flow.mjs}): a graph built by UI actions on the
- * tiny fixture model runs to its preview image. Screenshots land in
+ * The served editor in headless Chromium (Playwright flows in
+ * {@code frontend-bridge/src/test/browser/}): a graph built by UI actions on the tiny fixture model
+ * runs to its preview image, and a loaded train-then-test prompt charts its training live. Screenshots land in
  * {@code node-server/target/editor-screenshots}. Skipped, with the reason printed, only outside CI
  * where Chromium or the editor's npm packages are missing; in CI (CI=true) that is a failure.
  */
 class EditorBrowserTest {
     private static final Path FRONTEND = Path.of("..", "frontend-bridge").toAbsolutePath().normalize();
-    private static final Path SCRIPT = FRONTEND.resolve("src/test/browser/editor-flow.mjs");
     private static final Path SCREENSHOTS = Path.of("target", "editor-screenshots").toAbsolutePath();
+
+    /** One epoch over 4 images at batch 2: the chart must show these many points. */
+    private static final int TRAIN_STEPS = 2;
+    private static final String TRAIN_THEN_TEST = "{" + TrainPrompts.loadAndTrain(1, false, "") + ",\n" + """
+             "22": {"class_type": "ApplyLoRA", "inputs": {"model": ["4", 0], "clip": ["4", 1], "lora": ["21", 0],
+                    "strength_model": 1.0, "strength_clip": 1.0}},
+             "5": {"class_type": "EmptyLatentImage", "inputs": {"width": 64, "height": 64, "batch_size": 1}},
+             "6": {"class_type": "CLIPTextEncode", "inputs": {"text": "kiki, ring", "clip": ["22", 1]}},
+             "7": {"class_type": "CLIPTextEncode", "inputs": {"text": "blurry", "clip": ["22", 1]}},
+             "3": {"class_type": "KSampler", "inputs": {"seed": 1, "steps": 2, "cfg": 7.0, "sampler_name": "euler",
+                   "scheduler": "normal", "denoise": 1.0, "model": ["22", 0], "positive": ["6", 0],
+                   "negative": ["7", 0], "latent_image": ["5", 0]}},
+             "8": {"class_type": "VAEDecode", "inputs": {"samples": ["3", 0], "vae": ["4", 2]}},
+             "9": {"class_type": "SaveImage", "inputs": {"filename_prefix": "trained", "images": ["8", 0]}}}""";
 
     @TempDir
     Path dataDir;
@@ -38,38 +54,56 @@ class EditorBrowserTest {
     @Test
     @Timeout(value = 3, unit = TimeUnit.MINUTES)
     void editor_buildsQueuesAndPreviewsATextToImageGraph_byUiActions() throws Exception {
-        Path chromium = require(findChromium(), "no Chromium found (apt-get install chromium, or set BAKEHOUSE_CHROMIUM)");
-        require(Optional.of(FRONTEND.resolve("node_modules/playwright-core"))
-                .filter(Files::isDirectory), "frontend-bridge/node_modules has no playwright-core (run the Maven build of frontend-bridge)");
         TinyDataDir.populate(dataDir);
+        runFlow("editor-flow.mjs", Map.of());
+        for (String shot : List.of("editor-validation-error.png", "editor-text-to-image-done.png",
+                "editor-api-prompt-loaded.png", "editor-restored-from-png.png")) {
+            assertPng(shot);
+        }
+    }
+
+    @Test
+    @Timeout(value = 4, unit = TimeUnit.MINUTES)
+    void editor_chartsALoadedTrainingPromptStepByStep() throws Exception {
+        TinyDataDir.populate(dataDir);
+        TinyDataset.write(dataDir.resolve("datasets/kiki"), "1_kiki", 4);
+        Path prompt = dataDir.resolve("train-then-test_api.json");
+        Files.writeString(prompt, TRAIN_THEN_TEST);
+        runFlow("training-flow.mjs", Map.of("PROMPT_FILE", prompt.toString(), "TRAIN_STEPS", Integer.toString(TRAIN_STEPS)));
+        assertPng("editor-train-then-test-done.png");
+    }
+
+    /** Starts the default server on {@link #dataDir} and runs one Playwright flow against it. */
+    private void runFlow(String script, Map<String, String> env) throws Exception {
+        Path chromium = require(findChromium(), "no Chromium found (apt-get install chromium, or set BAKEHOUSE_CHROMIUM)");
+        require(Optional.of(FRONTEND.resolve("node_modules/playwright-core")).filter(Files::isDirectory),
+                "frontend-bridge/node_modules has no playwright-core (run the Maven build of frontend-bridge)");
         try (BakehouseServer server = BakehouseServer.builder(ServerConfig.defaults(dataDir).withPort(0)).start()) {
             assertTrue(server.servesEditor(), "the bundled editor is on node-server's class path");
-            Path log = dataDir.resolve("editor-flow.log");
-            Process run = flow(chromium, server.port(), log);
-            boolean finished = run.waitFor(150, TimeUnit.SECONDS);
+            Path log = dataDir.resolve(script + ".log");
+            ProcessBuilder builder = new ProcessBuilder("node", FRONTEND.resolve("src/test/browser").resolve(script).toString())
+                    .directory(FRONTEND.toFile())
+                    .redirectErrorStream(true)
+                    .redirectOutput(log.toFile());
+            builder.environment().put("EDITOR_URL", "http://127.0.0.1:" + server.port() + "/");
+            builder.environment().put("CHROMIUM", chromium.toString());
+            builder.environment().put("SCREENSHOTS", SCREENSHOTS.toString());
+            builder.environment().putAll(env);
+            Process run = builder.start();
+            boolean finished = run.waitFor(170, TimeUnit.SECONDS);
             String output = Files.readString(log, StandardCharsets.UTF_8);
             System.out.println(output);
             if (!finished) {
                 run.destroyForcibly();
-                fail("the editor flow did not finish in 150 s:\n" + output);
+                fail(script + " did not finish in 170 s:\n" + output);
             }
             assertEquals(0, run.exitValue(), output);
         }
-        for (String shot : List.of("editor-validation-error.png", "editor-text-to-image-done.png", "editor-restored-from-png.png")) {
-            byte[] png = Files.readAllBytes(SCREENSHOTS.resolve(shot));
-            assertTrue(png.length > 1000 && png[1] == 'P' && png[2] == 'N' && png[3] == 'G', shot + " is a PNG");
-        }
     }
 
-    private Process flow(Path chromium, int port, Path log) throws IOException {
-        ProcessBuilder builder = new ProcessBuilder("node", SCRIPT.toString())
-                .directory(FRONTEND.toFile())
-                .redirectErrorStream(true)
-                .redirectOutput(log.toFile());
-        builder.environment().put("EDITOR_URL", "http://127.0.0.1:" + port + "/");
-        builder.environment().put("CHROMIUM", chromium.toString());
-        builder.environment().put("SCREENSHOTS", SCREENSHOTS.toString());
-        return builder.start();
+    private static void assertPng(String shot) throws IOException {
+        byte[] png = Files.readAllBytes(SCREENSHOTS.resolve(shot));
+        assertTrue(png.length > 1000 && png[1] == 'P' && png[2] == 'N' && png[3] == 'G', shot + " is a PNG");
     }
 
     private static Optional<Path> findChromium() {
