@@ -96,7 +96,11 @@ export class ServerApi extends EventTarget {
       this.dispatchEvent(new CustomEvent('connection', { detail: { connected: true } }));
     });
     socket.addEventListener('message', (event) => {
-      if (typeof event.data !== 'string') return; // binary frames carry sampler previews; not shown yet
+      if (typeof event.data !== 'string') {
+        const frame = parseBinaryFrame(event.data);
+        if (frame) this.dispatchEvent(new CustomEvent(`binary:${frame.kind}`, { detail: frame }));
+        return;
+      }
       const message = JSON.parse(event.data);
       this.dispatchEvent(new CustomEvent(message.type, { detail: message.data }));
     });

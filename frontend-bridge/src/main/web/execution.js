@@ -23,6 +23,14 @@ export class ExecutionTracker extends EventTarget {
       }
       this.changed();
     });
+    // Live sampler previews (when the server or prompt enables them) on the node they belong to.
+    api.on('binary:preview', (frame) => {
+      const node = this.nodeOf(frame.nodeId ?? this.runningNode);
+      if (!node?.showImages) return;
+      if (this.previewUrl) URL.revokeObjectURL(this.previewUrl);
+      this.previewUrl = URL.createObjectURL(new Blob([frame.bytes], { type: frame.mime }));
+      node.showImages([this.previewUrl]);
+    });
     api.on('executed', (data) => {
       const images = data.output?.images ?? [];
       const node = this.nodeOf(data.display_node ?? data.node);
