@@ -151,4 +151,15 @@ await runFlow('editor-flow', async ({ page, shots, expect }) => {
     .find((w) => w.name === 'steps').value, sampler);
   expect(restoredSteps, 2, 'steps restored from the PNG');
   await page.screenshot({ path: `${shots}/editor-restored-from-png.png` });
+
+  // A long sampling run stops at Interrupt: the run ends as interrupted and the banner says so.
+  await setWidget(sampler, 'steps', 400);
+  await page.evaluate(() => { window.seenProgress = []; });
+  await page.click('#queue-button');
+  await page.waitForFunction(() => window.seenProgress.length > 0, null, { timeout: 60_000 });
+  await page.click('#interrupt-button');
+  await page.waitForFunction(() => window.bakehouse.editor.tracker.state === 'interrupted', null, { timeout: 60_000 });
+  expect(await page.textContent('#message'), 'Interrupted', 'banner after Interrupt');
+  const stepsRun = await page.evaluate(() => window.seenProgress.length);
+  expect(stepsRun < 400, true, `sampling stopped early (${stepsRun} of 400 steps)`);
 });
