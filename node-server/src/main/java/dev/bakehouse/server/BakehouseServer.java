@@ -55,7 +55,6 @@ import dev.bakehouse.server.ws.WsHub;
 import io.javalin.Javalin;
 import io.javalin.config.SizeUnit;
 import io.javalin.http.HandlerType;
-import io.javalin.http.staticfiles.Location;
 import java.time.Clock;
 import java.util.function.Function;
 import java.util.function.UnaryOperator;
@@ -157,13 +156,7 @@ public final class BakehouseServer implements AutoCloseable {
             javalin.http.gzipOnlyCompression();
             javalin.jetty.multipartConfig.maxFileSize(config.maxUploadBytes(), SizeUnit.BYTES);
             javalin.jetty.multipartConfig.maxTotalRequestSize(config.maxUploadBytes(), SizeUnit.BYTES);
-            if (config.webRoot() != null) {
-                javalin.staticFiles.add(files -> {
-                    files.hostedPath = "/";
-                    files.directory = config.webRoot().toAbsolutePath().toString();
-                    files.location = Location.EXTERNAL;
-                });
-            }
+            new StaticFiles(config.webRoot()).register(javalin);
         });
     }
 
@@ -207,12 +200,18 @@ public final class BakehouseServer implements AutoCloseable {
     private BakehouseServer start() {
         app.start(config.listen(), config.port());
         workerThread.start();
-        LOG.info("Bakehouse listening on http://{}:{} (data dir {})", config.listen(), port(), dirs.root());
+        // Debug only: `bakehouse serve` prints the one line a user needs (where the editor is).
+        LOG.debug("Bakehouse listening on http://{}:{} (data dir {})", config.listen(), port(), dirs.root());
         return this;
     }
 
     private int queueRemaining() {
         return queue.remaining();
+    }
+
+    /** True when something is served at {@code /}: the bundled editor or a {@code --web-root}. */
+    public boolean servesEditor() {
+        return new StaticFiles(config.webRoot()).any();
     }
 
     /** The bound port (useful with port 0). */

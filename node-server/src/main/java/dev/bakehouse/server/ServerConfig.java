@@ -16,7 +16,8 @@ import java.util.Objects;
  * @param extraModelDirs existing ComfyUI or AUTOMATIC1111 installs whose models are listed too
  * @param authToken token every request must carry, or null for none
  * @param corsOrigin origin allowed to call from a browser page on another origin, or null
- * @param webRoot folder of static files served at {@code /} (the web editor), or null
+ * @param webRoot folder of static files served at {@code /}, or null for the editor bundled in the
+ *     frontend-bridge jar
  * @param maxUploadBytes request size limit, advertised as {@code max_upload_size}
  * @param startGrace how long after the {@code POST /prompt} response a prompt may start (§3.3)
  * @param previewMethod live previews unless a prompt asks otherwise; {@code none} as the reference

@@ -93,7 +93,7 @@ class CompatibilityChecklistTest {
         assertEquals(200, server.get("/prompt?clientId=abc&whatever=1").status());
         assertEquals(200, server.get("/history?clientId=abc&max_items=x").status());
         assertEquals(404, server.get("/manager/version").status());
-        assertEquals(404, server.get("/").status());
+        assertEquals(200, server.get("/").status(), "/ is the bundled editor, not an SPA fallback");
         assertEquals(404, server.get("/api/no/such/route").status());
     }
 

@@ -27,18 +27,8 @@ import org.junit.jupiter.api.io.TempDir;
  * SaveImage — through the real validator, executor and WebSocket hub.
  */
 class TrainLoraHttpTest {
-    private static final String PROMPT = "{" + TrainPrompts.loadAndTrain(1, false,
-            "--lr_scheduler=constant_with_warmup --lr_warmup_steps=1") + ",\n" + """
-             "22": {"class_type": "ApplyLoRA", "inputs": {"model": ["4", 0], "clip": ["4", 1], "lora": ["21", 0],
-                    "strength_model": 1.0, "strength_clip": 1.0}},
-             "5": {"class_type": "EmptyLatentImage", "inputs": {"width": 64, "height": 64, "batch_size": 1}},
-             "6": {"class_type": "CLIPTextEncode", "inputs": {"text": "kiki, ring", "clip": ["22", 1]}},
-             "7": {"class_type": "CLIPTextEncode", "inputs": {"text": "blurry", "clip": ["22", 1]}},
-             "3": {"class_type": "KSampler", "inputs": {"seed": 1, "steps": 2, "cfg": 7.0, "sampler_name": "euler",
-                   "scheduler": "normal", "denoise": 1.0, "model": ["22", 0], "positive": ["6", 0],
-                   "negative": ["7", 0], "latent_image": ["5", 0]}},
-             "8": {"class_type": "VAEDecode", "inputs": {"samples": ["3", 0], "vae": ["4", 2]}},
-             "9": {"class_type": "SaveImage", "inputs": {"filename_prefix": "trained", "images": ["8", 0]}}}""";
+    private static final String PROMPT = TrainPrompts.trainThenSample(
+            "--lr_scheduler=constant_with_warmup --lr_warmup_steps=1");
 
     @TempDir
     Path dataDir;

@@ -48,7 +48,8 @@ final class ServeCommand implements Callable<Integer> {
     @Option(
             names = "--web-root",
             paramLabel = "DIR",
-            description = "Serve the static files of this folder at / (a web editor). Unknown paths stay 404.")
+            description = "Serve the static files of this folder at / instead of the bundled editor (for example "
+                    + "ComfyUI's official frontend). Unknown paths stay 404.")
     Path webRoot;
 
     @Option(
@@ -79,6 +80,14 @@ final class ServeCommand implements Callable<Integer> {
         }
     }
 
+    /** A wildcard bind address is not something to type into a browser; loopback reaches it. */
+    static String browsableHost(String listen) {
+        return switch (listen) {
+            case "0.0.0.0", "::", "[::]" -> "127.0.0.1";
+            default -> listen.contains(":") && !listen.startsWith("[") ? "[" + listen + "]" : listen;
+        };
+    }
+
     @Override
     public Integer call() throws InterruptedException {
         DeviceSetup.apply(common.device);
@@ -100,8 +109,10 @@ final class ServeCommand implements Callable<Integer> {
             server.close();
             stopped.countDown();
         }, "shutdown"));
-        System.err.printf("Bakehouse is serving http://%s:%d  (data dir %s; Ctrl-C stops)%n",
-                listen, server.port(), server.dirs().root());
+        // The one line of a normal start (Jetty's and Javalin's own lines are off, see
+        // simplelogger.properties): where to open the editor.
+        System.out.printf("Bakehouse %s: http://%s:%d/%n", server.servesEditor() ? "editor" : "server",
+                browsableHost(listen), server.port());
         stopped.await();
         return 0;
     }

@@ -26,4 +26,23 @@ public final class TrainPrompts {
                        "clip_skip": 1, "kohya_args": %s}}""", maxTrainEpochs, unetOnly,
                 JsonNodeFactory.instance.textNode(kohyaArgs).toString());
     }
+
+    /**
+     * A whole train-then-test prompt: {@link #loadAndTrain} for one epoch (two steps), then
+     * ApplyLoRA {@code "22"} of the trained LoRA, a 64 px KSampler {@code "3"} of two steps and
+     * SaveImage {@code "9"} (prefix {@code trained}).
+     */
+    public static String trainThenSample(String kohyaArgs) {
+        return "{" + loadAndTrain(1, false, kohyaArgs) + ",\n" + """
+                 "22": {"class_type": "ApplyLoRA", "inputs": {"model": ["4", 0], "clip": ["4", 1], "lora": ["21", 0],
+                        "strength_model": 1.0, "strength_clip": 1.0}},
+                 "5": {"class_type": "EmptyLatentImage", "inputs": {"width": 64, "height": 64, "batch_size": 1}},
+                 "6": {"class_type": "CLIPTextEncode", "inputs": {"text": "kiki, ring", "clip": ["22", 1]}},
+                 "7": {"class_type": "CLIPTextEncode", "inputs": {"text": "blurry", "clip": ["22", 1]}},
+                 "3": {"class_type": "KSampler", "inputs": {"seed": 1, "steps": 2, "cfg": 7.0, "sampler_name": "euler",
+                       "scheduler": "normal", "denoise": 1.0, "model": ["22", 0], "positive": ["6", 0],
+                       "negative": ["7", 0], "latent_image": ["5", 0]}},
+                 "8": {"class_type": "VAEDecode", "inputs": {"samples": ["3", 0], "vae": ["4", 2]}},
+                 "9": {"class_type": "SaveImage", "inputs": {"filename_prefix": "trained", "images": ["8", 0]}}}""";
+    }
 }
