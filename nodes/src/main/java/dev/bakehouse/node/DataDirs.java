@@ -1,5 +1,7 @@
 package dev.bakehouse.node;
 
+import dev.bakehouse.toy.EmbeddedToyModel;
+
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.FileVisitResult;
@@ -174,6 +176,33 @@ public final class DataDirs {
             }
         }
         return List.copyOf(names);
+    }
+
+    /**
+     * The choices of a checkpoint input: the installed checkpoints, then the embedded toy model
+     * (always last, so a fresh install has one model ready and a user's own models come first).
+     */
+    public List<String> checkpointChoices() {
+        List<String> names = new ArrayList<>(listModels(CHECKPOINTS));
+        if (EmbeddedToyModel.available() && !names.contains(EmbeddedToyModel.NAME)) {
+            names.add(EmbeddedToyModel.NAME);
+        }
+        return List.copyOf(names);
+    }
+
+    /**
+     * The file behind a name from {@link #checkpointChoices}: an installed checkpoint of that name,
+     * else (for {@code toy-sd1[.safetensors]}) the embedded toy model, copied into the data dir's cache.
+     */
+    public Path resolveCheckpoint(String name) {
+        try {
+            return resolveModel(CHECKPOINTS, name);
+        } catch (IllegalArgumentException notInstalled) {
+            if (EmbeddedToyModel.isName(name) && EmbeddedToyModel.available()) {
+                return EmbeddedToyModel.file(root());
+            }
+            throw notInstalled;
+        }
     }
 
     /** Whether {@code dir} is a model made of several files (see {@link #listModels}). */

@@ -84,7 +84,7 @@ final class TrainNetworkCommand implements Callable<Integer> {
         }
         DataDirs dirs = dataDirs();
         try {
-            return dirs.resolveModel(DataDirs.CHECKPOINTS, nameOrPath);
+            return dirs.resolveCheckpoint(nameOrPath);
         } catch (IllegalArgumentException e) {
             throw new ArgError("--pretrained_model_name_or_path " + nameOrPath + ": no such file, and no checkpoint of that name ("
                     + e.getMessage() + ")");

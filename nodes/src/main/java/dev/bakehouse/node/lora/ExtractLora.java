@@ -47,9 +47,9 @@ public final class ExtractLora implements Node {
                 .category("bakehouse/lora")
                 .description("Extracts a LoRA from the difference of two checkpoints (kohya extract_lora_from_models.py) "
                         + "and saves it under models/loras.")
-                .required(ComboInput.dynamic("model_org", () -> dirs.listModels(DataDirs.CHECKPOINTS))
+                .required(ComboInput.dynamic("model_org", () -> dirs.checkpointChoices())
                                 .withTooltip("The original model (kohya --model_org)."),
-                        ComboInput.dynamic("model_tuned", () -> dirs.listModels(DataDirs.CHECKPOINTS))
+                        ComboInput.dynamic("model_tuned", () -> dirs.checkpointChoices())
                                 .withTooltip("The fine-tuned model; the LoRA is tuned - original (kohya --model_tuned)."),
                         IntInput.of("dim", 4, 1, 1024).withTooltip("Rank of linear and 1x1 modules (kohya --dim)."),
                         IntInput.of("conv_dim", 0, 0, 1024)
@@ -84,8 +84,8 @@ public final class ExtractLora implements Node {
         String orgName = inputs.getString("model_org");
         String tunedName = inputs.getString("model_tuned");
         SurgeryOutputs.ModelFile file = SurgeryOutputs.next(dirs, DataDirs.LORAS, inputs.getString(SurgeryOutputs.PREFIX));
-        try (TensorSource org = TensorFiles.open(dirs.resolveModel(DataDirs.CHECKPOINTS, orgName));
-             TensorSource tuned = TensorFiles.open(dirs.resolveModel(DataDirs.CHECKPOINTS, tunedName));
+        try (TensorSource org = TensorFiles.open(dirs.resolveCheckpoint(orgName));
+             TensorSource tuned = TensorFiles.open(dirs.resolveCheckpoint(tunedName));
              NDManager manager = NDManager.newBaseManager(device.toDjl())) {
             LoraExtraction.Result r = LoraExtraction.extract(CheckpointView.of(org, CheckpointView.Weights.NON_EMA),
                     CheckpointView.of(tuned, CheckpointView.Weights.NON_EMA), options, manager, ctx::progress);

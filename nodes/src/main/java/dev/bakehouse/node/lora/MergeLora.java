@@ -44,7 +44,7 @@ public final class MergeLora implements Node {
                 .category("bakehouse/lora")
                 .description("Bakes up to " + LoraSlots.COUNT + " LoRAs into a checkpoint (kohya merge_lora.py --sd_model) "
                         + "and saves it under models/checkpoints.")
-                .required(ComboInput.dynamic("ckpt_name", () -> dirs.listModels(DataDirs.CHECKPOINTS))
+                .required(ComboInput.dynamic("ckpt_name", () -> dirs.checkpointChoices())
                         .withTooltip("The checkpoint to merge into; it is not changed."))
                 .required(LoraSlots.first())
                 .required(SurgeryOutputs.precisionInput("keep"), SurgeryOutputs.prefixInput("merged/merged", DataDirs.CHECKPOINTS))
@@ -63,7 +63,7 @@ public final class MergeLora implements Node {
     @Override
     public NodeResult execute(NodeInputs inputs, NodeContext ctx) throws IOException {
         String ckptName = inputs.getString("ckpt_name");
-        Path ckpt = dirs.resolveModel(DataDirs.CHECKPOINTS, ckptName);
+        Path ckpt = dirs.resolveCheckpoint(ckptName);
         List<LoraSlots.Slot> slots = LoraSlots.read(NAME, inputs);
         List<CheckpointMerge.Source> sources = new ArrayList<>();
         List<MergeProvenance.LoraFile> files = new ArrayList<>();

@@ -44,7 +44,7 @@ public final class LoadCheckpoint implements Node {
                 .displayName(classType.equals(COMFY_NAME) ? "Load Checkpoint" : ALIAS_DISPLAY_NAME)
                 .category("loaders")
                 .description("Loads a diffusion model checkpoint; diffusion models are used to denoise latents.")
-                .required(ComboInput.dynamic("ckpt_name", () -> dirs.listModels(DataDirs.CHECKPOINTS))
+                .required(ComboInput.dynamic("ckpt_name", () -> dirs.checkpointChoices())
                         .withTooltip("The name of the checkpoint (model) to load."))
                 .output(OutputSpec.of(DataType.MODEL).withTooltip("The model used for denoising latents."))
                 .output(OutputSpec.of(DataType.CLIP).withTooltip("The CLIP model used for encoding text prompts."))
@@ -60,7 +60,7 @@ public final class LoadCheckpoint implements Node {
 
     @Override
     public NodeResult execute(NodeInputs inputs, NodeContext ctx) {
-        Path file = dirs.resolveModel(DataDirs.CHECKPOINTS, inputs.getString("ckpt_name"));
+        Path file = dirs.resolveCheckpoint(inputs.getString("ckpt_name"));
         CheckpointFile checkpoint = CheckpointFile.of(file);
         cache.checkpoint(checkpoint); // load now, so a bad file fails here and not in a later node
         PatchedCheckpoint plain = PatchedCheckpoint.of(cache, checkpoint);
@@ -70,6 +70,6 @@ public final class LoadCheckpoint implements Node {
 
     @Override
     public Object fingerprint(NodeInputs literalInputs) {
-        return CheckpointFile.of(dirs.resolveModel(DataDirs.CHECKPOINTS, literalInputs.getString("ckpt_name")));
+        return CheckpointFile.of(dirs.resolveCheckpoint(literalInputs.getString("ckpt_name")));
     }
 }

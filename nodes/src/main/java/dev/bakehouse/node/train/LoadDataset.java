@@ -60,18 +60,26 @@ public final class LoadDataset implements Node {
 
     @Override
     public NodeResult execute(NodeInputs inputs, NodeContext ctx) {
-        String name = inputs.getString("dataset");
+        return read(dirs, NAME, inputs.getString("dataset"), inputs.getString("caption_extension"),
+                inputs.getString("resolution").strip(), inputs.getBoolean("enable_bucket"));
+    }
+
+    /**
+     * The DATASET and summary of folder {@code name} under {@code datasets/}, read as TrainLoRA will
+     * read it (problems skipped and listed in the summary).
+     *
+     * @param node the node reading it, named in errors
+     */
+    static NodeResult read(DataDirs dirs, String node, String name, String captionExtension, String resolution,
+                           boolean enableBucket) {
         Path folder = DatasetFolders.resolve(dirs, name);
         String fingerprint = DatasetFolders.fingerprint(folder);
-        String captionExtension = inputs.getString("caption_extension");
-        String resolution = inputs.getString("resolution").strip();
-        boolean enableBucket = inputs.getBoolean("enable_bucket");
         DatasetValue partial = new DatasetValue(name, folder, captionExtension, resolution, enableBucket, fingerprint, "");
         DreamBoothDataset loaded;
         try {
             loaded = TrainingSetup.loadFolders(DatasetOptions.of(partial.kohyaOptions()), BadInputPolicy.SKIP);
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException(NAME + " " + name + ": " + e.getMessage(), e);
+            throw new IllegalArgumentException(node + " " + name + ": " + e.getMessage(), e);
         }
         String summary = DatasetSummary.of(name, loaded, resolution, enableBucket);
         return NodeResult.of(new DatasetValue(name, folder, captionExtension, resolution, enableBucket, fingerprint, summary),

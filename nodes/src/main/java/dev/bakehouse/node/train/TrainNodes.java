@@ -16,6 +16,6 @@ public final class TrainNodes {
      * @param cache the model cache the model nodes share (trained LoRAs are read through it)
      */
     public static List<Supplier<? extends Node>> all(DataDirs dirs, ModelCache cache) {
-        return List.of(() -> new LoadDataset(dirs), () -> new TrainLora(dirs, cache));
+        return List.of(() -> new LoadDataset(dirs), () -> new ToyWorldDataset(dirs), () -> new TrainLora(dirs, cache));
     }
 }
