@@ -3,6 +3,7 @@ package dev.bakehouse.node;
 import dev.bakehouse.node.sd.ModelCache;
 import dev.bakehouse.node.sd.ModelNodes;
 import dev.bakehouse.node.sd.ModelSettings;
+import dev.bakehouse.node.toy.ToyWorldScore;
 import dev.bakehouse.node.train.TrainNodes;
 import java.util.ArrayList;
 import java.util.List;
@@ -23,6 +24,7 @@ public final class AllNodes {
         List<Supplier<? extends Node>> all = new ArrayList<>(BasicNodes.all(dirs));
         all.addAll(ModelNodes.all(dirs, settings, cache));
         all.addAll(TrainNodes.all(dirs, cache));
+        all.add(ToyWorldScore::new);
         return List.copyOf(all);
     }
 

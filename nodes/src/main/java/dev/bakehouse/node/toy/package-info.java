@@ -1,0 +1,2 @@
+/** Nodes of the toy world: reading generated images back into facts. */
+package dev.bakehouse.node.toy;
