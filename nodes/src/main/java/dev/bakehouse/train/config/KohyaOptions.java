@@ -225,7 +225,15 @@ public final class KohyaOptions {
             new OptionSpec("validate_every_n_epochs", Group.DATASET, ValueType.INT, false, null, List.of(), refused(VALIDATION_NOT_BUILT), ""),
             new OptionSpec("max_validation_steps", Group.DATASET, ValueType.INT, false, null, List.of(), refused(VALIDATION_NOT_BUILT), ""),
             new OptionSpec("cache_text_encoder_outputs", Group.DATASET, ValueType.FLAG, false, false, List.of(), USED, "encode captions once (text encoder not trained; from sdxl_train_network.py)"),
-            new OptionSpec("cache_text_encoder_outputs_to_disk", Group.DATASET, ValueType.FLAG, false, false, List.of(), ignored("the text-encoder outputs are cached in memory for the run (as --cache_text_encoder_outputs); nothing is written to disk"), ""));
+            new OptionSpec("cache_text_encoder_outputs_to_disk", Group.DATASET, ValueType.FLAG, false, false, List.of(), ignored("the text-encoder outputs are cached in memory for the run (as --cache_text_encoder_outputs); nothing is written to disk"), ""),
+            // Bakehouse's own options (issue 13), after kohya's: training-in-the-loop features other trainers
+            // (OneTrainer, ai-toolkit, SimpleTuner) offer and train_network.py does not
+            new OptionSpec("ema_decay", Group.TRAINING, ValueType.FLOAT, false, null, List.of(), USED, "keep an EMA of the LoRA weights with this decay (e.g. 0.999) and save it as <name>-ema.safetensors beside each save"),
+            new OptionSpec("ema_update_every", Group.TRAINING, ValueType.INT, false, 1, List.of(), USED, "update the EMA every N optimizer steps"),
+            new OptionSpec("ema_warmup", Group.TRAINING, ValueType.FLAG, false, false, List.of(), USED, "EMA decay min(ema_decay, (1+k)/(10+k)) at the k-th update, so short runs are not dominated by the initial weights"),
+            new OptionSpec("dop_weight", Group.TRAINING, ValueType.FLOAT, false, 0.0d, List.of(), USED, "differential output preservation: weight of MSE(UNet with LoRA, without LoRA) on --dop_class_prompt; 0 = off"),
+            new OptionSpec("dop_class_prompt", Group.TRAINING, ValueType.STRING, false, null, List.of(), USED, "the class prompt without the trigger word for --dop_weight (e.g. \"a star inside a ring\")"),
+            new OptionSpec("blank_preservation_weight", Group.TRAINING, ValueType.FLOAT, false, 0.0d, List.of(), USED, "blank-prompt preservation: weight of MSE(UNet with LoRA, without LoRA) on the empty prompt; 0 = off"));
 
     private static final Map<String, OptionSpec> BY_NAME = byName();
 

@@ -12,6 +12,7 @@ import dev.bakehouse.model.nn.CheckpointTape;
 import dev.bakehouse.model.nn.OwnedArrays;
 import dev.bakehouse.model.tokenizer.ClipTokenizer;
 import dev.bakehouse.tensor.TensorFileException;
+import dev.bakehouse.train.config.EmaOptions;
 import dev.bakehouse.train.config.TrainNetworkArgs;
 import dev.bakehouse.train.data.EpochIterator;
 import dev.bakehouse.train.log.LossChart;
@@ -153,17 +154,22 @@ public final class LoraTrainer {
             listener.message("LoRA modules: " + network.layers().size() + " (" + network.layers().stream()
                     .filter(LoraLayer::isTextEncoder).count() + " text encoder), trainable parameters: "
                     + params.stream().mapToLong(p -> p.value().size()).sum());
+            EmaOptions emaOptions = EmaOptions.of(args);
             try (Optimizer optimizer = Optimizers.create(opt.optimizerType(), optArgs, opt.learningRate(), groups,
-                    network.manager())) {
+                    network.manager());
+                    LoraEma ema = emaOptions.enabled() ? LoraEma.start(network, emaOptions) : null) {
                 LrSchedule lrSchedule = LrSchedules.kohya(SchedulerType.parse(opt.lrScheduler()),
                         warmup(opt.lrWarmupSteps()), maxSteps, 1, opt.lrSchedulerNumCycles(), opt.lrSchedulerPower(),
                         opt.learningRate());
                 if (resume != null) {
                     optimizer.load(readOptimizer(resumeDir));
+                    if (ema != null) {
+                        ema.restore(resumeDir);
+                    }
                     listener.message("resuming from " + resumeDir);
                 }
                 return new Loop(in, listener, network, optimizer, lrSchedule, params, groups, schedule, seeds, names,
-                        metadata, maxSteps, epochs, gas, resume).run();
+                        metadata, maxSteps, epochs, gas, resume).withEma(ema).run();
             }
         } catch (TensorFileException e) {
             throw new IllegalArgumentException(e.getMessage(), e);
@@ -197,6 +203,8 @@ public final class LoraTrainer {
         private long microBatches;
         private int startEpoch;
         private int startBatch;
+        /** {@code --ema_decay}'s shadow weights, or null. */
+        private LoraEma ema;
 
         Loop(Inputs in, TrainingListener listener, TrainableLoraNetwork network, Optimizer optimizer,
              LrSchedule lrSchedule, List<TrainableParam> params, List<ParamGroup> groups, DdpmSchedule schedule,
@@ -235,6 +243,11 @@ public final class LoraTrainer {
             }
         }
 
+        Loop withEma(LoraEma ema) {
+            this.ema = ema;
+            return this;
+        }
+
         Result run() {
             Path logFile = in.outputDir().resolve(logName() + ".csv");
             Path chartFile = in.outputDir().resolve(logName() + "_loss.png");
@@ -263,6 +276,9 @@ public final class LoraTrainer {
                         accumulated = 0;
                         update();
                         globalStep++;
+                        if (ema != null) {
+                            ema.afterStep(globalStep);
+                        }
                         double seconds = (System.nanoTime() - started) / 1e9 / (globalStep - stepsAtStart);
                         logStep(log, epoch, loss, seconds);
                         int nextBatch = batch.step() + 1;
@@ -422,7 +438,13 @@ public final class LoraTrainer {
             Path file = in.outputDir().resolve(fileName);
             try {
                 Files.createDirectories(in.outputDir());
-                network.save(file, saves.savePrecision(), metadata.forSave(globalStep, epoch, in.clock().instant()));
+                var fileMetadata = metadata.forSave(globalStep, epoch, in.clock().instant());
+                network.save(file, saves.savePrecision(), fileMetadata);
+                if (ema != null) {
+                    Path emaFile = in.outputDir().resolve(LoraEma.fileName(fileName));
+                    ema.save(emaFile, saves.savePrecision(), fileMetadata);
+                    listener.message("saving EMA weights: " + emaFile);
+                }
             } catch (IOException e) {
                 throw new UncheckedIOException(new IOException("cannot save " + file + ": " + e.getMessage(), e));
             }
@@ -440,6 +462,7 @@ public final class LoraTrainer {
                     saved.remove(file);
                     listener.message("removing old checkpoint: " + file);
                 }
+                Files.deleteIfExists(in.outputDir().resolve(LoraEma.fileName(fileName)));
             } catch (IOException e) {
                 listener.message("warning: cannot remove " + file + ": " + e.getMessage());
             }
@@ -451,6 +474,9 @@ public final class LoraTrainer {
                 TrainingState.writeFolder(dir, tmp -> {
                     network.save(tmp.resolve(TrainingState.LORA_FILE), dev.bakehouse.tensor.DType.F32, java.util.Map.of());
                     OptimizerStateFile.write(tmp.resolve(TrainingState.OPTIMIZER_FILE), optimizer.state());
+                    if (ema != null) {
+                        ema.saveState(tmp);
+                    }
                     position.writeTo(tmp);
                 });
             } catch (IOException e) {
