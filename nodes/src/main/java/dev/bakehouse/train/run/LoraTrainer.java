@@ -13,12 +13,14 @@ import dev.bakehouse.model.nn.OwnedArrays;
 import dev.bakehouse.model.tokenizer.ClipTokenizer;
 import dev.bakehouse.tensor.TensorFileException;
 import dev.bakehouse.train.config.EmaOptions;
+import dev.bakehouse.train.config.PreservationOptions;
 import dev.bakehouse.train.config.TrainNetworkArgs;
 import dev.bakehouse.train.data.EpochIterator;
 import dev.bakehouse.train.log.LossChart;
 import dev.bakehouse.train.log.LossRecorder;
 import dev.bakehouse.train.log.TrainingLog;
 import dev.bakehouse.train.loss.MaxNormRegularization;
+import dev.bakehouse.train.loss.PreservationLoss;
 import dev.bakehouse.train.loss.TrainingLoss;
 import dev.bakehouse.train.noise.DdpmSchedule;
 import dev.bakehouse.train.noise.SeededDraws;
@@ -197,6 +199,7 @@ public final class LoraTrainer {
         private final BatchInputs inputs;
         private final EpochIterator iterator;
         private final TrainingSamples samples;
+        private final PreservationStep preservation;
         private final LossRecorder recorder = new LossRecorder();
         private final List<Path> saved = new ArrayList<>();
         private long globalStep;
@@ -231,6 +234,8 @@ public final class LoraTrainer {
                     d.cacheLatents() || d.cacheLatentsToDisk(), d.cacheLatentsToDisk() ? in.latentCacheDir() : null,
                     in.vaeIdentity(), seeds).cachingTextEncoderOutputs(!setup.trainsTextEncoder()
                     && (d.cacheTextEncoderOutputs() || d.cacheTextEncoderOutputsToDisk()));
+            this.preservation = new PreservationStep(PreservationLoss.terms(PreservationOptions.of(setup.args())), network,
+                    in.model(), inputs, setup.trainsTextEncoder());
             this.samples = new TrainingSamples(setup.args(), in.renderer(), in.outputDir(), seeds, in.clock(), listener);
             this.iterator = new EpochIterator(setup.dataset(), setup.trainBatchSize(), setup.seed(), setup.priorLossWeight());
             if (resume != null) {
@@ -361,12 +366,14 @@ public final class LoraTrainer {
                             ? schedule.velocity(latents, noisy.noise(), noisy.timesteps()) : noisy.noise();
                     TrainingLoss.Result loss = TrainingLoss.compute(pred, target, noisy.timesteps(), lossWeights,
                             setup.loss(), schedule);
+                    NDArray objective = preservation.isOff() ? loss.loss()
+                            : loss.loss().add(preservation.loss(noisy.noisyLatents(), timesteps, step));
                     // accelerate's backward divides by gradient_accumulation_steps, also for a short last group
-                    gc.backward(gas == 1 ? loss.loss() : OwnedArrays.times(loss.loss(), 1f / gas));
+                    gc.backward(gas == 1 ? objective : OwnedArrays.times(objective, 1f / gas));
                     if (tape != null) {
                         tape.backward();
                     }
-                    double value = loss.loss().getFloat();
+                    double value = objective.getFloat();
                     if (!Double.isFinite(value)) {
                         throw new IllegalStateException("the loss became " + value + " at step " + (globalStep + 1)
                                 + " (epoch " + (epoch + 1) + "); lower the learning rate or check the dataset");
