@@ -233,7 +233,8 @@ public final class LoraTrainer {
             this.inputs = new BatchInputs(in.model(), in.tokenizer(), setup.dataset(), setup.text(),
                     d.cacheLatents() || d.cacheLatentsToDisk(), d.cacheLatentsToDisk() ? in.latentCacheDir() : null,
                     in.vaeIdentity(), seeds).cachingTextEncoderOutputs(!setup.trainsTextEncoder()
-                    && (d.cacheTextEncoderOutputs() || d.cacheTextEncoderOutputsToDisk()));
+                    && (d.cacheTextEncoderOutputs() || d.cacheTextEncoderOutputsToDisk()))
+                    .withLossMasks(TrainingSetup.lossMasks(d));
             this.preservation = new PreservationStep(PreservationLoss.terms(PreservationOptions.of(setup.args())), network,
                     in.model(), inputs, setup.trainsTextEncoder());
             this.samples = new TrainingSamples(setup.args(), in.renderer(), in.outputDir(), seeds, in.clock(), listener);
@@ -340,7 +341,8 @@ public final class LoraTrainer {
         /** One batch forward and backward; returns its loss (before the accumulation division). */
         private double microStep(EpochIterator.Batch batch, int epoch) {
             try (NDManager step = in.model().manager().newSubManager()) {
-                NDArray latents = inputs.latents(batch, step, microBatches);
+                BatchInputs.Encoded encoded = inputs.encode(batch, step, microBatches);
+                NDArray latents = encoded.latents();
                 List<String> captions = inputs.captions(batch, epoch, globalStep, maxSteps, microBatches);
                 network.setTraining(true, new SplittableRandom(seeds.of(StepSeeds.Purpose.DROPOUT, microBatches)));
                 NDArray frozenContext = setup.trainsTextEncoder() ? null : inputs.context(captions, step);
@@ -365,7 +367,7 @@ public final class LoraTrainer {
                     NDArray target = setup.loss().vParameterization()
                             ? schedule.velocity(latents, noisy.noise(), noisy.timesteps()) : noisy.noise();
                     TrainingLoss.Result loss = TrainingLoss.compute(pred, target, noisy.timesteps(), lossWeights,
-                            setup.loss(), schedule);
+                            setup.loss(), schedule, encoded.mask());
                     NDArray objective = preservation.isOff() ? loss.loss()
                             : loss.loss().add(preservation.loss(noisy.noisyLatents(), timesteps, step));
                     // accelerate's backward divides by gradient_accumulation_steps, also for a short last group

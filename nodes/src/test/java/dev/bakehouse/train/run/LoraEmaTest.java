@@ -11,7 +11,6 @@ import dev.bakehouse.lora.format.LoraReader;
 import dev.bakehouse.lora.network.LoraLayer;
 import dev.bakehouse.lora.network.NetworkOptions;
 import dev.bakehouse.lora.network.TrainableLoraNetwork;
-import dev.bakehouse.testing.SharedResources;
 import dev.bakehouse.train.config.ArgError;
 import dev.bakehouse.train.config.EmaOptions;
 import java.nio.FloatBuffer;
@@ -19,30 +18,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.SplittableRandom;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
-class LoraEmaTest {
-    @TempDir
-    static Path shared;
-    @TempDir
-    Path out;
-
-    private static TinyTrainingRun tiny;
-    private static Path data;
-
-    @BeforeAll
-    static void open() throws Exception {
-        tiny = new TinyTrainingRun();
-        data = TinyTrainingRun.dataset(shared.resolve("train"), "5_kiki", 4);
-    }
-
-    @AfterAll
-    static void close() throws Exception {
-        SharedResources.close(tiny);
-    }
+class LoraEmaTest extends TinyRunTest {
 
     private static void fill(NDArray a, double start, double step) {
         float[] v = new float[(int) a.size()];

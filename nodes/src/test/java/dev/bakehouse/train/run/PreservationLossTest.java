@@ -15,7 +15,6 @@ import dev.bakehouse.lora.network.LoraLayer;
 import dev.bakehouse.lora.network.NetworkOptions;
 import dev.bakehouse.lora.network.TrainableLoraNetwork;
 import dev.bakehouse.model.nn.OwnedArrays;
-import dev.bakehouse.testing.SharedResources;
 import dev.bakehouse.train.config.PreservationOptions;
 import dev.bakehouse.train.loss.PreservationLoss;
 import java.nio.FloatBuffer;
@@ -23,29 +22,10 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** The preservation terms on the tiny model: zero for a no-op LoRA, positive, exact gradient, linear in weight. */
-class PreservationLossTest {
-    @TempDir
-    static Path shared;
-    @TempDir
-    Path out;
-
-    private static TinyTrainingRun tiny;
-
-    @BeforeAll
-    static void open() throws Exception {
-        tiny = new TinyTrainingRun();
-    }
-
-    @AfterAll
-    static void close() throws Exception {
-        SharedResources.close(tiny);
-    }
+class PreservationLossTest extends TinyRunTest {
 
     private static float[] gaussian(int n, double scale, long seed) {
         SplittableRandom r = new SplittableRandom(seed);
@@ -183,7 +163,6 @@ class PreservationLossTest {
 
     @Test
     void run_withPreservation_trains_andRecordsItInTheMetadata() throws Exception {
-        Path data = TinyTrainingRun.dataset(shared.resolve("train"), "5_kiki", 2);
         LoraTrainer.Result r = tiny.train(TinyTrainingRun.args(data, out, "--max_train_steps=2", "--dop_weight=0.5",
                 "--dop_class_prompt=ring, grey background", "--blank_preservation_weight=0.25"),
                 TrainingListener.SILENT, null);
