@@ -61,14 +61,15 @@ public final class LoraEma implements AutoCloseable {
             throw new IllegalArgumentException("ema: --ema_decay is not set");
         }
         LoraEma ema = new LoraEma(network, options);
-        for (LoraLayer l : ema.layers) {
-            ema.shadows.add(new NDArray[] {l.down().duplicate(), l.up().duplicate()});
-        }
-        for (NDArray[] pair : ema.shadows) {
-            for (NDArray s : pair) {
-                s.attach(ema.manager);
+        withoutGrad(() -> {
+            for (LoraLayer l : ema.layers) {
+                NDArray[] pair = {l.down().duplicate(), l.up().duplicate()};
+                for (NDArray s : pair) {
+                    s.attach(ema.manager);
+                }
+                ema.shadows.add(pair);
             }
-        }
+        });
         return ema;
     }
 
@@ -94,13 +95,25 @@ public final class LoraEma implements AutoCloseable {
             return;
         }
         float rate = (float) (1 - decayAt(globalStep));
-        JniUtils.setGradMode(false); // per thread: never record the update, whatever thread runs it
-        try (NDManager scratch = manager.newSubManager()) {
-            for (int i = 0; i < layers.size(); i++) {
-                NDArray[] pair = shadows.get(i);
-                move(pair[0], layers.get(i).down(), rate, scratch);
-                move(pair[1], layers.get(i).up(), rate, scratch);
+        withoutGrad(() -> {
+            try (NDManager scratch = manager.newSubManager()) {
+                for (int i = 0; i < layers.size(); i++) {
+                    NDArray[] pair = shadows.get(i);
+                    move(pair[0], layers.get(i).down(), rate, scratch);
+                    move(pair[1], layers.get(i).up(), rate, scratch);
+                }
             }
+        });
+    }
+
+    /** Grad mode is per thread (and on where DJL did not start the thread): the shadows never join a graph. */
+    private static void withoutGrad(Runnable body) {
+        boolean grad = JniUtils.isGradMode();
+        JniUtils.setGradMode(false);
+        try {
+            body.run();
+        } finally {
+            JniUtils.setGradMode(grad);
         }
     }
 

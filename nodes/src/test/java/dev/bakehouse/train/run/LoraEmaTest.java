@@ -2,6 +2,7 @@ package dev.bakehouse.train.run;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
@@ -78,6 +79,7 @@ class LoraEmaTest extends TinyRunTest {
                 ema.afterStep(step);
             }
             assertEquals(network, net.manager().getManagedArrays().size());
+            assertFalse(ema.shadows().get(0)[1].hasGradient(), "the shadows stay outside the graph");
             assertEquals(model, tiny.model.manager().getManagedArrays().size());
         }
     }

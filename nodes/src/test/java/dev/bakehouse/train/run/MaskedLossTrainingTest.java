@@ -48,13 +48,9 @@ class MaskedLossTrainingTest extends TinyRunTest {
     }
 
     @Test
-    void alphaMask_onOpaqueImages_trainsExactlyAsWithout() {
-        assertEquals(run("plain"), run("alpha", "--alpha_mask"));
-    }
-
-    @Test
-    void maskFolder_ofWhiteMasks_equalsThePlainLoss_andBlackMasksLeaveNothingToLearn() throws Exception {
+    void opaqueAlphaAndWhiteMasks_equalThePlainLoss_andBlackMasksLeaveNothingToLearn() throws Exception {
         List<Double> plain = run("plain");
+        assertEquals(plain, run("alpha", "--alpha_mask"), "an opaque image's alpha masks nothing");
         Path white = masks(out.resolve("white"), 0xffffff);
         assertEquals(plain, run("white", "--masked_loss", "--conditioning_data_dir=" + white));
         Path black = masks(out.resolve("black"), 0x000000);
