@@ -83,6 +83,7 @@ public final class TrainLora implements Node {
                                 + "allowed), a TOML config or a kohya_ss JSON config. Every option it sets wins over "
                                 + "the widget of the same name; the base model, dataset folder and output folder "
                                 + "always come from the graph."))
+                .optional(TrainLoraWidgets.optionalSpecs().toArray(InputSpec[]::new))
                 .output(OutputSpec.of(DataType.LORA).asList()
                         .withTooltip("Each saved LoRA file: one per saved epoch, then the last."))
                 .output(OutputSpec.of(DataType.IMAGE, "loss_chart").withTooltip("Loss (and average loss) per step."))

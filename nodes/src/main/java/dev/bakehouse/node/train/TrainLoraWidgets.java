@@ -61,6 +61,27 @@ final class TrainLoraWidgets {
                 IntInput.of("clip_skip", 1, 1, 12).withTooltip("Condition on the text encoder's Nth layer from the end; 1 = last."));
     }
 
+    /**
+     * Bakehouse's in-the-loop options (issue 13) as optional widgets, so graphs saved before they
+     * existed still validate: EMA, the preservation terms, and kohya's masked loss by alpha channel.
+     */
+    static List<InputSpec> optionalSpecs() {
+        return List.of(
+                FloatInput.of("ema_decay", 0.0, 0.0, 0.99999).withStep(0.0001)
+                        .withTooltip("Keep an EMA of the LoRA weights with this decay (0.999 is usual) and save it beside "
+                                + "each file as <name>-ema.safetensors; 0 = off."),
+                IntInput.of("ema_update_every", 1, 1, 100_000).withTooltip("Update the EMA every N optimizer steps."),
+                FloatInput.of("dop_weight", 0.0, 0.0, 100.0).withStep(0.05)
+                        .withTooltip("Differential output preservation: pulls the LoRA's prediction on dop_class_prompt "
+                                + "toward the base model's; 0 = off."),
+                StringInput.of("dop_class_prompt", "")
+                        .withTooltip("The class prompt without the trigger word, e.g. \"a star inside a ring\"."),
+                FloatInput.of("blank_preservation_weight", 0.0, 0.0, 100.0).withStep(0.05)
+                        .withTooltip("Pulls the LoRA's prediction on the empty prompt toward the base model's; 0 = off."),
+                BooleanInput.of("alpha_mask", false)
+                        .withTooltip("Masked loss: each image's alpha channel weights its loss (transparent = not learned)."));
+    }
+
     private static FloatInput rate(String name, double defaultValue, String tooltip) {
         return FloatInput.of(name, defaultValue, 0.0, 10.0).withStep(0.000001).withTooltip(tooltip);
     }
@@ -95,7 +116,29 @@ final class TrainLoraWidgets {
         if (in.getInt("clip_skip") > 1) {
             argv.add("--clip_skip=" + in.getInt("clip_skip"));
         }
+        inLoopOptions(in, argv);
         return KohyaArgParser.parse(argv).given();
+    }
+
+    private static void inLoopOptions(NodeInputs in, List<String> argv) {
+        if (in.has("ema_decay")) {
+            positive(argv, "ema_decay", in.getDouble("ema_decay"));
+        }
+        if (in.has("ema_update_every") && in.getInt("ema_update_every") > 1) {
+            argv.add("--ema_update_every=" + in.getInt("ema_update_every"));
+        }
+        if (in.has("dop_weight")) {
+            positive(argv, "dop_weight", in.getDouble("dop_weight"));
+        }
+        if (in.has("dop_class_prompt") && !in.getString("dop_class_prompt").isBlank()) {
+            argv.add("--dop_class_prompt=" + in.getString("dop_class_prompt").strip());
+        }
+        if (in.has("blank_preservation_weight")) {
+            positive(argv, "blank_preservation_weight", in.getDouble("blank_preservation_weight"));
+        }
+        if (in.has("alpha_mask") && in.getBoolean("alpha_mask")) {
+            argv.add("--alpha_mask");
+        }
     }
 
     private static void positive(List<String> argv, String option, double value) {

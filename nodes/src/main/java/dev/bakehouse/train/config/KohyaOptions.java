@@ -79,7 +79,7 @@ public final class KohyaOptions {
             new OptionSpec("resize_interpolation", Group.DATASET, ValueType.STRING, false, null, List.of("lanczos", "nearest", "bilinear", "linear", "bicubic", "cubic", "area"), refused("images are resized with the dataset loader's one fixed filter; choosing it is not built yet"), ""),
             new OptionSpec("token_warmup_min", Group.DATASET, ValueType.INT, false, 1, List.of(), refused("caption token warm-up is not built yet"), ""),
             new OptionSpec("token_warmup_step", Group.DATASET, ValueType.FLOAT, false, 0.0d, List.of(), refused("caption token warm-up is not built yet"), ""),
-            new OptionSpec("alpha_mask", Group.DATASET, ValueType.FLAG, false, false, List.of(), refused("alpha-mask loss is not built yet"), ""),
+            new OptionSpec("alpha_mask", Group.DATASET, ValueType.FLAG, false, false, List.of(), USED, "masked loss from each image's alpha channel (transparent pixels are not learned)"),
             new OptionSpec("dataset_class", Group.DATASET, ValueType.STRING, false, null, List.of(), refused("custom Python dataset classes cannot run here; use train_data_dir or dataset_config"), ""),
             new OptionSpec("caption_dropout_rate", Group.DATASET, ValueType.FLOAT, false, 0.0d, List.of(), USED, "chance of training a sample with an empty caption"),
             new OptionSpec("caption_dropout_every_n_epochs", Group.DATASET, ValueType.INT, false, 0, List.of(), refused("epoch-wise caption dropout is not built yet; use caption_dropout_rate"), ""),
@@ -163,8 +163,8 @@ public final class KohyaOptions {
             new OptionSpec("config_file", Group.LOGGING, ValueType.STRING, false, null, List.of(), USED, "TOML (kohya) or JSON (kohya_ss GUI) config; command-line options win"),
             new OptionSpec("output_config", Group.LOGGING, ValueType.FLAG, false, false, List.of(), refused("writing the options back to a TOML file is not built yet"), "write the options to --config_file as TOML and stop"),
             new OptionSpec("prior_loss_weight", Group.DATASET, ValueType.FLOAT, false, 1.0d, List.of(), USED, "loss weight of regularization images"),
-            new OptionSpec("conditioning_data_dir", Group.DATASET, ValueType.STRING, false, null, List.of(), refused("masked loss (conditioning images) is not built yet"), ""),
-            new OptionSpec("masked_loss", Group.DATASET, ValueType.FLAG, false, false, List.of(), refused("masked loss is not built yet"), ""),
+            new OptionSpec("conditioning_data_dir", Group.DATASET, ValueType.STRING, false, null, List.of(), USED, "folder of mask images named as the training images (red channel: 255 = learn, 0 = ignore), with --masked_loss"),
+            new OptionSpec("masked_loss", Group.DATASET, ValueType.FLAG, false, false, List.of(), USED, "weight the loss by a mask (--conditioning_data_dir or --alpha_mask)"),
             new OptionSpec("deepspeed", Group.TRAINING, ValueType.FLAG, false, false, List.of(), refused("DeepSpeed is not used; one process drives one device"), ""),
             new OptionSpec("zero_stage", Group.TRAINING, ValueType.INT, false, 2, List.of("0", "1", "2", "3"), ignored("DeepSpeed is not used; one process drives one device"), ""),
             new OptionSpec("offload_optimizer_device", Group.TRAINING, ValueType.STRING, false, null, List.of("cpu", "nvme"), ignored("DeepSpeed is not used; one process drives one device"), ""),
@@ -225,7 +225,15 @@ public final class KohyaOptions {
             new OptionSpec("validate_every_n_epochs", Group.DATASET, ValueType.INT, false, null, List.of(), refused(VALIDATION_NOT_BUILT), ""),
             new OptionSpec("max_validation_steps", Group.DATASET, ValueType.INT, false, null, List.of(), refused(VALIDATION_NOT_BUILT), ""),
             new OptionSpec("cache_text_encoder_outputs", Group.DATASET, ValueType.FLAG, false, false, List.of(), USED, "encode captions once (text encoder not trained; from sdxl_train_network.py)"),
-            new OptionSpec("cache_text_encoder_outputs_to_disk", Group.DATASET, ValueType.FLAG, false, false, List.of(), ignored("the text-encoder outputs are cached in memory for the run (as --cache_text_encoder_outputs); nothing is written to disk"), ""));
+            new OptionSpec("cache_text_encoder_outputs_to_disk", Group.DATASET, ValueType.FLAG, false, false, List.of(), ignored("the text-encoder outputs are cached in memory for the run (as --cache_text_encoder_outputs); nothing is written to disk"), ""),
+            // Bakehouse's own options (issue 13), after kohya's: training-in-the-loop features other trainers
+            // (OneTrainer, ai-toolkit, SimpleTuner) offer and train_network.py does not
+            new OptionSpec("ema_decay", Group.TRAINING, ValueType.FLOAT, false, null, List.of(), USED, "keep an EMA of the LoRA weights with this decay (e.g. 0.999) and save it as <name>-ema.safetensors beside each save"),
+            new OptionSpec("ema_update_every", Group.TRAINING, ValueType.INT, false, 1, List.of(), USED, "update the EMA every N optimizer steps"),
+            new OptionSpec("ema_warmup", Group.TRAINING, ValueType.FLAG, false, false, List.of(), USED, "EMA decay min(ema_decay, (1+k)/(10+k)) at the k-th update, so short runs are not dominated by the initial weights"),
+            new OptionSpec("dop_weight", Group.TRAINING, ValueType.FLOAT, false, 0.0d, List.of(), USED, "differential output preservation: weight of MSE(UNet with LoRA, without LoRA) on --dop_class_prompt; 0 = off"),
+            new OptionSpec("dop_class_prompt", Group.TRAINING, ValueType.STRING, false, null, List.of(), USED, "the class prompt without the trigger word for --dop_weight (e.g. \"a star inside a ring\")"),
+            new OptionSpec("blank_preservation_weight", Group.TRAINING, ValueType.FLOAT, false, 0.0d, List.of(), USED, "blank-prompt preservation: weight of MSE(UNet with LoRA, without LoRA) on the empty prompt; 0 = off"));
 
     private static final Map<String, OptionSpec> BY_NAME = byName();
 

@@ -73,6 +73,8 @@ public record TrainNetworkArgs(ModelOptions model, DatasetOptions dataset, Netwo
         List<String> notes = new ArrayList<>(earlierNotes);
         OptionValues values = new OptionValues(given);
         notes.addAll(TrainNetworkChecks.check(values, cuda));
+        EmaOptions.from(values); // Bakehouse's own options fail here, with kohya's, before anything loads
+        PreservationOptions.from(values);
         LoraNetworkArgs networkArgs;
         try {
             List<String> items = values.strings("network_args");

@@ -122,6 +122,14 @@ final class TrainNetworkChecks {
         if (v.isSet("dataset_config") && (v.isSet("train_data_dir") || v.isSet("reg_data_dir"))) {
             notes.add("--train_data_dir and --reg_data_dir are ignored because --dataset_config is given (as kohya does)");
         }
+        conflict(v.flag("masked_loss") && v.string("conditioning_data_dir") == null && !v.flag("alpha_mask"),
+                "--masked_loss needs its masks: --conditioning_data_dir (mask images named as the training images) or --alpha_mask");
+        if (v.string("conditioning_data_dir") != null && !v.flag("masked_loss")) {
+            notes.add("--conditioning_data_dir is used only with --masked_loss (as kohya does); no mask is applied");
+        }
+        if (v.flag("masked_loss") && v.string("conditioning_data_dir") != null && v.flag("alpha_mask")) {
+            notes.add("--masked_loss with both --conditioning_data_dir and --alpha_mask: the mask folder wins (as kohya's conditioning images do)");
+        }
         if (!v.isSet("max_train_steps") && !v.isSet("max_train_epochs")) {
             notes.add("neither --max_train_steps nor --max_train_epochs given: training kohya's default 1600 steps");
         }

@@ -115,7 +115,7 @@ final class CaptionFiles {
     private static final List<String> IMAGE_EXTENSIONS =
             List.of(".png", ".jpg", ".jpeg", ".webp", ".bmp", ".PNG", ".JPG", ".JPEG", ".WEBP", ".BMP");
 
-    private static boolean hasImageExtension(String name) {
+    static boolean hasImageExtension(String name) {
         for (String ext : IMAGE_EXTENSIONS) {
             if (name.endsWith(ext)) {
                 return true;

@@ -28,6 +28,19 @@ public final class TrainingLoss {
      */
     public static Result compute(NDArray pred, NDArray target, long[] timesteps, double[] lossWeights, LossOptions options,
             DdpmSchedule schedule) {
+        return compute(pred, target, timesteps, lossWeights, options, schedule, null);
+    }
+
+    /**
+     * The loss with kohya's masked loss ({@code apply_masked_loss}): the elementwise loss times
+     * {@code mask} (B, 1, H, W), the mask at the latent size in [0, 1], before the mean. A mask of
+     * ones gives the plain loss; where the mask is 0 the prediction gets no gradient. The mean
+     * still divides by every element, as kohya's does.
+     *
+     * @param mask null for the plain loss
+     */
+    public static Result compute(NDArray pred, NDArray target, long[] timesteps, double[] lossWeights, LossOptions options,
+            DdpmSchedule schedule, NDArray mask) {
         int batch = (int) pred.getShape().get(0);
         if (timesteps.length != batch || (lossWeights != null && lossWeights.length != batch)) {
             throw new IllegalArgumentException("loss: batch of " + batch + " but " + timesteps.length + " timesteps and "
@@ -39,13 +52,27 @@ public final class TrainingLoss {
         for (int b = 0; b < batch; b++) {
             weights[b] = (float) ((lossWeights == null ? 1 : lossWeights[b]) * post[b]);
         }
+        if (mask != null && (mask.getShape().dimension() != 4 || mask.getShape().get(0) != batch || mask.getShape().get(1) != 1
+                || mask.getShape().get(2) != pred.getShape().get(2) || mask.getShape().get(3) != pred.getShape().get(3))) {
+            throw new IllegalArgumentException("loss: the mask is " + mask.getShape() + ", expected (" + batch + ", 1, "
+                    + pred.getShape().get(2) + ", " + pred.getShape().get(3) + ")");
+        }
         NDArray perSample;
-        try (NDArray elementwise = ConditionalLoss.elementwise(pred, target, options.lossType(), huberC);
+        try (NDArray elementwise = masked(ConditionalLoss.elementwise(pred, target, options.lossType(), huberC), mask);
                 NDArray means = meanPerSample(elementwise);
                 NDArray w = OwnedArrays.of(pred.getManager(), weights)) {
             perSample = means.mul(w);
         }
         return new Result(perSample, perSample.mean());
+    }
+
+    private static NDArray masked(NDArray elementwise, NDArray mask) {
+        if (mask == null) {
+            return elementwise;
+        }
+        try (elementwise) {
+            return elementwise.mul(mask);
+        }
     }
 
     /** kohya's {@code BaseDataset}: prior_loss_weight for a regularisation image, 1 otherwise. */

@@ -15,6 +15,7 @@ import dev.bakehouse.train.data.EpochIterator;
 import dev.bakehouse.train.data.ImageFiles;
 import dev.bakehouse.train.data.ImageTransform;
 import dev.bakehouse.train.data.LatentCache;
+import dev.bakehouse.train.data.LossMasks;
 import dev.bakehouse.train.data.Size;
 import dev.bakehouse.train.noise.SeededDraws;
 import dev.bakehouse.train.text.ChunkedTextEncoding;
@@ -42,6 +43,8 @@ final class BatchInputs {
     private final StepSeeds seeds;
     /** {@code cache_text_encoder_outputs}: the context of each caption, computed once (frozen encoder). */
     private final java.util.Map<String, float[]> contexts;
+    /** The masked loss's masks, or null without one. */
+    private final LossMasks masks;
 
     /**
      * @param cacheDir where {@code cache_latents_to_disk} keeps latents, or null for memory only;
@@ -56,9 +59,10 @@ final class BatchInputs {
         this.seeds = seeds;
         this.cache = cacheLatents ? new LatentCache(cacheDir, vaeIdentity, this::encodeForCache) : null;
         this.contexts = null;
+        this.masks = null;
     }
 
-    private BatchInputs(BatchInputs base, boolean cacheTextEncoderOutputs) {
+    private BatchInputs(BatchInputs base, boolean cacheTextEncoderOutputs, LossMasks masks) {
         this.model = base.model;
         this.tokenizer = base.tokenizer;
         this.dataset = base.dataset;
@@ -66,6 +70,7 @@ final class BatchInputs {
         this.seeds = base.seeds;
         this.cache = base.cache;
         this.contexts = cacheTextEncoderOutputs ? new java.util.HashMap<>() : null;
+        this.masks = masks;
     }
 
     /**
@@ -74,22 +79,46 @@ final class BatchInputs {
      * per step (the option checks refuse the other cases before training).
      */
     BatchInputs cachingTextEncoderOutputs(boolean enabled) {
-        return enabled ? new BatchInputs(this, true) : this;
+        return enabled ? new BatchInputs(this, true, masks) : this;
     }
+
+    /**
+     * These inputs with kohya's masked loss: {@link #encode} also returns each batch's loss mask.
+     * Every image's mask is checked first (one error naming each missing or unreadable mask).
+     */
+    BatchInputs withLossMasks(LossMasks lossMasks) {
+        if (lossMasks == null) {
+            return this;
+        }
+        lossMasks.check(dataset.registered());
+        return new BatchInputs(this, contexts != null, lossMasks);
+    }
+
+    /** A batch's latents and, with a masked loss, its (B, 1, h, w) loss mask (else null). */
+    record Encoded(NDArray latents, NDArray mask) {}
 
     /** (B, 4, h, w) latents of the batch in {@code step}, scaled by the VAE's scale factor. */
     NDArray latents(EpochIterator.Batch batch, NDManager step, long microBatch) {
+        return encode(batch, step, microBatch).latents();
+    }
+
+    /** The batch's latents (as {@link #latents}) and its loss mask, drawn with the same crops and flips. */
+    Encoded encode(EpochIterator.Batch batch, NDManager step, long microBatch) {
         Size size = batch.bucket();
         int h = size.height() / model.config().vae().downscaleFactor();
         int w = size.width() / model.config().vae().downscaleFactor();
         int channels = (int) model.config().vae().embedDim();
         List<EpochIterator.Sample> samples = batch.samples();
+        Size[] crops = new Size[samples.size()];
+        boolean[] flipped = new boolean[samples.size()];
         if (cache != null) {
             SplittableRandom flips = new SplittableRandom(seeds.of(StepSeeds.Purpose.IMAGE_AUGMENTATION, microBatch));
             float[] all = new float[samples.size() * channels * h * w];
             for (int i = 0; i < samples.size(); i++) {
                 Augmentation aug = augmentation(samples.get(i));
                 boolean flip = aug.flipAug() && flips.nextBoolean();
+                crops[i] = samples.get(i).image().bucket().centerCropLeftTop();
+                flipped[i] = flip;
                 try {
                     LatentCache.Latent l = cache.get(samples.get(i).image(), flip);
                     System.arraycopy(l.values(), 0, all, i * channels * h * w, channels * h * w);
@@ -97,7 +126,8 @@ final class BatchInputs {
                     throw new UncheckedIOException("cannot read " + samples.get(i).image().path() + ": " + e.getMessage(), e);
                 }
             }
-            return OwnedArrays.of(step, all, new Shape(samples.size(), channels, h, w));
+            return new Encoded(OwnedArrays.of(step, all, new Shape(samples.size(), channels, h, w)),
+                    mask(samples, crops, flipped, h, w, step));
         }
         Random rnd = new Random(seeds.of(StepSeeds.Purpose.IMAGE_AUGMENTATION, microBatch));
         float[] pixels = new float[samples.size() * 3 * size.height() * size.width()];
@@ -108,13 +138,33 @@ final class BatchInputs {
                 ImageTransform.Result r = ImageTransform.apply(ImageFiles.read(s.image().path()), s.image().bucket(),
                         augmentation(s), rnd);
                 System.arraycopy(r.chw(), 0, pixels, i * per, per);
+                crops[i] = r.cropLeftTop();
+                flipped[i] = r.flipped();
             } catch (IOException e) {
                 throw new UncheckedIOException("cannot read " + s.image().path() + ": " + e.getMessage(), e);
             }
         }
         try (NDArray images = step.create(pixels, new Shape(samples.size(), 3, size.height(), size.width()))) {
-            return encode(images, new SeededDraws(seeds.of(StepSeeds.Purpose.VAE_SAMPLE, microBatch)), step);
+            return new Encoded(encode(images, new SeededDraws(seeds.of(StepSeeds.Purpose.VAE_SAMPLE, microBatch)), step),
+                    mask(samples, crops, flipped, h, w, step));
         }
+    }
+
+    private NDArray mask(List<EpochIterator.Sample> samples, Size[] crops, boolean[] flipped, int h, int w,
+                         NDManager step) {
+        if (masks == null) {
+            return null;
+        }
+        float[] all = new float[samples.size() * h * w];
+        for (int i = 0; i < samples.size(); i++) {
+            try {
+                float[] m = masks.latentMask(samples.get(i).image(), crops[i], flipped[i], h, w);
+                System.arraycopy(m, 0, all, i * h * w, h * w);
+            } catch (IOException e) {
+                throw new UncheckedIOException("masked loss: " + e.getMessage(), e);
+            }
+        }
+        return OwnedArrays.of(step, all, new Shape(samples.size(), 1, h, w));
     }
 
     private Augmentation augmentation(EpochIterator.Sample s) {

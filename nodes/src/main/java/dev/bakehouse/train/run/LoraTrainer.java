@@ -12,12 +12,15 @@ import dev.bakehouse.model.nn.CheckpointTape;
 import dev.bakehouse.model.nn.OwnedArrays;
 import dev.bakehouse.model.tokenizer.ClipTokenizer;
 import dev.bakehouse.tensor.TensorFileException;
+import dev.bakehouse.train.config.EmaOptions;
+import dev.bakehouse.train.config.PreservationOptions;
 import dev.bakehouse.train.config.TrainNetworkArgs;
 import dev.bakehouse.train.data.EpochIterator;
 import dev.bakehouse.train.log.LossChart;
 import dev.bakehouse.train.log.LossRecorder;
 import dev.bakehouse.train.log.TrainingLog;
 import dev.bakehouse.train.loss.MaxNormRegularization;
+import dev.bakehouse.train.loss.PreservationLoss;
 import dev.bakehouse.train.loss.TrainingLoss;
 import dev.bakehouse.train.noise.DdpmSchedule;
 import dev.bakehouse.train.noise.SeededDraws;
@@ -153,17 +156,22 @@ public final class LoraTrainer {
             listener.message("LoRA modules: " + network.layers().size() + " (" + network.layers().stream()
                     .filter(LoraLayer::isTextEncoder).count() + " text encoder), trainable parameters: "
                     + params.stream().mapToLong(p -> p.value().size()).sum());
+            EmaOptions emaOptions = EmaOptions.of(args);
             try (Optimizer optimizer = Optimizers.create(opt.optimizerType(), optArgs, opt.learningRate(), groups,
-                    network.manager())) {
+                    network.manager());
+                    LoraEma ema = emaOptions.enabled() ? LoraEma.start(network, emaOptions) : null) {
                 LrSchedule lrSchedule = LrSchedules.kohya(SchedulerType.parse(opt.lrScheduler()),
                         warmup(opt.lrWarmupSteps()), maxSteps, 1, opt.lrSchedulerNumCycles(), opt.lrSchedulerPower(),
                         opt.learningRate());
                 if (resume != null) {
                     optimizer.load(readOptimizer(resumeDir));
+                    if (ema != null) {
+                        ema.restore(resumeDir);
+                    }
                     listener.message("resuming from " + resumeDir);
                 }
                 return new Loop(in, listener, network, optimizer, lrSchedule, params, groups, schedule, seeds, names,
-                        metadata, maxSteps, epochs, gas, resume).run();
+                        metadata, maxSteps, epochs, gas, resume).withEma(ema).run();
             }
         } catch (TensorFileException e) {
             throw new IllegalArgumentException(e.getMessage(), e);
@@ -191,12 +199,15 @@ public final class LoraTrainer {
         private final BatchInputs inputs;
         private final EpochIterator iterator;
         private final TrainingSamples samples;
+        private final PreservationStep preservation;
         private final LossRecorder recorder = new LossRecorder();
         private final List<Path> saved = new ArrayList<>();
         private long globalStep;
         private long microBatches;
         private int startEpoch;
         private int startBatch;
+        /** {@code --ema_decay}'s shadow weights, or null. */
+        private LoraEma ema;
 
         Loop(Inputs in, TrainingListener listener, TrainableLoraNetwork network, Optimizer optimizer,
              LrSchedule lrSchedule, List<TrainableParam> params, List<ParamGroup> groups, DdpmSchedule schedule,
@@ -222,7 +233,10 @@ public final class LoraTrainer {
             this.inputs = new BatchInputs(in.model(), in.tokenizer(), setup.dataset(), setup.text(),
                     d.cacheLatents() || d.cacheLatentsToDisk(), d.cacheLatentsToDisk() ? in.latentCacheDir() : null,
                     in.vaeIdentity(), seeds).cachingTextEncoderOutputs(!setup.trainsTextEncoder()
-                    && (d.cacheTextEncoderOutputs() || d.cacheTextEncoderOutputsToDisk()));
+                    && (d.cacheTextEncoderOutputs() || d.cacheTextEncoderOutputsToDisk()))
+                    .withLossMasks(TrainingSetup.lossMasks(d));
+            this.preservation = new PreservationStep(PreservationLoss.terms(PreservationOptions.of(setup.args())), network,
+                    in.model(), inputs, setup.trainsTextEncoder());
             this.samples = new TrainingSamples(setup.args(), in.renderer(), in.outputDir(), seeds, in.clock(), listener);
             this.iterator = new EpochIterator(setup.dataset(), setup.trainBatchSize(), setup.seed(), setup.priorLossWeight());
             if (resume != null) {
@@ -233,6 +247,11 @@ public final class LoraTrainer {
                 listener.message("resuming at step " + globalStep + " (epoch " + (startEpoch + 1) + ", batch "
                         + startBatch + ")");
             }
+        }
+
+        Loop withEma(LoraEma ema) {
+            this.ema = ema;
+            return this;
         }
 
         Result run() {
@@ -263,6 +282,9 @@ public final class LoraTrainer {
                         accumulated = 0;
                         update();
                         globalStep++;
+                        if (ema != null) {
+                            ema.afterStep(globalStep);
+                        }
                         double seconds = (System.nanoTime() - started) / 1e9 / (globalStep - stepsAtStart);
                         logStep(log, epoch, loss, seconds);
                         int nextBatch = batch.step() + 1;
@@ -319,7 +341,8 @@ public final class LoraTrainer {
         /** One batch forward and backward; returns its loss (before the accumulation division). */
         private double microStep(EpochIterator.Batch batch, int epoch) {
             try (NDManager step = in.model().manager().newSubManager()) {
-                NDArray latents = inputs.latents(batch, step, microBatches);
+                BatchInputs.Encoded encoded = inputs.encode(batch, step, microBatches);
+                NDArray latents = encoded.latents();
                 List<String> captions = inputs.captions(batch, epoch, globalStep, maxSteps, microBatches);
                 network.setTraining(true, new SplittableRandom(seeds.of(StepSeeds.Purpose.DROPOUT, microBatches)));
                 NDArray frozenContext = setup.trainsTextEncoder() ? null : inputs.context(captions, step);
@@ -344,13 +367,15 @@ public final class LoraTrainer {
                     NDArray target = setup.loss().vParameterization()
                             ? schedule.velocity(latents, noisy.noise(), noisy.timesteps()) : noisy.noise();
                     TrainingLoss.Result loss = TrainingLoss.compute(pred, target, noisy.timesteps(), lossWeights,
-                            setup.loss(), schedule);
+                            setup.loss(), schedule, encoded.mask());
+                    NDArray objective = preservation.isOff() ? loss.loss()
+                            : loss.loss().add(preservation.loss(noisy.noisyLatents(), timesteps, step));
                     // accelerate's backward divides by gradient_accumulation_steps, also for a short last group
-                    gc.backward(gas == 1 ? loss.loss() : OwnedArrays.times(loss.loss(), 1f / gas));
+                    gc.backward(gas == 1 ? objective : OwnedArrays.times(objective, 1f / gas));
                     if (tape != null) {
                         tape.backward();
                     }
-                    double value = loss.loss().getFloat();
+                    double value = objective.getFloat();
                     if (!Double.isFinite(value)) {
                         throw new IllegalStateException("the loss became " + value + " at step " + (globalStep + 1)
                                 + " (epoch " + (epoch + 1) + "); lower the learning rate or check the dataset");
@@ -422,7 +447,13 @@ public final class LoraTrainer {
             Path file = in.outputDir().resolve(fileName);
             try {
                 Files.createDirectories(in.outputDir());
-                network.save(file, saves.savePrecision(), metadata.forSave(globalStep, epoch, in.clock().instant()));
+                var fileMetadata = metadata.forSave(globalStep, epoch, in.clock().instant());
+                network.save(file, saves.savePrecision(), fileMetadata);
+                if (ema != null) {
+                    Path emaFile = in.outputDir().resolve(LoraEma.fileName(fileName));
+                    ema.save(emaFile, saves.savePrecision(), fileMetadata);
+                    listener.message("saving EMA weights: " + emaFile);
+                }
             } catch (IOException e) {
                 throw new UncheckedIOException(new IOException("cannot save " + file + ": " + e.getMessage(), e));
             }
@@ -440,6 +471,7 @@ public final class LoraTrainer {
                     saved.remove(file);
                     listener.message("removing old checkpoint: " + file);
                 }
+                Files.deleteIfExists(in.outputDir().resolve(LoraEma.fileName(fileName)));
             } catch (IOException e) {
                 listener.message("warning: cannot remove " + file + ": " + e.getMessage());
             }
@@ -451,6 +483,9 @@ public final class LoraTrainer {
                 TrainingState.writeFolder(dir, tmp -> {
                     network.save(tmp.resolve(TrainingState.LORA_FILE), dev.bakehouse.tensor.DType.F32, java.util.Map.of());
                     OptimizerStateFile.write(tmp.resolve(TrainingState.OPTIMIZER_FILE), optimizer.state());
+                    if (ema != null) {
+                        ema.saveState(tmp);
+                    }
                     position.writeTo(tmp);
                 });
             } catch (IOException e) {

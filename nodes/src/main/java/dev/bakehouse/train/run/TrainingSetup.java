@@ -12,6 +12,7 @@ import dev.bakehouse.train.data.DatasetConfigToml;
 import dev.bakehouse.train.data.DatasetProblem;
 import dev.bakehouse.train.data.DreamBoothDataset;
 import dev.bakehouse.train.data.ImageSizeReader;
+import dev.bakehouse.train.data.LossMasks;
 import dev.bakehouse.train.data.Size;
 import dev.bakehouse.train.data.TrainingPlan;
 import dev.bakehouse.train.loss.HuberSchedule;
@@ -174,6 +175,18 @@ public record TrainingSetup(TrainNetworkArgs args, DreamBoothDataset dataset, in
         }
         return new BucketOptions(Size.parseResolution(d.resolution()), d.enableBucket(), d.minBucketReso(),
                 d.maxBucketReso(), d.bucketResoSteps(), d.bucketNoUpscale());
+    }
+
+    /**
+     * kohya's masked loss: the mask folder ({@code --masked_loss --conditioning_data_dir}, which
+     * wins as kohya's conditioning images do), else the alpha channel ({@code --alpha_mask}, which
+     * masks with or without {@code --masked_loss}, as in kohya); null without a masked loss.
+     */
+    static LossMasks lossMasks(DatasetOptions d) {
+        if (d.maskedLoss() && d.conditioningDataDir() != null) {
+            return LossMasks.maskFolder(Path.of(d.conditioningDataDir()));
+        }
+        return d.alphaMask() ? LossMasks.alphaChannel() : null;
     }
 
     /** The network's options from kohya's network flags and {@code network_args}. */

@@ -1,6 +1,8 @@
 package dev.bakehouse.train.save;
 
 import dev.bakehouse.train.config.DatasetOptions;
+import dev.bakehouse.train.config.EmaOptions;
+import dev.bakehouse.train.config.PreservationOptions;
 import dev.bakehouse.train.config.ModelOptions;
 import dev.bakehouse.train.config.NetworkOptions;
 import dev.bakehouse.train.config.OptimizerOptions;
@@ -135,6 +137,7 @@ public final class KohyaTrainingMetadata {
         ss.put("ss_resize_interpolation", data.resizeInterpolation() == null ? "None"
                 : data.resizeInterpolation().kohyaName());
         ss.putAll(f.dataset());
+        ss.putAll(inLoop(a));
         if (net.networkArgs() != null && !net.networkArgs().isEmpty()) {
             ss.put("ss_network_args", PythonJson.dumps(a.networkArgs().raw()));
         }
@@ -147,6 +150,29 @@ public final class KohyaTrainingMetadata {
         }
         ss.putAll(modelSpec(a, f));
         return ss;
+    }
+
+    /**
+     * Bakehouse's own keys, present only when their feature is on (a run without them keeps kohya's
+     * key set): the EMA settings, the preservation terms and, for a masked loss, where masks came from.
+     */
+    private static Map<String, String> inLoop(TrainNetworkArgs a) {
+        Map<String, String> m = new LinkedHashMap<>();
+        EmaOptions ema = EmaOptions.of(a);
+        if (ema.enabled()) {
+            m.put("ss_ema_decay", PythonRepr.of(ema.decay()));
+            m.put("ss_ema_update_every", Integer.toString(ema.updateEvery()));
+            m.put("ss_ema_warmup", PythonRepr.of(ema.warmup()));
+        }
+        PreservationOptions p = PreservationOptions.of(a);
+        if (p.dopEnabled()) {
+            m.put("ss_dop_weight", PythonRepr.of(p.dopWeight()));
+            m.put("ss_dop_class_prompt", p.dopClassPrompt());
+        }
+        if (p.blankEnabled()) {
+            m.put("ss_blank_preservation_weight", PythonRepr.of(p.blankPreservationWeight()));
+        }
+        return m;
     }
 
     /**

@@ -35,6 +35,22 @@ class TrainLoraArgsTest {
     }
 
     @Test
+    void build_inLoopWidgets_setEmaAndPreservationOptions_andAreOffWhenAbsent() {
+        TrainLoraArgs built = build(Map.of("ema_decay", 0.999, "ema_update_every", 2, "dop_weight", 0.5,
+                "dop_class_prompt", "a star inside a ring", "blank_preservation_weight", 0.25));
+
+        var ema = dev.bakehouse.train.config.EmaOptions.of(built.args());
+        assertEquals(0.999, ema.decay());
+        assertEquals(2, ema.updateEvery());
+        var p = dev.bakehouse.train.config.PreservationOptions.of(built.args());
+        assertEquals(0.5, p.dopWeight());
+        assertEquals("a star inside a ring", p.dopClassPrompt());
+        assertEquals(0.25, p.blankPreservationWeight());
+        assertTrue(!dev.bakehouse.train.config.EmaOptions.of(build(Map.of()).args()).enabled());
+        assertThrows(IllegalArgumentException.class, () -> build(Map.of("dop_weight", 0.5)), "dop_weight needs a class prompt");
+    }
+
+    @Test
     void build_kohyaArgsSetsAnOption_winsOverTheWidgetWithANote() {
         TrainLoraArgs built = build(Map.of("kohya_args", """
                 accelerate launch --num_cpu_threads_per_process=2 train_network.py \\

@@ -244,7 +244,9 @@ class TrainNetworkArgsTest {
 
     @Test
     void everyKohyaOption_isInTheTable() {
-        assertEquals(195, KohyaOptions.ALL.size());
+        // kohya's 195, then Bakehouse's own six (EMA and the preservation terms)
+        assertEquals(195 + 6, KohyaOptions.ALL.size());
+        assertEquals("ema_decay", KohyaOptions.ALL.get(195).name());
         assertFalse(KohyaOptions.find("epoch").isPresent());
         assertEquals(1600, KohyaOptions.get("max_train_steps").defaultValue());
         assertEquals(0.3, KohyaOptions.get("multires_noise_discount").defaultValue());

@@ -55,7 +55,8 @@ class LoraTrainerTest {
         }
     }
 
-    private static Map<String, float[]> weights(Path file) throws Exception {
+    /** Every lora_down/lora_up of a LoRA file by module name (+ .down/.up). */
+    static Map<String, float[]> weights(Path file) throws Exception {
         LoraNetwork n = LoraReader.read(file);
         Map<String, float[]> out = new java.util.TreeMap<>();
         for (LoraModule m : n.modules().values()) {
