@@ -26,10 +26,6 @@ public final class KohyaOptions {
     private KohyaOptions() {}
 
     /** Every option, in kohya's order. */
-    /** Why the validation options are refused: the held-out split and its loss are not implemented yet. */
-    private static final String VALIDATION_NOT_BUILT = "validation (a held-out split with a fixed-timestep loss) is not "
-            + "built yet; train without it and compare epochs with sample images or a fixed-prompt grid";
-
     public static final List<OptionSpec> ALL = List.of(
             new OptionSpec("console_log_level", Group.LOGGING, ValueType.STRING, false, null, List.of("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"), ignored("Bakehouse logs through slf4j; set -Dorg.slf4j.simpleLogger.defaultLogLevel instead"), ""),
             new OptionSpec("console_log_file", Group.LOGGING, ValueType.STRING, false, null, List.of(), ignored("Bakehouse logs through slf4j to stderr; redirect it instead"), ""),
@@ -219,11 +215,11 @@ public final class KohyaOptions {
             new OptionSpec("skip_until_initial_step", Group.SAVING, ValueType.FLAG, false, false, List.of(), refused("initial_step/initial_epoch counters are not built; use --resume"), ""),
             new OptionSpec("initial_epoch", Group.SAVING, ValueType.INT, false, null, List.of(), refused("initial_step/initial_epoch counters are not built; use --resume"), ""),
             new OptionSpec("initial_step", Group.SAVING, ValueType.INT, false, null, List.of(), refused("initial_step/initial_epoch counters are not built; use --resume"), ""),
-            new OptionSpec("validation_seed", Group.DATASET, ValueType.INT, false, null, List.of(), refused(VALIDATION_NOT_BUILT), ""),
-            new OptionSpec("validation_split", Group.DATASET, ValueType.FLOAT, false, 0.0d, List.of(), refused(VALIDATION_NOT_BUILT), ""),
-            new OptionSpec("validate_every_n_steps", Group.DATASET, ValueType.INT, false, null, List.of(), refused(VALIDATION_NOT_BUILT), ""),
-            new OptionSpec("validate_every_n_epochs", Group.DATASET, ValueType.INT, false, null, List.of(), refused(VALIDATION_NOT_BUILT), ""),
-            new OptionSpec("max_validation_steps", Group.DATASET, ValueType.INT, false, null, List.of(), refused(VALIDATION_NOT_BUILT), ""),
+            new OptionSpec("validation_seed", Group.DATASET, ValueType.INT, false, null, List.of(), USED, "seed of the validation split's shuffle (default: --seed)"),
+            new OptionSpec("validation_split", Group.DATASET, ValueType.FLOAT, false, 0.0d, List.of(), USED, "share of each subset's images held out for validation (0 to 1)"),
+            new OptionSpec("validate_every_n_steps", Group.DATASET, ValueType.INT, false, null, List.of(), USED, "validate every N steps (besides every epoch)"),
+            new OptionSpec("validate_every_n_epochs", Group.DATASET, ValueType.INT, false, null, List.of(), USED, "validate every N epochs (default: every epoch)"),
+            new OptionSpec("max_validation_steps", Group.DATASET, ValueType.INT, false, null, List.of(), USED, "validate on at most N batches"),
             new OptionSpec("cache_text_encoder_outputs", Group.DATASET, ValueType.FLAG, false, false, List.of(), USED, "encode captions once (text encoder not trained; from sdxl_train_network.py)"),
             new OptionSpec("cache_text_encoder_outputs_to_disk", Group.DATASET, ValueType.FLAG, false, false, List.of(), ignored("the text-encoder outputs are cached in memory for the run (as --cache_text_encoder_outputs); nothing is written to disk"), ""));
 

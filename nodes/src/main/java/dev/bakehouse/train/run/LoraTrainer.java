@@ -113,7 +113,8 @@ public final class LoraTrainer {
         var optArgs = OptimizerArgs.parse(opt.optimizerArgs() == null ? List.of() : opt.optimizerArgs());
         var d = args.dataset();
         KohyaTrainingMetadata metadata = new KohyaTrainingMetadata(args, new KohyaTrainingMetadata.RunFacts(
-                in.identity().sessionId(), in.identity().startedAt(), "sd_v1", 0,
+                in.identity().sessionId(), in.identity().startedAt(), "sd_v1",
+                setup.validationDataset() == null ? 0 : setup.validationDataset().numTrainImages(),
                 dev.bakehouse.train.save.KohyaOptimizerNames.className(opType),
                 dev.bakehouse.train.save.KohyaOptimizerNames.arguments(opType, optArgs.values()),
                 dev.bakehouse.train.data.DatasetMetadata.trainDataDirForm(setup.dataset(), setup.plan(),
@@ -191,6 +192,7 @@ public final class LoraTrainer {
         private final BatchInputs inputs;
         private final EpochIterator iterator;
         private final TrainingSamples samples;
+        private final Validation validation;
         private final LossRecorder recorder = new LossRecorder();
         private final List<Path> saved = new ArrayList<>();
         private long globalStep;
@@ -225,6 +227,11 @@ public final class LoraTrainer {
                     && (d.cacheTextEncoderOutputs() || d.cacheTextEncoderOutputsToDisk()));
             this.samples = new TrainingSamples(setup.args(), in.renderer(), in.outputDir(), seeds, in.clock(), listener);
             this.iterator = new EpochIterator(setup.dataset(), setup.trainBatchSize(), setup.seed(), setup.priorLossWeight());
+            this.validation = new Validation(setup, in.model(), in.tokenizer(), schedule, in.latentCacheDir(),
+                    in.vaeIdentity());
+            if (validation.enabled()) {
+                listener.message(validation.planLine());
+            }
             if (resume != null) {
                 globalStep = resume.globalStep();
                 microBatches = resume.microBatches();
@@ -239,7 +246,7 @@ public final class LoraTrainer {
             Path logFile = in.outputDir().resolve(logName() + ".csv");
             Path chartFile = in.outputDir().resolve(logName() + "_loss.png");
             boolean withD = !optimizer.logScalars().isEmpty();
-            int cached = inputs.precacheLatents();
+            int cached = inputs.precacheLatents() + validation.precacheLatents();
             if (cached > 0) {
                 listener.message("cached latents: " + cached);
             }
@@ -264,7 +271,9 @@ public final class LoraTrainer {
                         update();
                         globalStep++;
                         double seconds = (System.nanoTime() - started) / 1e9 / (globalStep - stepsAtStart);
-                        logStep(log, epoch, loss, seconds);
+                        Validation.Result validated = validation.afterStep(network, globalStep, epoch - startEpoch,
+                                epoch + 1, lastOfEpoch || globalStep >= maxSteps);
+                        logStep(log, epoch, loss, seconds, validated);
                         int nextBatch = batch.step() + 1;
                         TrainingState position = nextBatch >= total
                                 ? new TrainingState(epoch + 1, 0, globalStep, microBatches, setup.seed())
@@ -397,7 +406,7 @@ public final class LoraTrainer {
             }
         }
 
-        private void logStep(TrainingLog log, int epoch, double loss, double secondsPerStep) {
+        private void logStep(TrainingLog log, int epoch, double loss, double secondsPerStep, Validation.Result validated) {
             double[] lrs = optimizer.lrs();
             double[] ds = null;
             if (!optimizer.logScalars().isEmpty()) {
@@ -408,11 +417,13 @@ public final class LoraTrainer {
                 }
             }
             double average = recorder.movingAverage();
-            log.append(new TrainingLog.StepRecord(globalStep, epoch + 1, loss, average, lrs, ds, Double.NaN));
+            double valLoss = validated == null ? Double.NaN : validated.loss();
+            log.append(new TrainingLog.StepRecord(globalStep, epoch + 1, loss, average, lrs, ds, valLoss,
+                    validated == null ? Double.NaN : validated.runningAverage()));
             String norms = lastNorms == null ? "" : String.format(java.util.Locale.ROOT,
                     ", keys scaled %d, average key norm %.4g", lastNorms.keysScaled(), lastNorms.avgKeyNorm());
             listener.step(globalStep, maxSteps, new TrainingListener.StepReport(epoch + 1, loss, average, groupNames, lrs,
-                    Double.NaN, secondsPerStep));
+                    valLoss, secondsPerStep));
             if (!norms.isEmpty() && globalStep % 10 == 0) {
                 listener.message("step " + globalStep + norms);
             }
