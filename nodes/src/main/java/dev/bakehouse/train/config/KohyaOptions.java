@@ -142,7 +142,7 @@ public final class KohyaOptions {
             new OptionSpec("ip_noise_gamma_random_strength", Group.TRAINING, ValueType.FLAG, false, false, List.of(), USED, "ip_noise_gamma times U(0,1) per step"),
             new OptionSpec("multires_noise_discount", Group.TRAINING, ValueType.FLOAT, false, 0.3d, List.of(), USED, "multi-resolution noise discount"),
             new OptionSpec("adaptive_noise_scale", Group.TRAINING, ValueType.FLOAT, false, null, List.of(), USED, "noise offset scaled by latent mean (needs noise_offset)"),
-            new OptionSpec("zero_terminal_snr", Group.TRAINING, ValueType.FLAG, false, false, List.of(), refused("the zero-terminal-SNR noise schedule is not built yet"), ""),
+            new OptionSpec("zero_terminal_snr", Group.TRAINING, ValueType.FLAG, false, false, List.of(), USED, "rescale the noise schedule to zero terminal SNR (use with --v_parameterization)"),
             new OptionSpec("min_timestep", Group.TRAINING, ValueType.INT, false, null, List.of(), USED, "smallest timestep sampled"),
             new OptionSpec("max_timestep", Group.TRAINING, ValueType.INT, false, null, List.of(), USED, "largest timestep sampled (exclusive)"),
             new OptionSpec("loss_type", Group.TRAINING, ValueType.STRING, false, "l2", List.of("l1", "l2", "huber", "smooth_l1"), USED, "loss function"),

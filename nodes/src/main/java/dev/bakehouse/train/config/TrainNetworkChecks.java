@@ -110,6 +110,10 @@ final class TrainNetworkChecks {
         conflict(v.string("train_data_dir") == null && v.string("dataset_config") == null,
                 "no training images: give --train_data_dir (the parent of the N_name folders) or --dataset_config");
         conflict(v.string("pretrained_model_name_or_path") == null, "--pretrained_model_name_or_path is required");
+        if (v.flag("zero_terminal_snr") && !v.flag("v_parameterization")) {
+            notes.add("--zero_terminal_snr is enabled, but --v_parameterization is not: training will be unexpected"
+                    + " (kohya's warning; the last timestep is pure noise, which an epsilon target cannot learn from)");
+        }
         Integer minT = v.optionalInteger("min_timestep");
         Integer maxT = v.optionalInteger("max_timestep");
         conflict(minT != null && maxT != null && minT >= maxT, "--min_timestep (" + minT + ") must be below --max_timestep (" + maxT + ")");

@@ -106,7 +106,7 @@ public final class LoraTrainer {
         var saving = args.saving();
         var opt = args.optimizer();
         StableDiffusion model = in.model();
-        DdpmSchedule schedule = DdpmSchedule.sd15();
+        DdpmSchedule schedule = setup.noiseSchedule();
         StepSeeds seeds = new StepSeeds(setup.seed());
         CheckpointNames names = new CheckpointNames(saving.outputName(), "safetensors");
         var opType = dev.bakehouse.train.optim.OptimizerType.parse(opt.optimizerType());

@@ -18,6 +18,7 @@ import dev.bakehouse.train.data.ValidationSplit;
 import dev.bakehouse.train.loss.HuberSchedule;
 import dev.bakehouse.train.loss.LossOptions;
 import dev.bakehouse.train.loss.LossType;
+import dev.bakehouse.train.noise.DdpmSchedule;
 import dev.bakehouse.train.noise.NoiseOptions;
 import dev.bakehouse.train.text.TextOptions;
 import java.io.IOException;
@@ -272,6 +273,11 @@ public record TrainingSetup(TrainNetworkArgs args, DreamBoothDataset dataset, in
             lines.add(p.file() + ": " + p.detail() + (p.kind().blocking ? " (left out)" : ""));
         }
         return lines;
+    }
+
+    /** The DDPM training schedule: SD's, rescaled with {@code --zero_terminal_snr}. */
+    public DdpmSchedule noiseSchedule() {
+        return args.training().zeroTerminalSnr() ? DdpmSchedule.sd15().withZeroTerminalSnr() : DdpmSchedule.sd15();
     }
 
     /** Whether the text encoder gets LoRA modules and trains. */
