@@ -97,8 +97,10 @@ final class TrainNetworkChecks {
         boolean cacheText = v.flag("cache_text_encoder_outputs") || v.flag("cache_text_encoder_outputs_to_disk");
         conflict(cacheText && !v.flag("network_train_unet_only"),
                 "--cache_text_encoder_outputs needs --network_train_unet_only: a text encoder being trained cannot have its outputs cached");
-        conflict(cacheText && (v.flag("shuffle_caption") || v.real("caption_dropout_rate") > 0 || v.real("caption_tag_dropout_rate") > 0),
-                "when caching text encoder outputs, --shuffle_caption, --caption_dropout_rate and --caption_tag_dropout_rate cannot be used");
+        conflict(cacheText && (v.flag("shuffle_caption") || v.real("caption_dropout_rate") > 0
+                        || v.real("caption_tag_dropout_rate") > 0 || v.real("token_warmup_step") > 0),
+                "when caching text encoder outputs, --shuffle_caption, --caption_dropout_rate, --caption_tag_dropout_rate"
+                        + " and --token_warmup_step cannot be used");
         conflict(v.optionalReal("adaptive_noise_scale") != null && v.optionalReal("noise_offset") == null,
                 "--adaptive_noise_scale requires --noise_offset");
         conflict(v.flag("full_fp16") && !"fp16".equals(v.string("mixed_precision")),

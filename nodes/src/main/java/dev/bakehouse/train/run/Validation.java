@@ -187,7 +187,7 @@ final class Validation {
             EpochIterator.Batch batch = batches.get(b);
             try (NDManager batchScope = model.manager().newSubManager()) {
                 NDArray latents = inputs.latents(batch, batchScope, b);
-                List<String> captions = inputs.captions(batch, 0, 0, setup.plan().maxTrainSteps(), b);
+                List<String> captions = captions(b);
                 NDArray context = inputs.context(captions, batchScope);
                 double[] lossWeights = new double[batch.samples().size()];
                 java.util.Arrays.fill(lossWeights, 1.0);
@@ -198,6 +198,15 @@ final class Validation {
             }
         }
         return out;
+    }
+
+    /**
+     * The processed captions of held-out batch {@code b}: as in the first epoch of a run whose token
+     * warm-up is over, with the batch's own seed, so every pass sees the same text.
+     */
+    List<String> captions(int b) {
+        int maxSteps = setup.plan().maxTrainSteps();
+        return inputs.captions(batches.get(b), 0, maxSteps, maxSteps, b);
     }
 
     private double loss(NDArray latents, NDArray context, double[] lossWeights, long timestep, int position,

@@ -169,7 +169,7 @@ class ValidationTest {
         try (NDManager m = tiny.model.manager().newSubManager()) {
             EpochIterator.Batch batch = v.batches().get(b);
             NDArray latents = v.inputs().latents(batch, m, b);
-            NDArray context = v.inputs().context(v.inputs().captions(batch, 0, 0, s.plan().maxTrainSteps(), b), m);
+            NDArray context = v.inputs().context(v.captions(b), m);
             long seed = new StepSeeds(3).of(StepSeeds.Purpose.VALIDATION_NOISE, b * 4L + position);
             float[] eps = new SeededDraws(seed).normal(m, latents.getShape()).toFloatArray();
             float[] x0 = latents.toFloatArray();
