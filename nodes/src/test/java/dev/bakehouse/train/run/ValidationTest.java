@@ -109,6 +109,28 @@ class ValidationTest {
     }
 
     @Test
+    void datasetConfig_validationSplitAndSeed_holdOutPerSubsetAsOnTheCommandLine() throws Exception {
+        Path toml = out.resolve("dataset.toml");
+        Files.writeString(toml, """
+                [general]
+                caption_extension = '.txt'
+                [[datasets]]
+                resolution = 64
+                validation_split = 0.5
+                validation_seed = 5
+                  [[datasets.subsets]]
+                  image_dir = '%s'
+                  num_repeats = 3
+                """.formatted(data.resolve("3_koko").toString().replace("\\", "/")));
+        TrainingSetup s = TrainingSetup.resolve(TinyTrainingRun.args(data, out, "--dataset_config=" + toml),
+                BadInputPolicy.STOP, 7);
+        ValidationSplit split = new ValidationSplit(0.5, 5);
+        List<Path> all = images(data.resolve("3_koko"));
+        assertEquals(sorted(split.part(all, false, ValidationSplit.Side.VALIDATION)), paths(s.validationDataset(), "3_koko"));
+        assertEquals(3 * 3, s.dataset().numTrainImages());
+    }
+
+    @Test
     void timesteps_areKohyasLinspaceWithoutItsEnds() {
         DdpmSchedule sd = DdpmSchedule.sd15();
         assertArrayEquals(new long[] {200, 400, 600, 800}, Validation.timesteps(setup().noise(), sd));
@@ -238,6 +260,10 @@ class ValidationTest {
             assertEquals(Double.parseDouble(f[f.length - 2]), Double.parseDouble(f[f.length - 1]), 1e-6);
         }
         assertTrue(csv.get(1).endsWith(",,"), csv.get(1));
+        var metadata = dev.bakehouse.lora.format.LoraReader.read(r.last()).metadata();
+        assertEquals("2", metadata.get("ss_num_validation_images"));
+        assertEquals("0.5", metadata.get("ss_validation_split"));
+        assertEquals("3", metadata.get("ss_validate_every_n_steps"));
 
         // the held-out images are drawn from their own seeds: validating changes no training draw
         RecordingListener never = new RecordingListener();
