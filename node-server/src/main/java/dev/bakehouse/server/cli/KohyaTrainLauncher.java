@@ -99,6 +99,8 @@ final class KohyaTrainLauncher implements TrainNetworkLauncher {
     private static final class ConsoleTraining implements TrainingListener {
         private final PrintWriter err;
         private boolean barOpen;
+        /** The last validation loss, kept on the bar until the next validation (kohya shows val_avg_loss). */
+        private double lastValLoss = Double.NaN;
 
         ConsoleTraining(PrintWriter err) {
             this.err = err;
@@ -119,9 +121,13 @@ final class KohyaTrainLauncher implements TrainNetworkLauncher {
             int width = 30;
             int filled = (int) (width * step / Math.max(1, maxSteps));
             double eta = r.secondsPerStep() * (maxSteps - step);
-            err.print(String.format(java.util.Locale.ROOT, "\rsteps: %3d%%|%s%s| %d/%d [%.2fs/it, ETA %s, avr_loss=%.4g]",
+            if (Double.isFinite(r.validationLoss())) {
+                lastValLoss = r.validationLoss();
+            }
+            String val = Double.isNaN(lastValLoss) ? "" : String.format(java.util.Locale.ROOT, ", val_loss=%.4g", lastValLoss);
+            err.print(String.format(java.util.Locale.ROOT, "\rsteps: %3d%%|%s%s| %d/%d [%.2fs/it, ETA %s, avr_loss=%.4g%s]",
                     100 * step / Math.max(1, maxSteps), "#".repeat(filled), " ".repeat(width - filled), step, maxSteps,
-                    r.secondsPerStep(), duration(eta), r.averageLoss()));
+                    r.secondsPerStep(), duration(eta), r.averageLoss(), val));
             err.flush();
             barOpen = true;
         }

@@ -33,12 +33,14 @@ import java.util.Set;
  *                              Unselected blocks get no modules, so they are absent from the file
  * @param dimFromWeights        {@code dim_from_weights}: modules, ranks and alphas come from the
  *                              {@code network_weights} file instead of these options
+ * @param loraPlus              LoRA+ lr ratios of the {@code lora_up} weights ({@link LoraPlusRatios#NONE}: off)
  */
 public record NetworkOptions(int networkDim, float networkAlpha, Integer convDim, Float convAlpha,
                              Float networkDropout, Float rankDropout, Float moduleDropout, float multiplier,
                              boolean trainUnetOnly, boolean trainTextEncoderOnly,
                              int[] blockDims, float[] blockAlphas, int[] convBlockDims, float[] convBlockAlphas,
-                             BlockLrWeights blockLr, Set<LbwBlock> blocks, boolean dimFromWeights) {
+                             BlockLrWeights blockLr, Set<LbwBlock> blocks, boolean dimFromWeights,
+                             LoraPlusRatios loraPlus) {
 
     /** Entries in block_dims and friends: IN00..IN11, M00, OUT00..OUT11 (kohya's 12 * 2 + 1). */
     public static final int BLOCK_VALUES = 2 * BlockLrWeights.BLOCKS + 1;
@@ -60,55 +62,57 @@ public record NetworkOptions(int networkDim, float networkAlpha, Integer convDim
         checkLength("block_alphas", blockAlphas == null ? -1 : blockAlphas.length);
         checkLength("conv_block_dims", convBlockDims == null ? -1 : convBlockDims.length);
         checkLength("conv_block_alphas", convBlockAlphas == null ? -1 : convBlockAlphas.length);
+        loraPlus = loraPlus == null ? LoraPlusRatios.NONE : loraPlus;
         blocks = blocks == null ? null : Set.copyOf(blocks.isEmpty() ? EnumSet.noneOf(LbwBlock.class) : EnumSet.copyOf(blocks));
     }
 
     /** kohya's defaults: rank 4, alpha 1, LierLa only, no dropout, multiplier 1. */
     public static NetworkOptions defaults() {
         return new NetworkOptions(4, 1f, null, null, null, null, null, 1f, false, false,
-                null, null, null, null, null, null, false);
+                null, null, null, null, null, null, false, LoraPlusRatios.NONE);
     }
 
     public NetworkOptions withDim(int dim, float alpha) {
         return new NetworkOptions(dim, alpha, convDim, convAlpha, networkDropout, rankDropout, moduleDropout, multiplier,
                 trainUnetOnly, trainTextEncoderOnly, blockDims, blockAlphas, convBlockDims, convBlockAlphas, blockLr, blocks,
-                dimFromWeights);
+                dimFromWeights, loraPlus);
     }
 
     public NetworkOptions withConv(Integer dim, Float alpha) {
         return new NetworkOptions(networkDim, networkAlpha, dim, dim != null && alpha == null ? Float.valueOf(1f) : alpha,
                 networkDropout, rankDropout, moduleDropout, multiplier, trainUnetOnly, trainTextEncoderOnly, blockDims,
-                blockAlphas, convBlockDims, convBlockAlphas, blockLr, blocks, dimFromWeights);
+                blockAlphas, convBlockDims, convBlockAlphas, blockLr, blocks, dimFromWeights, loraPlus);
     }
 
     public NetworkOptions withDropout(Float network, Float rank, Float module) {
         return new NetworkOptions(networkDim, networkAlpha, convDim, convAlpha, network, rank, module, multiplier,
                 trainUnetOnly, trainTextEncoderOnly, blockDims, blockAlphas, convBlockDims, convBlockAlphas, blockLr, blocks,
-                dimFromWeights);
+                dimFromWeights, loraPlus);
     }
 
     public NetworkOptions withParts(boolean unetOnly, boolean textEncoderOnly) {
         return new NetworkOptions(networkDim, networkAlpha, convDim, convAlpha, networkDropout, rankDropout, moduleDropout,
                 multiplier, unetOnly, textEncoderOnly, blockDims, blockAlphas, convBlockDims, convBlockAlphas, blockLr, blocks,
-                dimFromWeights);
+                dimFromWeights, loraPlus);
     }
 
     public NetworkOptions withBlocks(Set<LbwBlock> selected) {
         return new NetworkOptions(networkDim, networkAlpha, convDim, convAlpha, networkDropout, rankDropout, moduleDropout,
                 multiplier, trainUnetOnly, trainTextEncoderOnly, blockDims, blockAlphas, convBlockDims, convBlockAlphas, blockLr,
-                selected, dimFromWeights);
+                selected, dimFromWeights, loraPlus);
     }
 
     public NetworkOptions withDimFromWeights(boolean fromWeights) {
         return new NetworkOptions(networkDim, networkAlpha, convDim, convAlpha, networkDropout, rankDropout, moduleDropout,
                 multiplier, trainUnetOnly, trainTextEncoderOnly, blockDims, blockAlphas, convBlockDims, convBlockAlphas, blockLr,
-                blocks, fromWeights);
+                blocks, fromWeights, loraPlus);
     }
 
     /**
      * Applies kohya {@code --network_args} entries ({@code key=value}): conv_dim, conv_alpha,
      * rank_dropout, module_dropout, block_dims, block_alphas, conv_block_dims, conv_block_alphas,
-     * down_lr_weight, mid_lr_weight, up_lr_weight, block_lr_zero_threshold, and Bakehouse's
+     * down_lr_weight, mid_lr_weight, up_lr_weight, block_lr_zero_threshold, the LoRA+ ratios
+     * (loraplus_lr_ratio, loraplus_unet_lr_ratio, loraplus_text_encoder_lr_ratio), and Bakehouse's
      * {@code train_blocks} (an LBW selection such as {@code IN04-IN07,OUT03-OUT06}).
      *
      * @throws IllegalArgumentException naming every unknown key, or the first bad value
@@ -149,12 +153,26 @@ public record NetworkOptions(int networkDim, float networkAlpha, Integer convDim
                 kv.containsKey("block_alphas") ? floats("block_alphas", kv.get("block_alphas")) : blockAlphas,
                 kv.containsKey("conv_block_dims") ? ints("conv_block_dims", kv.get("conv_block_dims")) : convBlockDims,
                 kv.containsKey("conv_block_alphas") ? floats("conv_block_alphas", kv.get("conv_block_alphas")) : convBlockAlphas,
-                lr, selected, dimFromWeights);
+                lr, selected, dimFromWeights, loraPlus(kv));
     }
 
     private static final List<String> KNOWN_ARGS = List.of("conv_dim", "conv_alpha", "rank_dropout", "module_dropout",
             "block_dims", "block_alphas", "conv_block_dims", "conv_block_alphas", "down_lr_weight", "mid_lr_weight",
-            "up_lr_weight", "block_lr_zero_threshold", "train_blocks");
+            "up_lr_weight", "block_lr_zero_threshold", "train_blocks", "loraplus_lr_ratio", "loraplus_unet_lr_ratio",
+            "loraplus_text_encoder_lr_ratio");
+
+    private LoraPlusRatios loraPlus(Map<String, String> kv) {
+        if (!kv.containsKey("loraplus_lr_ratio") && !kv.containsKey("loraplus_unet_lr_ratio")
+                && !kv.containsKey("loraplus_text_encoder_lr_ratio")) {
+            return loraPlus;
+        }
+        return new LoraPlusRatios(ratio(kv, "loraplus_lr_ratio"), ratio(kv, "loraplus_unet_lr_ratio"),
+                ratio(kv, "loraplus_text_encoder_lr_ratio"));
+    }
+
+    private static Double ratio(Map<String, String> kv, String key) {
+        return kv.containsKey(key) ? Double.valueOf(BlockLrWeights.number(key, kv.get(key))) : null;
+    }
 
     /** Whether kohya's block-wise mode is on (block_dims or block lr weights given). */
     boolean blockWise() {

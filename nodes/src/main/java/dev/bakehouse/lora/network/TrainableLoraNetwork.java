@@ -285,9 +285,11 @@ public final class TrainableLoraNetwork implements AutoCloseable, ReplayableStat
     }
 
     /**
-     * kohya's optimizer groups: the text encoder at {@code text_encoder_lr}, the UNet at
-     * {@code unet_lr} (both default to {@code learning_rate}); with block lr weights one UNet group per
-     * block at lr x weight. Groups with lr 0 are left out (not trained).
+     * kohya's optimizer groups ({@code prepare_optimizer_params}): the text encoder at
+     * {@code text_encoder_lr}, the UNet at {@code unet_lr} (both default to {@code learning_rate});
+     * with block lr weights one UNet group per block at lr x weight. With LoRA+ each of these is
+     * followed by its {@code "<name> plus"} group holding the {@code lora_up} weights at lr x the
+     * part's ratio. Groups with lr 0 are left out (not trained).
      *
      * @param textEncoderLr null for learning_rate
      * @param unetLr        null for learning_rate
@@ -295,25 +297,35 @@ public final class TrainableLoraNetwork implements AutoCloseable, ReplayableStat
     public List<ParamGroup> paramGroups(Double textEncoderLr, Double unetLr, double learningRate) {
         double te = textEncoderLr != null ? textEncoderLr : learningRate;
         double un = unetLr != null ? unetLr : learningRate;
+        LoraPlusRatios plus = options.loraPlus();
         Map<String, List<TrainableParam>> params = new LinkedHashMap<>();
         Map<String, Double> lrs = new LinkedHashMap<>();
         for (LoraLayer l : layers) {
             String group;
             double lr;
+            Double ratio;
             if (l.isTextEncoder()) {
                 group = "textencoder";
                 lr = te;
+                ratio = plus.textEncoder();
             } else if (options.blockLr() != null) {
                 group = "unet_" + l.block().id();
                 lr = un * options.blockLr().factor(l.block());
+                ratio = plus.unet();
             } else {
                 group = "unet";
                 lr = un;
+                ratio = plus.unet();
             }
             lrs.put(group, lr);
-            List<TrainableParam> p = params.computeIfAbsent(group, k -> new ArrayList<>());
-            p.add(new TrainableParam(l.name() + ".lora_down.weight", l.down()));
-            p.add(new TrainableParam(l.name() + ".lora_up.weight", l.up()));
+            params.computeIfAbsent(group, k -> new ArrayList<>())
+                    .add(new TrainableParam(l.name() + ".lora_down.weight", l.down()));
+            String upGroup = ratio == null ? group : group + " plus";
+            if (ratio != null) {
+                lrs.put(upGroup, lr * ratio);
+            }
+            params.computeIfAbsent(upGroup, k -> new ArrayList<>())
+                    .add(new TrainableParam(l.name() + ".lora_up.weight", l.up()));
         }
         List<ParamGroup> out = new ArrayList<>();
         params.forEach((group, p) -> {

@@ -44,6 +44,9 @@ final class NodeTrainingListener implements TrainingListener {
         data.put("epoch", report.epoch());
         data.put("loss", report.loss());
         data.put("avr_loss", report.averageLoss());
+        if (Double.isFinite(report.validationLoss())) { // only on the steps that ran a validation
+            data.put("val_loss", report.validationLoss());
+        }
         ObjectNode lr = data.putObject("lr");
         for (int i = 0; i < report.groups().size(); i++) {
             lr.put(report.groups().get(i), report.lrs()[i]);

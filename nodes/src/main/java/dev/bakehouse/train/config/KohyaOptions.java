@@ -26,10 +26,6 @@ public final class KohyaOptions {
     private KohyaOptions() {}
 
     /** Every option, in kohya's order. */
-    /** Why the validation options are refused: the held-out split and its loss are not implemented yet. */
-    private static final String VALIDATION_NOT_BUILT = "validation (a held-out split with a fixed-timestep loss) is not "
-            + "built yet; train without it and compare epochs with sample images or a fixed-prompt grid";
-
     public static final List<OptionSpec> ALL = List.of(
             new OptionSpec("console_log_level", Group.LOGGING, ValueType.STRING, false, null, List.of("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"), ignored("Bakehouse logs through slf4j; set -Dorg.slf4j.simpleLogger.defaultLogLevel instead"), ""),
             new OptionSpec("console_log_file", Group.LOGGING, ValueType.STRING, false, null, List.of(), ignored("Bakehouse logs through slf4j to stderr; redirect it instead"), ""),
@@ -57,8 +53,8 @@ public final class KohyaOptions {
             new OptionSpec("caption_extention", Group.DATASET, ValueType.STRING, false, null, List.of(), USED, "old misspelling of caption_extension"),
             new OptionSpec("keep_tokens", Group.DATASET, ValueType.INT, false, 0, List.of(), USED, "tags kept in front when shuffling"),
             new OptionSpec("keep_tokens_separator", Group.DATASET, ValueType.STRING, false, "", List.of(), USED, "tags before this separator are kept in front"),
-            new OptionSpec("secondary_separator", Group.DATASET, ValueType.STRING, false, null, List.of(), refused("secondary caption separators are not built yet"), ""),
-            new OptionSpec("enable_wildcard", Group.DATASET, ValueType.FLAG, false, false, List.of(), refused("caption wildcards are not built yet"), ""),
+            new OptionSpec("secondary_separator", Group.DATASET, ValueType.STRING, false, null, List.of(), USED, "a separator inside tags, replaced by caption_separator after shuffling"),
+            new OptionSpec("enable_wildcard", Group.DATASET, ValueType.FLAG, false, false, List.of(), USED, "{a|b} wildcards and multi-line captions (one line drawn per sample)"),
             new OptionSpec("caption_prefix", Group.DATASET, ValueType.STRING, false, null, List.of(), USED, "text put before every caption"),
             new OptionSpec("caption_suffix", Group.DATASET, ValueType.STRING, false, null, List.of(), USED, "text put after every caption"),
             new OptionSpec("color_aug", Group.DATASET, ValueType.FLAG, false, false, List.of(), USED, "random hue augmentation (not with cache_latents)"),
@@ -77,12 +73,12 @@ public final class KohyaOptions {
             new OptionSpec("bucket_reso_steps", Group.DATASET, ValueType.INT, false, 64, List.of(), USED, "bucket side step"),
             new OptionSpec("bucket_no_upscale", Group.DATASET, ValueType.FLAG, false, false, List.of(), USED, "never upscale images into a bucket"),
             new OptionSpec("resize_interpolation", Group.DATASET, ValueType.STRING, false, null, List.of("lanczos", "nearest", "bilinear", "linear", "bicubic", "cubic", "area"), refused("images are resized with the dataset loader's one fixed filter; choosing it is not built yet"), ""),
-            new OptionSpec("token_warmup_min", Group.DATASET, ValueType.INT, false, 1, List.of(), refused("caption token warm-up is not built yet"), ""),
-            new OptionSpec("token_warmup_step", Group.DATASET, ValueType.FLOAT, false, 0.0d, List.of(), refused("caption token warm-up is not built yet"), ""),
+            new OptionSpec("token_warmup_min", Group.DATASET, ValueType.INT, false, 1, List.of(), USED, "tags used at step 0 of the token warm-up"),
+            new OptionSpec("token_warmup_step", Group.DATASET, ValueType.FLOAT, false, 0.0d, List.of(), USED, "steps (or a fraction of max_train_steps) until every tag is used"),
             new OptionSpec("alpha_mask", Group.DATASET, ValueType.FLAG, false, false, List.of(), USED, "masked loss from each image's alpha channel (transparent pixels are not learned)"),
             new OptionSpec("dataset_class", Group.DATASET, ValueType.STRING, false, null, List.of(), refused("custom Python dataset classes cannot run here; use train_data_dir or dataset_config"), ""),
             new OptionSpec("caption_dropout_rate", Group.DATASET, ValueType.FLOAT, false, 0.0d, List.of(), USED, "chance of training a sample with an empty caption"),
-            new OptionSpec("caption_dropout_every_n_epochs", Group.DATASET, ValueType.INT, false, 0, List.of(), refused("epoch-wise caption dropout is not built yet; use caption_dropout_rate"), ""),
+            new OptionSpec("caption_dropout_every_n_epochs", Group.DATASET, ValueType.INT, false, 0, List.of(), USED, "train every Nth epoch with empty captions"),
             new OptionSpec("caption_tag_dropout_rate", Group.DATASET, ValueType.FLOAT, false, 0.0d, List.of(), USED, "chance of dropping each tag"),
             new OptionSpec("reg_data_dir", Group.DATASET, ValueType.STRING, false, null, List.of(), USED, "regularization images, N_name sub-folders"),
             new OptionSpec("in_json", Group.DATASET, ValueType.STRING, false, null, List.of(), refused("fine-tuning-style metadata datasets (fine_tune.py) are not built; use train_data_dir with N_name folders or dataset_config"), ""),
@@ -146,7 +142,7 @@ public final class KohyaOptions {
             new OptionSpec("ip_noise_gamma_random_strength", Group.TRAINING, ValueType.FLAG, false, false, List.of(), USED, "ip_noise_gamma times U(0,1) per step"),
             new OptionSpec("multires_noise_discount", Group.TRAINING, ValueType.FLOAT, false, 0.3d, List.of(), USED, "multi-resolution noise discount"),
             new OptionSpec("adaptive_noise_scale", Group.TRAINING, ValueType.FLOAT, false, null, List.of(), USED, "noise offset scaled by latent mean (needs noise_offset)"),
-            new OptionSpec("zero_terminal_snr", Group.TRAINING, ValueType.FLAG, false, false, List.of(), refused("the zero-terminal-SNR noise schedule is not built yet"), ""),
+            new OptionSpec("zero_terminal_snr", Group.TRAINING, ValueType.FLAG, false, false, List.of(), USED, "rescale the noise schedule to zero terminal SNR (use with --v_parameterization)"),
             new OptionSpec("min_timestep", Group.TRAINING, ValueType.INT, false, null, List.of(), USED, "smallest timestep sampled"),
             new OptionSpec("max_timestep", Group.TRAINING, ValueType.INT, false, null, List.of(), USED, "largest timestep sampled (exclusive)"),
             new OptionSpec("loss_type", Group.TRAINING, ValueType.STRING, false, "l2", List.of("l1", "l2", "huber", "smooth_l1"), USED, "loss function"),
@@ -219,11 +215,11 @@ public final class KohyaOptions {
             new OptionSpec("skip_until_initial_step", Group.SAVING, ValueType.FLAG, false, false, List.of(), refused("initial_step/initial_epoch counters are not built; use --resume"), ""),
             new OptionSpec("initial_epoch", Group.SAVING, ValueType.INT, false, null, List.of(), refused("initial_step/initial_epoch counters are not built; use --resume"), ""),
             new OptionSpec("initial_step", Group.SAVING, ValueType.INT, false, null, List.of(), refused("initial_step/initial_epoch counters are not built; use --resume"), ""),
-            new OptionSpec("validation_seed", Group.DATASET, ValueType.INT, false, null, List.of(), refused(VALIDATION_NOT_BUILT), ""),
-            new OptionSpec("validation_split", Group.DATASET, ValueType.FLOAT, false, 0.0d, List.of(), refused(VALIDATION_NOT_BUILT), ""),
-            new OptionSpec("validate_every_n_steps", Group.DATASET, ValueType.INT, false, null, List.of(), refused(VALIDATION_NOT_BUILT), ""),
-            new OptionSpec("validate_every_n_epochs", Group.DATASET, ValueType.INT, false, null, List.of(), refused(VALIDATION_NOT_BUILT), ""),
-            new OptionSpec("max_validation_steps", Group.DATASET, ValueType.INT, false, null, List.of(), refused(VALIDATION_NOT_BUILT), ""),
+            new OptionSpec("validation_seed", Group.DATASET, ValueType.INT, false, null, List.of(), USED, "seed of the validation split's shuffle (default: --seed)"),
+            new OptionSpec("validation_split", Group.DATASET, ValueType.FLOAT, false, 0.0d, List.of(), USED, "share of each subset's images held out for validation (0 to 1)"),
+            new OptionSpec("validate_every_n_steps", Group.DATASET, ValueType.INT, false, null, List.of(), USED, "validate every N steps (besides every epoch)"),
+            new OptionSpec("validate_every_n_epochs", Group.DATASET, ValueType.INT, false, null, List.of(), USED, "validate every N epochs (default: every epoch)"),
+            new OptionSpec("max_validation_steps", Group.DATASET, ValueType.INT, false, null, List.of(), USED, "validate on at most N batches"),
             new OptionSpec("cache_text_encoder_outputs", Group.DATASET, ValueType.FLAG, false, false, List.of(), USED, "encode captions once (text encoder not trained; from sdxl_train_network.py)"),
             new OptionSpec("cache_text_encoder_outputs_to_disk", Group.DATASET, ValueType.FLAG, false, false, List.of(), ignored("the text-encoder outputs are cached in memory for the run (as --cache_text_encoder_outputs); nothing is written to disk"), ""),
             // Bakehouse's own options (issue 13), after kohya's: training-in-the-loop features other trainers

@@ -97,8 +97,10 @@ final class TrainNetworkChecks {
         boolean cacheText = v.flag("cache_text_encoder_outputs") || v.flag("cache_text_encoder_outputs_to_disk");
         conflict(cacheText && !v.flag("network_train_unet_only"),
                 "--cache_text_encoder_outputs needs --network_train_unet_only: a text encoder being trained cannot have its outputs cached");
-        conflict(cacheText && (v.flag("shuffle_caption") || v.real("caption_dropout_rate") > 0 || v.real("caption_tag_dropout_rate") > 0),
-                "when caching text encoder outputs, --shuffle_caption, --caption_dropout_rate and --caption_tag_dropout_rate cannot be used");
+        conflict(cacheText && (v.flag("shuffle_caption") || v.real("caption_dropout_rate") > 0
+                        || v.real("caption_tag_dropout_rate") > 0 || v.real("token_warmup_step") > 0),
+                "when caching text encoder outputs, --shuffle_caption, --caption_dropout_rate, --caption_tag_dropout_rate"
+                        + " and --token_warmup_step cannot be used");
         conflict(v.optionalReal("adaptive_noise_scale") != null && v.optionalReal("noise_offset") == null,
                 "--adaptive_noise_scale requires --noise_offset");
         conflict(v.flag("full_fp16") && !"fp16".equals(v.string("mixed_precision")),
@@ -110,6 +112,10 @@ final class TrainNetworkChecks {
         conflict(v.string("train_data_dir") == null && v.string("dataset_config") == null,
                 "no training images: give --train_data_dir (the parent of the N_name folders) or --dataset_config");
         conflict(v.string("pretrained_model_name_or_path") == null, "--pretrained_model_name_or_path is required");
+        if (v.flag("zero_terminal_snr") && !v.flag("v_parameterization")) {
+            notes.add("--zero_terminal_snr is enabled, but --v_parameterization is not: training will be unexpected"
+                    + " (kohya's warning; the last timestep is pure noise, which an epsilon target cannot learn from)");
+        }
         Integer minT = v.optionalInteger("min_timestep");
         Integer maxT = v.optionalInteger("max_timestep");
         conflict(minT != null && maxT != null && minT >= maxT, "--min_timestep (" + minT + ") must be below --max_timestep (" + maxT + ")");

@@ -17,8 +17,8 @@ public final class CaptionProcessor {
     private CaptionProcessor() {}
 
     /**
-     * When the caption is processed: kohya's {@code current_epoch} (which its DataLoader sets after
-     * a sample is built, so an epoch's first samples see 0), {@code current_step} and
+     * When the caption is processed: kohya's {@code current_epoch} (1-based; kohya's DataLoader sets
+     * it after a sample is built, so the first samples it builds see 0), {@code current_step} and
      * {@code max_train_steps} (for a fractional {@code token_warmup_step}).
      */
     public record Context(int currentEpoch, int currentStep, int maxTrainSteps) {}

@@ -25,14 +25,31 @@ public final class DatasetConfigToml {
             "caption_dropout_every_n_epochs", "caption_tag_dropout_rate", "token_warmup_min", "token_warmup_step",
             "caption_extension");
     private static final Set<String> DATASET_KEYS = Set.of("resolution", "batch_size", "enable_bucket", "min_bucket_reso",
-            "max_bucket_reso", "bucket_reso_steps", "bucket_no_upscale", "prior_loss_weight");
+            "max_bucket_reso", "bucket_reso_steps", "bucket_no_upscale", "prior_loss_weight", "validation_split", "validation_seed");
 
-    /** One {@code [[datasets]]} entry, resolved. */
-    public record DatasetSpec(BucketOptions buckets, int batchSize, float priorLossWeight, List<DreamBoothSubset> subsets) {
+    /**
+     * One {@code [[datasets]]} entry, resolved.
+     *
+     * @param validationSplit kohya's dataset-level {@code validation_split} (0: none)
+     * @param validationSeed  its {@code validation_seed}, or null to use the run's seed
+     */
+    public record DatasetSpec(BucketOptions buckets, int batchSize, float priorLossWeight, List<DreamBoothSubset> subsets,
+                              double validationSplit, Long validationSeed) {
         /** Reads this dataset's folders (see {@link DreamBoothDataset#load}). */
         public DreamBoothDataset load(BucketOptions.Script script, ImageSizeReader sizes, BadInputPolicy policy)
                 throws IOException {
             return DreamBoothDataset.load(subsets, buckets, script, sizes, policy);
+        }
+
+        /** This dataset's {@code validation_split}, shuffled by {@code validation_seed} or else {@code seed}. */
+        public ValidationSplit split(long seed) {
+            return new ValidationSplit(validationSplit, validationSeed != null ? validationSeed : seed);
+        }
+
+        /** Reads one side of this dataset's {@code validation_split}. */
+        public DreamBoothDataset load(BucketOptions.Script script, ImageSizeReader sizes, BadInputPolicy policy,
+                                      ValidationSplit split, ValidationSplit.Side side) throws IOException {
+            return DreamBoothDataset.load(subsets, buckets, script, sizes, policy, split, side);
         }
     }
 
@@ -80,7 +97,9 @@ public final class DatasetConfigToml {
             if (subsets.isEmpty()) {
                 throw new IllegalArgumentException(where + ": expected at least one [[datasets.subsets]] table");
             }
-            out.add(new DatasetSpec(buckets, batch, (float) ds.real("prior_loss_weight", 1.0), subsets));
+            Long validationSeed = ds.has("validation_seed") ? (long) ds.integer("validation_seed", 0) : null;
+            out.add(new DatasetSpec(buckets, batch, (float) ds.real("prior_loss_weight", 1.0), subsets,
+                    ds.real("validation_split", 0.0), validationSeed));
         }
         return out;
     }

@@ -56,13 +56,24 @@ public final class DreamBoothDataset {
      */
     public static DreamBoothDataset load(List<DreamBoothSubset> subsets, BucketOptions options, BucketOptions.Script script,
             ImageSizeReader sizes, BadInputPolicy policy) throws IOException {
-        return load(subsets, options, script, sizes, policy, List.of());
+        return load(subsets, options, script, sizes, policy, ValidationSplit.NONE, ValidationSplit.Side.TRAINING);
+    }
+
+    /**
+     * Loads one side of kohya's {@code validation_split}: each non-reg subset keeps its part of the
+     * split; the validation side has no reg images and counts every image once ({@code num_repeats}
+     * is 1 there, as in kohya).
+     */
+    public static DreamBoothDataset load(List<DreamBoothSubset> subsets, BucketOptions options, BucketOptions.Script script,
+            ImageSizeReader sizes, BadInputPolicy policy, ValidationSplit split, ValidationSplit.Side side)
+            throws IOException {
+        return load(subsets, options, script, sizes, policy, List.of(), split, side);
     }
 
     private static DreamBoothDataset load(List<DreamBoothSubset> subsets, BucketOptions options,
-            BucketOptions.Script script, ImageSizeReader sizes, BadInputPolicy policy, List<String> earlierWarnings)
-            throws IOException {
-        Loader l = new Loader(sizes);
+            BucketOptions.Script script, ImageSizeReader sizes, BadInputPolicy policy, List<String> earlierWarnings,
+            ValidationSplit split, ValidationSplit.Side side) throws IOException {
+        Loader l = new Loader(sizes, split, side);
         l.warnings.addAll(earlierWarnings);
         List<String> bucketWarnings = new ArrayList<>();
         l.buckets = BucketResolutions.prepare(options, script, bucketWarnings);
@@ -82,12 +93,21 @@ public final class DreamBoothDataset {
     public static DreamBoothDataset fromFolders(Path trainDataDir, Path regDataDir, String captionExtension,
             CaptionOptions captions, Augmentation augmentation, BucketOptions options, BucketOptions.Script script,
             ImageSizeReader sizes, BadInputPolicy policy) throws IOException {
+        return fromFolders(trainDataDir, regDataDir, captionExtension, captions, augmentation, options, script, sizes,
+                policy, ValidationSplit.NONE, ValidationSplit.Side.TRAINING);
+    }
+
+    /** {@link #fromFolders} loaded as one side of {@code validation_split} (see {@link #load}). */
+    public static DreamBoothDataset fromFolders(Path trainDataDir, Path regDataDir, String captionExtension,
+            CaptionOptions captions, Augmentation augmentation, BucketOptions options, BucketOptions.Script script,
+            ImageSizeReader sizes, BadInputPolicy policy, ValidationSplit split, ValidationSplit.Side side)
+            throws IOException {
         List<String> folderWarnings = new ArrayList<>();
         List<DreamBoothSubset> subsets = new ArrayList<>();
         for (SubsetFolder f : DreamBoothFolders.scan(trainDataDir, regDataDir, folderWarnings)) {
             subsets.add(new DreamBoothSubset(f, captionExtension, captions, augmentation));
         }
-        return load(subsets, options, script, sizes, policy, folderWarnings);
+        return load(subsets, options, script, sizes, policy, folderWarnings, split, side);
     }
 
     public List<LoadedSubset> subsets() {
@@ -142,6 +162,8 @@ public final class DreamBoothDataset {
     /** The mutable state of one load, kept out of the immutable result. */
     private static final class Loader {
         final ImageSizeReader sizes;
+        final ValidationSplit split;
+        final ValidationSplit.Side side;
         final List<LoadedSubset> loaded = new ArrayList<>();
         final List<ImageEntry> registered = new ArrayList<>();
         final Map<String, Map<String, Integer>> tagFrequency = new LinkedHashMap<>();
@@ -154,8 +176,14 @@ public final class DreamBoothDataset {
         int numTrain;
         int numReg;
 
-        Loader(ImageSizeReader sizes) {
+        Loader(ImageSizeReader sizes, ValidationSplit split, ValidationSplit.Side side) {
             this.sizes = sizes;
+            this.split = split;
+            this.side = side;
+        }
+
+        boolean validationSide() {
+            return side == ValidationSplit.Side.VALIDATION;
         }
 
         void load(List<DreamBoothSubset> subsets) throws IOException {
@@ -173,6 +201,9 @@ public final class DreamBoothDataset {
                     problems.add(new DatasetProblem(folder.imageDir(), DatasetProblem.Kind.EMPTY_FOLDER, "not a directory"));
                     continue;
                 }
+                if (folder.isReg() && validationSide()) {
+                    continue; // kohya validates on no reg image
+                }
                 int subsetIndex = loaded.size();
                 List<ImageEntry> entries = loadFolder(subset, subsetIndex);
                 if (entries.isEmpty()) {
@@ -182,12 +213,15 @@ public final class DreamBoothDataset {
                 }
                 seen.add(folder.imageDir());
                 if (folder.isReg()) {
-                    numReg += folder.numRepeats() * entries.size();
+                    numReg += repeats(folder) * entries.size();
                     regPending.addAll(entries);
                 } else {
-                    numTrain += folder.numRepeats() * entries.size();
+                    numTrain += repeats(folder) * entries.size();
                     registered.addAll(entries);
                 }
+            }
+            if (validationSide()) {
+                return; // kohya's reg balancing and its warnings belong to the training side
             }
             if (numTrain < numReg) {
                 warnings.add("some of reg images are not used");
@@ -206,7 +240,7 @@ public final class DreamBoothDataset {
             List<String> captions = new ArrayList<>();
             List<ImageEntry> entries = new ArrayList<>();
             int missing = 0;
-            for (Path image : CaptionFiles.globImages(folder.imageDir())) {
+            for (Path image : split.part(CaptionFiles.globImages(folder.imageDir()), folder.isReg(), side)) {
                 CaptionFiles.Found found;
                 Size size;
                 try {
@@ -237,7 +271,7 @@ public final class DreamBoothDataset {
                 }
                 images.add(image);
                 captions.add(caption);
-                entries.add(new ImageEntry(image, subsetIndex, folder.isReg(), folder.numRepeats(), caption,
+                entries.add(new ImageEntry(image, subsetIndex, folder.isReg(), repeats(folder), caption,
                         found == null ? null : found.file(), size, null));
             }
             TagFrequency.add(tagFrequency, folder.folderName(), captions);
@@ -249,6 +283,11 @@ public final class DreamBoothDataset {
                 loaded.add(new LoadedSubset(subset, List.copyOf(images), List.copyOf(captions)));
             }
             return entries;
+        }
+
+        /** kohya's {@code num_repeats = subset.num_repeats if self.is_training_dataset else 1}. */
+        int repeats(SubsetFolder folder) {
+            return validationSide() ? 1 : folder.numRepeats();
         }
 
         /** {@code make_buckets}: every registered image gets its bucket; counts include repeats. */

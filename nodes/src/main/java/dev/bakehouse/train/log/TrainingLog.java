@@ -17,7 +17,8 @@ import java.util.Objects;
  * The run's CSV log, one row per optimizer step: {@code step, epoch, loss, avr_loss}, the learning
  * rate of every param group ({@code lr/unet}, {@code lr/textencoder}, …, kohya's log names), the
  * D-Adaptation/Prodigy estimate {@code d*lr/<group>} when the optimizer has one, and
- * {@code val_loss} on the steps that ran a validation. Rows are appended and flushed as they come,
+ * {@code val_loss} (the mean over the validation pass) and {@code val_avr_loss} (kohya's running
+ * validation average, {@code loss/validation/step_average}) on the steps that ran a validation. Rows are appended and flushed as they come,
  * so a killed run keeps its log; a resumed run first drops the rows after the step it resumes from
  * (rewritten atomically), so the log reads as one uninterrupted run.
  */
@@ -29,9 +30,15 @@ public final class TrainingLog implements AutoCloseable {
 
     /** One row. {@code lrs} and {@code ds} follow the group order; {@code ds} may be null; NaN = empty. */
     public record StepRecord(long step, int epoch, double loss, double averageLoss, double[] lrs, double[] ds,
-                             double validationLoss) {
+                             double validationLoss, double validationAverage) {
         public StepRecord {
             Objects.requireNonNull(lrs, "lrs");
+        }
+
+        /** A row whose validation average is empty. */
+        public StepRecord(long step, int epoch, double loss, double averageLoss, double[] lrs, double[] ds,
+                          double validationLoss) {
+            this(step, epoch, loss, averageLoss, lrs, ds, validationLoss, Double.NaN);
         }
     }
 
@@ -82,7 +89,7 @@ public final class TrainingLog implements AutoCloseable {
         if (withD) {
             groups.forEach(g -> b.append(",d*lr/").append(g));
         }
-        return b.append(",val_loss").toString();
+        return b.append(",val_loss,val_avr_loss").toString();
     }
 
     public List<String> groups() {
@@ -110,7 +117,7 @@ public final class TrainingLog implements AutoCloseable {
                 b.append(',').append(num(d));
             }
         }
-        b.append(',').append(num(r.validationLoss()));
+        b.append(',').append(num(r.validationLoss())).append(',').append(num(r.validationAverage()));
         try {
             out.write(b.toString());
             out.newLine();
@@ -127,7 +134,7 @@ public final class TrainingLog implements AutoCloseable {
 
     private static StepRecord parse(String line, int groupCount, boolean withD) throws IOException {
         String[] f = line.split(",", -1);
-        int expected = 4 + groupCount * (withD ? 2 : 1) + 1;
+        int expected = 4 + groupCount * (withD ? 2 : 1) + 2;
         if (f.length != expected) {
             throw new IOException("malformed training log row (" + f.length + " fields, expected " + expected + "): " + line);
         }
@@ -141,7 +148,7 @@ public final class TrainingLog implements AutoCloseable {
                 }
             }
             return new StepRecord(Long.parseLong(f[0]), Integer.parseInt(f[1]), value(f[2]), value(f[3]), lrs, ds,
-                    value(f[f.length - 1]));
+                    value(f[f.length - 2]), value(f[f.length - 1]));
         } catch (NumberFormatException e) {
             throw new IOException("malformed training log row: " + line, e);
         }

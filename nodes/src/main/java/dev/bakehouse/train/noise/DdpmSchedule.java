@@ -14,9 +14,12 @@ import dev.bakehouse.model.sampling.DiscreteSchedule;
  */
 public final class DdpmSchedule {
     private final double[] alphasCumprod;
+    /** What {@link #snr} reads: the schedule before {@link #withZeroTerminalSnr}, as kohya's {@code all_snr}. */
+    private final double[] snrAlphasCumprod;
 
-    private DdpmSchedule(double[] alphasCumprod) {
+    private DdpmSchedule(double[] alphasCumprod, double[] snrAlphasCumprod) {
         this.alphasCumprod = alphasCumprod;
+        this.snrAlphasCumprod = snrAlphasCumprod;
     }
 
     /** The SD 1.x/2.x training schedule. */
@@ -25,7 +28,27 @@ public final class DdpmSchedule {
     }
 
     public static DdpmSchedule of(DiscreteSchedule schedule) {
-        return new DdpmSchedule(schedule.alphasCumprod());
+        double[] ac = schedule.alphasCumprod();
+        return new DdpmSchedule(ac, ac);
+    }
+
+    /**
+     * kohya's {@code --zero_terminal_snr} ({@code fix_noise_scheduler_betas_for_zero_terminal_snr},
+     * arXiv 2305.08891): sqrt(alphas_cumprod) shifted so the last timestep is 0 and scaled so the
+     * first keeps its value, so the last timestep is pure noise. kohya computes {@code all_snr}
+     * before this fix, so {@link #snr} (min_snr_gamma, debiased estimation, ...) keeps the original
+     * values while noising, the v target and the huber schedule use the rescaled ones.
+     */
+    public DdpmSchedule withZeroTerminalSnr() {
+        int n = alphasCumprod.length;
+        double first = Math.sqrt(alphasCumprod[0]);
+        double last = Math.sqrt(alphasCumprod[n - 1]);
+        double[] fixed = new double[n];
+        for (int t = 0; t < n; t++) {
+            double shifted = (Math.sqrt(alphasCumprod[t]) - last) * (first / (first - last));
+            fixed[t] = shifted * shifted;
+        }
+        return new DdpmSchedule(fixed, snrAlphasCumprod);
     }
 
     /** {@code num_train_timesteps}: valid timesteps are 0 .. this - 1. */
@@ -39,7 +62,7 @@ public final class DdpmSchedule {
 
     /** kohya's {@code all_snr[t]} = (sqrt(ac) / sqrt(1 - ac))^2. */
     public double snr(long t) {
-        double ac = alphaCumprod(t);
+        double ac = snrAlphasCumprod[checked(t)];
         double ratio = Math.sqrt(ac) / Math.sqrt(1.0 - ac);
         return ratio * ratio;
     }

@@ -225,10 +225,16 @@ final class BatchInputs {
         }
     }
 
-    /** The captions of the batch after kohya's caption processing. */
+    /**
+     * The captions of the batch after kohya's caption processing.
+     *
+     * @param epoch      the 0-based epoch of the run; kohya's {@code current_epoch} is this + 1 (its
+     *                   data loader also shows epoch 0 to the very first samples, an artifact not reproduced)
+     * @param globalStep kohya's {@code current_step}: optimizer steps done before this batch
+     */
     List<String> captions(EpochIterator.Batch batch, int epoch, long globalStep, int maxTrainSteps, long microBatch) {
         return EpochIterator.captions(dataset, batch,
-                new dev.bakehouse.train.data.CaptionProcessor.Context(epoch, (int) globalStep, maxTrainSteps),
+                new dev.bakehouse.train.data.CaptionProcessor.Context(epoch + 1, (int) globalStep, maxTrainSteps),
                 dev.bakehouse.train.data.CaptionRandom.seeded(seeds.of(StepSeeds.Purpose.CAPTIONS, microBatch)));
     }
 

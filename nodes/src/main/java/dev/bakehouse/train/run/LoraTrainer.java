@@ -109,14 +109,15 @@ public final class LoraTrainer {
         var saving = args.saving();
         var opt = args.optimizer();
         StableDiffusion model = in.model();
-        DdpmSchedule schedule = DdpmSchedule.sd15();
+        DdpmSchedule schedule = setup.noiseSchedule();
         StepSeeds seeds = new StepSeeds(setup.seed());
         CheckpointNames names = new CheckpointNames(saving.outputName(), "safetensors");
         var opType = dev.bakehouse.train.optim.OptimizerType.parse(opt.optimizerType());
         var optArgs = OptimizerArgs.parse(opt.optimizerArgs() == null ? List.of() : opt.optimizerArgs());
         var d = args.dataset();
         KohyaTrainingMetadata metadata = new KohyaTrainingMetadata(args, new KohyaTrainingMetadata.RunFacts(
-                in.identity().sessionId(), in.identity().startedAt(), "sd_v1", 0,
+                in.identity().sessionId(), in.identity().startedAt(), "sd_v1",
+                setup.validationDataset() == null ? 0 : setup.validationDataset().numTrainImages(),
                 dev.bakehouse.train.save.KohyaOptimizerNames.className(opType),
                 dev.bakehouse.train.save.KohyaOptimizerNames.arguments(opType, optArgs.values()),
                 dev.bakehouse.train.data.DatasetMetadata.trainDataDirForm(setup.dataset(), setup.plan(),
@@ -200,6 +201,7 @@ public final class LoraTrainer {
         private final EpochIterator iterator;
         private final TrainingSamples samples;
         private final PreservationStep preservation;
+        private final Validation validation;
         private final LossRecorder recorder = new LossRecorder();
         private final List<Path> saved = new ArrayList<>();
         private long globalStep;
@@ -239,6 +241,11 @@ public final class LoraTrainer {
                     in.model(), inputs, setup.trainsTextEncoder());
             this.samples = new TrainingSamples(setup.args(), in.renderer(), in.outputDir(), seeds, in.clock(), listener);
             this.iterator = new EpochIterator(setup.dataset(), setup.trainBatchSize(), setup.seed(), setup.priorLossWeight());
+            this.validation = new Validation(setup, in.model(), in.tokenizer(), schedule, in.latentCacheDir(),
+                    in.vaeIdentity());
+            if (validation.enabled()) {
+                listener.message(validation.planLine());
+            }
             if (resume != null) {
                 globalStep = resume.globalStep();
                 microBatches = resume.microBatches();
@@ -258,7 +265,7 @@ public final class LoraTrainer {
             Path logFile = in.outputDir().resolve(logName() + ".csv");
             Path chartFile = in.outputDir().resolve(logName() + "_loss.png");
             boolean withD = !optimizer.logScalars().isEmpty();
-            int cached = inputs.precacheLatents();
+            int cached = inputs.precacheLatents() + validation.precacheLatents();
             if (cached > 0) {
                 listener.message("cached latents: " + cached);
             }
@@ -286,7 +293,9 @@ public final class LoraTrainer {
                             ema.afterStep(globalStep);
                         }
                         double seconds = (System.nanoTime() - started) / 1e9 / (globalStep - stepsAtStart);
-                        logStep(log, epoch, loss, seconds);
+                        Validation.Result validated = validation.afterStep(network, globalStep, epoch - startEpoch,
+                                epoch + 1, lastOfEpoch || globalStep >= maxSteps);
+                        logStep(log, epoch, loss, seconds, validated);
                         int nextBatch = batch.step() + 1;
                         TrainingState position = nextBatch >= total
                                 ? new TrainingState(epoch + 1, 0, globalStep, microBatches, setup.seed())
@@ -422,7 +431,7 @@ public final class LoraTrainer {
             }
         }
 
-        private void logStep(TrainingLog log, int epoch, double loss, double secondsPerStep) {
+        private void logStep(TrainingLog log, int epoch, double loss, double secondsPerStep, Validation.Result validated) {
             double[] lrs = optimizer.lrs();
             double[] ds = null;
             if (!optimizer.logScalars().isEmpty()) {
@@ -433,11 +442,13 @@ public final class LoraTrainer {
                 }
             }
             double average = recorder.movingAverage();
-            log.append(new TrainingLog.StepRecord(globalStep, epoch + 1, loss, average, lrs, ds, Double.NaN));
+            double valLoss = validated == null ? Double.NaN : validated.loss();
+            log.append(new TrainingLog.StepRecord(globalStep, epoch + 1, loss, average, lrs, ds, valLoss,
+                    validated == null ? Double.NaN : validated.runningAverage()));
             String norms = lastNorms == null ? "" : String.format(java.util.Locale.ROOT,
                     ", keys scaled %d, average key norm %.4g", lastNorms.keysScaled(), lastNorms.avgKeyNorm());
             listener.step(globalStep, maxSteps, new TrainingListener.StepReport(epoch + 1, loss, average, groupNames, lrs,
-                    Double.NaN, secondsPerStep));
+                    valLoss, secondsPerStep));
             if (!norms.isEmpty() && globalStep % 10 == 0) {
                 listener.message("step " + globalStep + norms);
             }

@@ -15,9 +15,11 @@ import dev.bakehouse.train.data.ImageSizeReader;
 import dev.bakehouse.train.data.LossMasks;
 import dev.bakehouse.train.data.Size;
 import dev.bakehouse.train.data.TrainingPlan;
+import dev.bakehouse.train.data.ValidationSplit;
 import dev.bakehouse.train.loss.HuberSchedule;
 import dev.bakehouse.train.loss.LossOptions;
 import dev.bakehouse.train.loss.LossType;
+import dev.bakehouse.train.noise.DdpmSchedule;
 import dev.bakehouse.train.noise.NoiseOptions;
 import dev.bakehouse.train.text.TextOptions;
 import java.io.IOException;
@@ -37,25 +39,45 @@ import java.util.OptionalInt;
  * dataset (read and checked before anything trains), its step plan, and the typed options of the
  * network, the noise, the loss and the text conditioning. Every option error surfaces here, before
  * the first step, naming the option.
+ *
+ * @param dataset           the training side: with {@code validation_split}, the held-out images are not in it
+ * @param validationDataset the held-out side of {@code validation_split}, or null when nothing is held out
+ * @param validationSplit   {@code validation_split} with its seed ({@code validation_seed}, else {@code seed}),
+ *                          which also seeds the validation's draws
  */
 public record TrainingSetup(TrainNetworkArgs args, DreamBoothDataset dataset, int trainBatchSize, float priorLossWeight,
                             TrainingPlan plan, NetworkOptions network, NoiseOptions noise, LossOptions loss,
-                            TextOptions text, long seed) {
+                            TextOptions text, long seed, DreamBoothDataset validationDataset,
+                            ValidationSplit validationSplit) {
 
     /** kohya's default seed when none is given is random; Bakehouse picks one and prints it. */
     public static TrainingSetup resolve(TrainNetworkArgs args, BadInputPolicy policy, long fallbackSeed) {
+        TrainingOptions t = args.training();
+        Validation.Schedule.of(args.dataset()); // its option errors before the dataset is read
+        long seed = t.seed() != null ? t.seed() : fallbackSeed;
         DreamBoothDataset dataset;
+        DreamBoothDataset validation = null;
+        ValidationSplit split;
         int batchSize = args.dataset().trainBatchSize();
         float priorLossWeight = (float) args.dataset().priorLossWeight();
         if (args.dataset().datasetConfig() != null) {
             DatasetConfigToml.DatasetSpec spec = datasetConfig(args);
-            dataset = load(() -> spec.load(BucketOptions.Script.TRAIN_NETWORK, ImageSizeReader.decoding(), policy));
+            split = spec.split(seed);
+            dataset = load(() -> spec.load(BucketOptions.Script.TRAIN_NETWORK, ImageSizeReader.decoding(), policy,
+                    split, ValidationSplit.Side.TRAINING));
+            if (split.active()) {
+                validation = load(() -> spec.load(BucketOptions.Script.TRAIN_NETWORK, ImageSizeReader.decoding(), policy,
+                        split, ValidationSplit.Side.VALIDATION));
+            }
             batchSize = spec.batchSize();
             priorLossWeight = spec.priorLossWeight();
         } else {
-            dataset = loadFolders(args.dataset(), policy);
+            split = validationSplit(args.dataset(), seed);
+            dataset = loadFolders(args.dataset(), policy, split, ValidationSplit.Side.TRAINING);
+            if (split.active()) {
+                validation = loadFolders(args.dataset(), policy, split, ValidationSplit.Side.VALIDATION);
+            }
         }
-        TrainingOptions t = args.training();
         TrainingPlan plan;
         try {
             plan = dataset.plan(batchSize, t.gradientAccumulationSteps(), t.maxTrainEpochs(),
@@ -67,9 +89,13 @@ public record TrainingSetup(TrainNetworkArgs args, DreamBoothDataset dataset, in
             // "No data found" alone does not say why: the folders skipped (no N_ prefix, empty) do
             throw new IllegalArgumentException(e.getMessage() + "; " + String.join("; ", dataset.warnings()), e);
         }
-        long seed = t.seed() != null ? t.seed() : fallbackSeed;
         return new TrainingSetup(args, dataset, batchSize, priorLossWeight, plan, network(args), noise(t), loss(args),
-                text(args), seed);
+                text(args), seed, validation == null || validation.registered().isEmpty() ? null : validation, split);
+    }
+
+    /** {@code --validation_split}, shuffled by {@code --validation_seed} or else the run's seed. */
+    static ValidationSplit validationSplit(DatasetOptions d, long seed) {
+        return new ValidationSplit(d.validationSplit(), d.validationSeed() != null ? d.validationSeed() : seed);
     }
 
     /**
@@ -77,6 +103,12 @@ public record TrainingSetup(TrainNetworkArgs args, DreamBoothDataset dataset, in
      * checked, every problem reported at once (or skipped, as the policy says).
      */
     public static DreamBoothDataset loadFolders(DatasetOptions d, BadInputPolicy policy) {
+        return loadFolders(d, policy, ValidationSplit.NONE, ValidationSplit.Side.TRAINING);
+    }
+
+    /** One side of {@code validation_split} of {@link #loadFolders(DatasetOptions, BadInputPolicy)}. */
+    static DreamBoothDataset loadFolders(DatasetOptions d, BadInputPolicy policy, ValidationSplit split,
+                                         ValidationSplit.Side side) {
         if (d.trainDataDir() == null) {
             throw new IllegalArgumentException("--train_data_dir (or --dataset_config) is required");
         }
@@ -93,7 +125,7 @@ public record TrainingSetup(TrainNetworkArgs args, DreamBoothDataset dataset, in
             aug.checkCacheable("cache_latents: ");
         }
         return load(() -> DreamBoothDataset.fromFolders(train, reg, captionExtension(d), captions(d), aug,
-                buckets(d), BucketOptions.Script.TRAIN_NETWORK, ImageSizeReader.decoding(), policy));
+                buckets(d), BucketOptions.Script.TRAIN_NETWORK, ImageSizeReader.decoding(), policy, split, side));
     }
 
     @FunctionalInterface
@@ -135,6 +167,8 @@ public record TrainingSetup(TrainNetworkArgs args, DreamBoothDataset dataset, in
         defaults.put("caption_dropout_rate", d.captionDropoutRate());
         defaults.put("caption_tag_dropout_rate", d.captionTagDropoutRate());
         defaults.put("prior_loss_weight", d.priorLossWeight());
+        defaults.put("validation_split", d.validationSplit());
+        putIfSet(defaults, "validation_seed", d.validationSeed());
         List<DatasetConfigToml.DatasetSpec> specs = DatasetConfigToml.parse(toml, file.toString(), defaults);
         if (specs.size() != 1) {
             throw new IllegalArgumentException("--dataset_config " + file + ": " + specs.size()
@@ -252,6 +286,11 @@ public record TrainingSetup(TrainNetworkArgs args, DreamBoothDataset dataset, in
             lines.add(p.file() + ": " + p.detail() + (p.kind().blocking ? " (left out)" : ""));
         }
         return lines;
+    }
+
+    /** The DDPM training schedule: SD's, rescaled with {@code --zero_terminal_snr}. */
+    public DdpmSchedule noiseSchedule() {
+        return args.training().zeroTerminalSnr() ? DdpmSchedule.sd15().withZeroTerminalSnr() : DdpmSchedule.sd15();
     }
 
     /** Whether the text encoder gets LoRA modules and trains. */

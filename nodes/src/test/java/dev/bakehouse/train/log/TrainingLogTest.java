@@ -17,7 +17,7 @@ class TrainingLogTest {
     Path dir;
 
     private static TrainingLog.StepRecord row(long step, double loss, double val) {
-        return new TrainingLog.StepRecord(step, 1, loss, loss / 2, new double[] {1e-4, 5e-5}, null, val);
+        return new TrainingLog.StepRecord(step, 1, loss, loss / 2, new double[] {1e-4, 5e-5}, null, val, val / 4);
     }
 
     @Test
@@ -28,9 +28,9 @@ class TrainingLogTest {
             log.append(row(2, 0.125, 0.5));
         }
         List<String> lines = Files.readAllLines(csv);
-        assertEquals("step,epoch,loss,avr_loss,lr/unet,lr/textencoder,val_loss", lines.get(0));
-        assertEquals("1,1,0.25000000,0.12500000,0.00010000000,5.0000000e-05,", lines.get(1));
-        assertTrue(lines.get(2).endsWith(",0.50000000"));
+        assertEquals("step,epoch,loss,avr_loss,lr/unet,lr/textencoder,val_loss,val_avr_loss", lines.get(0));
+        assertEquals("1,1,0.25000000,0.12500000,0.00010000000,5.0000000e-05,,", lines.get(1));
+        assertTrue(lines.get(2).endsWith(",0.50000000,0.12500000"), lines.get(2));
     }
 
     @Test
@@ -43,6 +43,7 @@ class TrainingLogTest {
         }
         try (TrainingLog log = TrainingLog.open(csv, List.of("unet", "textencoder"), false, 3)) {
             assertEquals(3, log.records().size());
+            assertTrue(Double.isNaN(log.records().get(2).validationAverage()));
             log.append(row(4, 40, Double.NaN));
         }
         List<String> lines = Files.readAllLines(csv);

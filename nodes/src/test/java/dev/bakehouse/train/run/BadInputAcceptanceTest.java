@@ -131,16 +131,14 @@ class BadInputAcceptanceTest {
     }
 
     @Test
-    void validationOptions_areRefusedNamingTheOptionUntilValidationIsBuilt() throws Exception {
+    void validationOptions_withImpossibleValues_failNamingTheOption() throws Exception {
         Path data = TinyTrainingRun.dataset(dir.resolve("data"), "2_kiki", 2);
-        for (String option : List.of("--validation_split=0.25", "--validation_seed=3", "--validate_every_n_steps=5",
-                "--validate_every_n_epochs=1", "--max_validation_steps=2")) {
-            Exception e = assertThrows(RuntimeException.class, () -> TinyTrainingRun.args(data, dir.resolve("out"), option));
+        for (String option : List.of("--validation_split=1.5", "--validation_split=-0.1", "--validate_every_n_steps=0",
+                "--validate_every_n_epochs=0", "--max_validation_steps=-1")) {
+            Exception e = assertThrows(IllegalArgumentException.class, () -> resolve(data, option));
             String flag = option.substring(0, option.indexOf('='));
-            assertTrue(e.getMessage().startsWith(flag + " is not supported: validation"), e.getMessage());
+            assertTrue(e.getMessage().startsWith(flag + ": expected "), e.getMessage());
         }
-        // kohya's default (no split) is not a request for validation
-        TinyTrainingRun.args(data, dir.resolve("out"), "--validation_split=0.0");
     }
 
     @Test

@@ -39,22 +39,6 @@ class LoraTrainerTest {
         SharedResources.close(tiny);
     }
 
-    /** Records what the trainer reports. */
-    private static final class Recording implements TrainingListener {
-        final List<String> lines = new ArrayList<>();
-        final List<Double> losses = new ArrayList<>();
-
-        @Override
-        public void message(String line) {
-            lines.add(line);
-        }
-
-        @Override
-        public void step(long step, long maxSteps, StepReport report) {
-            losses.add(report.loss());
-        }
-    }
-
     /** Every lora_down/lora_up of a LoRA file by module name (+ .down/.up). */
     static Map<String, float[]> weights(Path file) throws Exception {
         LoraNetwork n = LoraReader.read(file);
@@ -68,7 +52,7 @@ class LoraTrainerTest {
 
     @Test
     void run_writesKohyaNamedFiles_metadata_logAndChart() throws Exception {
-        Recording rec = new Recording();
+        RecordingListener rec = new RecordingListener();
         LoraTrainer.Result r = tiny.train(TinyTrainingRun.args(data, out, "--max_train_epochs=2",
                 "--save_every_n_epochs=1", "--network_train_unet_only"), rec, null);
 
@@ -98,9 +82,9 @@ class LoraTrainerTest {
     void gradientCheckpointing_trainsTheSameLossesAndWeightsAsAPlainRun() throws Exception {
         String[] options = {"--max_train_steps=3", "--optimizer_type=SGDNesterov", "--learning_rate=1e-2",
             "--network_dropout=0.1", "--text_encoder_lr=1e-2"};
-        Recording plainLog = new Recording();
+        RecordingListener plainLog = new RecordingListener();
         LoraTrainer.Result plain = tiny.train(TinyTrainingRun.args(data, out.resolve("plain"), options), plainLog, null);
-        Recording checkpointedLog = new Recording();
+        RecordingListener checkpointedLog = new RecordingListener();
         String[] withCheckpointing = java.util.Arrays.copyOf(options, options.length + 1);
         withCheckpointing[options.length] = "--gradient_checkpointing";
         LoraTrainer.Result checkpointed = tiny.train(TinyTrainingRun.args(data, out.resolve("checkpointed"),
