@@ -66,6 +66,11 @@ final class PretrainToyCommand implements Callable<Integer> {
     @Option(names = "--unet-batch", paramLabel = "N", description = "Diffusion-phase batch size (default: the recipe's).")
     Integer unetBatch;
 
+    @Option(names = "--init-from", paramLabel = "FILE",
+            description = "Continue from a model pretrain-toy wrote: keep its VAE (no VAE phase) and train its text "
+                    + "encoder and UNet for --unet-steps more, with a fresh optimizer and lr schedule.")
+    Path initFrom;
+
     @Spec
     CommandSpec spec;
 
@@ -127,7 +132,7 @@ final class PretrainToyCommand implements Callable<Integer> {
                 vaeSteps == null ? d.vaeSteps() : vaeSteps, or(vaeBatch, d.vaeBatch()), or(vaeLr, d.vaeLr()), d.vaeImages(), Math.min(d.vaeCrop(), resolution == null ? d.resolution() : resolution),
                 datasetSize == null ? d.datasetSize() : datasetSize, unetSteps == null ? d.diffusionSteps() : unetSteps,
                 or(unetBatch, d.diffusionBatch()), or(unetLr, d.unetLr()), or(textEncoderLr, d.textEncoderLr()), d.warmupSteps(), d.captionDropout(), d.minSnrGamma(),
-                d.maxGradNorm(), d.saveEvery());
+                d.maxGradNorm(), d.saveEvery(), initFrom == null ? null : initFrom.toAbsolutePath());
     }
 
     private static <T> T or(T given, T recipe) {

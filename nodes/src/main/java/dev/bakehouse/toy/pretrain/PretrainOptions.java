@@ -18,6 +18,8 @@ import dev.bakehouse.model.ModelConfig;
  * @param minSnrGamma   kohya's {@code min_snr_gamma} for the diffusion loss (0 = off)
  * @param maxGradNorm   kohya's {@code max_grad_norm} (0 = off)
  * @param saveEvery     steps between saved progress (a stopped run loses at most these)
+ * @param initFrom      a model pretrain-toy wrote, to continue from (its VAE kept, no VAE phase; text
+ *                      encoder and UNet trained further with a fresh optimizer and schedule), or null
  */
 public record PretrainOptions(
         ModelConfig model,
@@ -37,7 +39,8 @@ public record PretrainOptions(
         double captionDropout,
         double minSnrGamma,
         double maxGradNorm,
-        int saveEvery) {
+        int saveEvery,
+        java.nio.file.Path initFrom) {
 
     public PretrainOptions {
         require(resolution % model.vae().downscaleFactor() == 0, "resolution " + resolution
@@ -55,12 +58,19 @@ public record PretrainOptions(
     /** The shipped model's recipe (see the package's report for how the step counts were sized). */
     public static PretrainOptions defaults(long seed) {
         return new PretrainOptions(ModelConfig.toy(), seed, 128, 1500, 8, 1e-3, 1 << 20, 64, 4096, 3000, 16, 5e-4, 5e-4, 200,
-                0.1, 5.0, 1.0, 250);
+                0.1, 5.0, 1.0, 250, null);
     }
 
     public PretrainOptions withSteps(int vae, int diffusion) {
         return new PretrainOptions(model, seed, resolution, vae, vaeBatch, vaeLr, vaeImages, vaeCrop, datasetSize, diffusion, diffusionBatch,
-                unetLr, textEncoderLr, warmupSteps, captionDropout, minSnrGamma, maxGradNorm, saveEvery);
+                unetLr, textEncoderLr, warmupSteps, captionDropout, minSnrGamma, maxGradNorm, saveEvery, initFrom);
+    }
+
+    /** These options, continuing from {@code model} instead of random weights. */
+    public PretrainOptions withInitFrom(java.nio.file.Path model) {
+        return new PretrainOptions(this.model, seed, resolution, vaeSteps, vaeBatch, vaeLr, vaeImages, vaeCrop, datasetSize,
+                diffusionSteps, diffusionBatch, unetLr, textEncoderLr, warmupSteps, captionDropout, minSnrGamma, maxGradNorm,
+                saveEvery, model);
     }
 
     private static void require(boolean ok, String message) {

@@ -123,7 +123,9 @@ public final class ToyPretrainer {
                 throw new IllegalStateException(progressDir.resolve(PretrainProgress.FILE)
                         + " exists: pass --resume to continue that run, or choose another --out");
             }
-            return new PretrainProgress(Phase.VAE, 0, Double.NaN, options.toString());
+            // a continued model keeps its VAE: straight to encoding the latents with it
+            return new PretrainProgress(options.initFrom() == null ? Phase.VAE : Phase.LATENTS, 0, Double.NaN,
+                    options.toString());
         }
         if (!exists) {
             throw new IllegalStateException("--resume: no " + PretrainProgress.FILE + " in " + progressDir);
@@ -141,6 +143,11 @@ public final class ToyPretrainer {
         if (progress.phase() == Phase.VAE && progress.step() == 0) {
             WeightSource init = InitialWeights.of(options.model(), seeds.of(PhaseSeeds.Purpose.INIT, 0));
             return StableDiffusion.load(init, options.model(), ComputeDevice.CPU);
+        }
+        if (options.initFrom() != null && !Files.isRegularFile(progressDir.resolve(WEIGHTS))) {
+            try (SafetensorsFile file = SafetensorsFile.open(options.initFrom())) {
+                return StableDiffusion.load(new TensorSourceWeights(file), options.model(), ComputeDevice.CPU);
+            }
         }
         try (SafetensorsFile file = SafetensorsFile.open(progressDir.resolve(WEIGHTS))) {
             return StableDiffusion.load(new TensorSourceWeights(file), options.model(), ComputeDevice.CPU);
@@ -295,6 +302,15 @@ public final class ToyPretrainer {
         ToyCheckpoint.write(model.params(), options.model(), progressDir.resolve(WEIGHTS), DType.F32, Map.of());
     }
 
+    private String initCommand() {
+        try (SafetensorsFile file = SafetensorsFile.open(options.initFrom())) {
+            String before = file.metadata().get("bakehouse.command");
+            return before == null ? "(" + options.initFrom().getFileName() + ")" : before;
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException("cannot read " + options.initFrom(), e);
+        }
+    }
+
     private ModelConfig withScale(double scaleFactor) {
         ModelConfig c = options.model();
         return new ModelConfig(c.unet(), c.text(), c.vae().withScaleFactor(scaleFactor));
@@ -303,9 +319,15 @@ public final class ToyPretrainer {
     private Map<String, String> metadata(PretrainProgress progress) {
         Map<String, String> m = new LinkedHashMap<>();
         m.put("bakehouse.model", "toy-sd1");
-        m.put("bakehouse.command", "bakehouse pretrain-toy --seed " + options.seed() + " --vae-steps "
+        String command = "bakehouse pretrain-toy --seed " + options.seed() + " --vae-steps "
                 + options.vaeSteps() + " --unet-steps " + options.diffusionSteps() + " --dataset-size "
-                + options.datasetSize() + " --resolution " + options.resolution());
+                + options.datasetSize() + " --resolution " + options.resolution() + " --unet-batch "
+                + options.diffusionBatch() + " --unet-lr " + options.unetLr() + " --text-encoder-lr " + options.textEncoderLr();
+        if (options.initFrom() != null) {
+            // the whole recipe: the command that made the model this run continued, then this one
+            command = initCommand() + " && " + command + " --init-from " + options.initFrom().getFileName();
+        }
+        m.put("bakehouse.command", command);
         m.put("bakehouse.pretrain_options", options.toString());
         m.put("bakehouse.scale_factor", Double.toString(progress.scaleFactor()));
         return m;

@@ -23,7 +23,7 @@ final class TinyPretraining {
 
     static PretrainOptions options(int vaeSteps, int diffusionSteps) {
         return new PretrainOptions(model(), 11, 64, vaeSteps, 2, 2e-3, 4, 64, 16, diffusionSteps, 4, 1e-3, 1e-3, 2, 0.1, 5.0,
-                1.0, 4);
+                1.0, 4, null);
     }
 
     /** Records every progress report. */

@@ -1,5 +1,7 @@
 package dev.bakehouse.toy.pretrain;
 
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -100,5 +102,28 @@ class ToyPretrainerTest {
         IllegalStateException other = assertThrows(IllegalStateException.class,
                 () -> TinyPretraining.run(options.withSteps(3, 0), dir, true, () -> false, PretrainListener.NONE));
         assertTrue(other.getMessage().contains("other options"), other.getMessage());
+    }
+
+    @Test
+    void pretrain_initFrom_keepsTheVae_trainsOnlyDiffusion_recordsBothCommands() throws Exception {
+        ToyPretrainer.Result base = TinyPretraining.run(TinyPretraining.options(4, 4), dir.resolve("base"), false,
+                () -> false, PretrainListener.NONE);
+        TinyPretraining.Recorder recorder = new TinyPretraining.Recorder();
+        PretrainOptions more = TinyPretraining.options(4, 3).withInitFrom(base.checkpoint());
+        ToyPretrainer.Result continued = TinyPretraining.run(more, dir.resolve("more"), false, () -> false, recorder);
+
+        assertTrue(continued.finished());
+        assertEquals(0, recorder.losses(Phase.VAE).size(), "no VAE phase");
+        assertEquals(3, recorder.losses(Phase.DIFFUSION).size());
+        try (SafetensorsFile before = SafetensorsFile.open(base.checkpoint());
+                SafetensorsFile after = SafetensorsFile.open(continued.checkpoint())) {
+            String vaeKey = "first_stage_model.decoder.conv_out.weight";
+            assertArrayEquals(before.readFloats(vaeKey), after.readFloats(vaeKey), 0f, "the VAE is kept");
+            String unetKey = "model.diffusion_model.out.2.weight";
+            assertFalse(java.util.Arrays.equals(before.readFloats(unetKey), after.readFloats(unetKey)), "the UNet trained on");
+            String command = after.metadata().get("bakehouse.command");
+            assertTrue(command.matches("bakehouse pretrain-toy .* --unet-steps 4 .* && bakehouse pretrain-toy .* --unet-steps 3 .*"
+                    + "--init-from toy-sd1.safetensors"), command);
+        }
     }
 }
