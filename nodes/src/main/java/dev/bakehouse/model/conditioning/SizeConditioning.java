@@ -1,0 +1,54 @@
+package dev.bakehouse.model.conditioning;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import dev.bakehouse.model.unet.TimestepEmbedding;
+import java.util.List;
+
+/**
+ * SDXL's size and crop conditioning of one image (sgm {@code original_size_as_tuple},
+ * {@code crop_coords_top_left}, {@code target_size_as_tuple}; ComfyUI {@code CLIPTextEncodeSDXL}'s
+ * width/height, crop_w/crop_h, target_width/target_height). Sizes are (height, width), crops
+ * (top, left), in pixels.
+ */
+public record SizeConditioning(long originalHeight, long originalWidth, long cropTop, long cropLeft,
+                               long targetHeight, long targetWidth) {
+    /** The numbers in diffusers' {@code add_time_ids} order. */
+    public static final int COUNT = 6;
+
+    public SizeConditioning {
+        if (originalHeight < 1 || originalWidth < 1 || targetHeight < 1 || targetWidth < 1 || cropTop < 0 || cropLeft < 0) {
+            throw new IllegalArgumentException("SDXL size conditioning: sizes must be >= 1 and crops >= 0, got original ("
+                    + originalHeight + ", " + originalWidth + "), crop (" + cropTop + ", " + cropLeft + "), target ("
+                    + targetHeight + ", " + targetWidth + ")");
+        }
+    }
+
+    /** An uncropped image generated at its own size (what ComfyUI and diffusers default to). */
+    public static SizeConditioning uncropped(long height, long width) {
+        return new SizeConditioning(height, width, 0, 0, height, width);
+    }
+
+    /** (orig_h, orig_w, crop_top, crop_left, target_h, target_w): diffusers {@code add_time_ids}. */
+    public long[] timeIds() {
+        return new long[] {originalHeight, originalWidth, cropTop, cropLeft, targetHeight, targetWidth};
+    }
+
+    /**
+     * Every number of every row embedded on its own with the timestep embedding [cos | sin] of
+     * {@code dim} values (sgm {@code ConcatTimestepEmbedderND}, outdim 256), concatenated in
+     * {@link #timeIds} order: (B, 6 * dim) float32 in {@code manager}.
+     */
+    public static NDArray embed(List<SizeConditioning> rows, int dim, NDManager manager) {
+        long[] ids = new long[rows.size() * COUNT];
+        for (int b = 0; b < rows.size(); b++) {
+            System.arraycopy(rows.get(b).timeIds(), 0, ids, b * COUNT, COUNT);
+        }
+        try (NDManager scratch = manager.newSubManager()) {
+            NDArray numbers = scratch.create(ids);
+            NDArray flat = TimestepEmbedding.sinusoidal(numbers, dim, ids.length, manager);
+            return flat.reshape(new Shape(rows.size(), (long) COUNT * dim));
+        }
+    }
+}
