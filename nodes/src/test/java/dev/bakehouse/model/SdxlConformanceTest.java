@@ -12,7 +12,6 @@ import dev.bakehouse.model.conditioning.SizeConditioning;
 import dev.bakehouse.model.unet.UNetTrace;
 import dev.bakehouse.model.vae.VaePosterior;
 import dev.bakehouse.testing.SharedResources;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -42,15 +41,8 @@ class SdxlConformanceTest {
 
     /** The rows of the fixture's original_size / crop_coords_top_left / target_size inputs. */
     static List<SizeConditioning> sizes(FixtureTensors cases, NDManager step) {
-        long[] original = cases.array(step, "original_size").toLongArray();
-        long[] crop = cases.array(step, "crop_coords_top_left").toLongArray();
-        long[] target = cases.array(step, "target_size").toLongArray();
-        List<SizeConditioning> rows = new ArrayList<>();
-        for (int b = 0; b < original.length / 2; b++) {
-            rows.add(new SizeConditioning(original[2 * b], original[2 * b + 1], crop[2 * b], crop[2 * b + 1],
-                    target[2 * b], target[2 * b + 1]));
-        }
-        return rows;
+        return SizeConditioning.rows(cases.array(step, "original_size").toLongArray(),
+                cases.array(step, "crop_coords_top_left").toLongArray(), cases.array(step, "target_size").toLongArray());
     }
 
     @Test

@@ -30,6 +30,24 @@ public record SizeConditioning(long originalHeight, long originalWidth, long cro
         return new SizeConditioning(height, width, 0, 0, height, width);
     }
 
+    /**
+     * One row per image from sgm's batch tensors, each (B, 2) flattened: original_size_as_tuple
+     * (height, width), crop_coords_top_left (top, left), target_size_as_tuple (height, width).
+     */
+    public static List<SizeConditioning> rows(long[] originalSize, long[] cropTopLeft, long[] targetSize) {
+        if (originalSize.length % 2 != 0 || cropTopLeft.length != originalSize.length || targetSize.length != originalSize.length) {
+            throw new IllegalArgumentException("SDXL size conditioning: original_size, crop_coords_top_left and target_size "
+                    + "must all be (B, 2), got " + originalSize.length + ", " + cropTopLeft.length + " and "
+                    + targetSize.length + " values");
+        }
+        List<SizeConditioning> out = new java.util.ArrayList<>();
+        for (int b = 0; b < originalSize.length / 2; b++) {
+            out.add(new SizeConditioning(originalSize[2 * b], originalSize[2 * b + 1], cropTopLeft[2 * b],
+                    cropTopLeft[2 * b + 1], targetSize[2 * b], targetSize[2 * b + 1]));
+        }
+        return out;
+    }
+
     /** (orig_h, orig_w, crop_top, crop_left, target_h, target_w): diffusers {@code add_time_ids}. */
     public long[] timeIds() {
         return new long[] {originalHeight, originalWidth, cropTop, cropLeft, targetHeight, targetWidth};
