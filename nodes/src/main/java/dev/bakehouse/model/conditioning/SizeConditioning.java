@@ -18,8 +18,9 @@ public record SizeConditioning(long originalHeight, long originalWidth, long cro
     public static final int COUNT = 6;
 
     public SizeConditioning {
-        if (originalHeight < 1 || originalWidth < 1 || targetHeight < 1 || targetWidth < 1 || cropTop < 0 || cropLeft < 0) {
-            throw new IllegalArgumentException("SDXL size conditioning: sizes must be >= 1 and crops >= 0, got original ("
+        // ComfyUI's CLIPTextEncodeSDXL accepts 0 for every number; negative ones have no meaning
+        if (originalHeight < 0 || originalWidth < 0 || targetHeight < 0 || targetWidth < 0 || cropTop < 0 || cropLeft < 0) {
+            throw new IllegalArgumentException("SDXL size conditioning: sizes and crops must be >= 0, got original ("
                     + originalHeight + ", " + originalWidth + "), crop (" + cropTop + ", " + cropLeft + "), target ("
                     + targetHeight + ", " + targetWidth + ")");
         }
