@@ -2,6 +2,7 @@ package dev.bakehouse.lora;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
 import dev.bakehouse.lora.format.KohyaModuleNames;
 import dev.bakehouse.lora.format.LoraModule;
 import dev.bakehouse.model.StableDiffusion;
@@ -31,8 +32,8 @@ public final class LoraPatcher {
      *                               factors do not rebuild that weight's shape
      */
     public static WeightPatcher apply(StableDiffusion model, List<LoraApplication> loras) {
-        Map<String, Param> byModule = modulesOf(model);
-        List<Map<LoraModule, Param>> plans = new ArrayList<>();
+        Map<String, Target> byModule = modulesOf(model);
+        List<Map<LoraModule, Target>> plans = new ArrayList<>();
         for (LoraApplication lora : loras) {
             plans.add(plan(lora, byModule));
         }
@@ -41,14 +42,14 @@ public final class LoraPatcher {
             for (int i = 0; i < loras.size(); i++) {
                 LoraApplication lora = loras.get(i);
                 for (var e : plans.get(i).entrySet()) {
-                    Param target = e.getValue();
-                    float multiplier = lora.multiplier(e.getKey(), target.key());
+                    Target target = e.getValue();
+                    float multiplier = lora.multiplier(e.getKey(), target.param().key());
                     if (multiplier == 0f) {
                         continue; // W + 0·ΔW is W
                     }
-                    float[] delta = e.getKey().deltaWeight(target.shape().getShape());
-                    try (NDArray d = scratch.create(delta, target.shape()); NDArray scaled = d.mul(multiplier)) {
-                        patcher.addDelta(target.key(), scaled);
+                    float[] delta = target.inWeight(e.getKey().deltaWeight(target.shape()));
+                    try (NDArray d = scratch.create(delta, target.param().shape()); NDArray scaled = d.mul(multiplier)) {
+                        patcher.addDelta(target.param().key(), scaled);
                     }
                 }
             }
@@ -69,15 +70,46 @@ public final class LoraPatcher {
         plan(lora, modulesOf(model));
     }
 
+    /**
+     * The weight a module adapts: all of it, or the rows [rowStart, rowEnd) of OpenCLIP's fused
+     * {@code in_proj_weight} that hold its q, k or v.
+     */
+    private record Target(Param param, int rowStart, int rowEnd) {
+        /** The shape the module's ΔW must have. */
+        long[] shape() {
+            long[] s = param.shape().getShape().clone(); // DJL hands out the Shape's own array
+            if (rowStart >= 0) {
+                s[0] = rowEnd - rowStart;
+            }
+            return s;
+        }
+
+        /** ΔW of {@link #shape()} placed in a zero ΔW of the whole weight. */
+        float[] inWeight(float[] delta) {
+            if (rowStart < 0) {
+                return delta;
+            }
+            long[] s = param.shape().getShape();
+            int rowSize = Math.toIntExact(param.shape().size() / s[0]);
+            float[] whole = new float[Math.toIntExact(param.shape().size())];
+            System.arraycopy(delta, 0, whole, rowStart * rowSize, delta.length);
+            return whole;
+        }
+
+        String describe() {
+            return param.key() + (rowStart >= 0 ? " rows " + rowStart + ":" + rowEnd : "") + " " + new Shape(shape());
+        }
+    }
+
     /** Module -> weight, or a LoraMismatchException naming every module that does not fit. */
-    private static Map<LoraModule, Param> plan(LoraApplication lora, Map<String, Param> byModule) {
-        Map<LoraModule, Param> plan = new LinkedHashMap<>();
+    private static Map<LoraModule, Target> plan(LoraApplication lora, Map<String, Target> byModule) {
+        Map<LoraModule, Target> plan = new LinkedHashMap<>();
         List<String> problems = new ArrayList<>();
         for (String key : lora.network().unknownKeys()) {
             problems.add(key + ": tensor belongs to no LoRA module");
         }
         for (LoraModule m : lora.network().modules().values()) {
-            Param target = byModule.get(m.name());
+            Target target = byModule.get(m.name());
             if (target == null) {
                 problems.add(m.name() + ": no such layer in the model");
                 continue;
@@ -91,10 +123,10 @@ public final class LoraPatcher {
                 continue;
             }
             try {
-                m.checkFits(target.shape().getShape());
+                m.checkFits(target.shape());
                 plan.put(m, target);
             } catch (IllegalArgumentException e) {
-                problems.add(m.name() + ": does not fit " + target.key() + " " + target.shape() + " (" + e.getMessage() + ")");
+                problems.add(m.name() + ": does not fit " + target.describe() + " (" + e.getMessage() + ")");
             }
         }
         if (!problems.isEmpty()) {
@@ -103,8 +135,11 @@ public final class LoraPatcher {
         return plan;
     }
 
-    /** Kohya module name -> the linear/conv weight it adapts, for every such weight of the model. */
-    private static Map<String, Param> modulesOf(StableDiffusion model) {
+    /**
+     * Kohya module name -> the linear/conv weight (rows) it adapts, for every such weight of the
+     * model; SDXL UNet modules are named by LDM paths, its text modules lora_te1_/lora_te2_.
+     */
+    private static Map<String, Target> modulesOf(StableDiffusion model) {
         UNetConfig u = model.config().unet();
         Set<Integer> attentionLevels = new TreeSet<>();
         for (int level = 0; level < u.levels(); level++) {
@@ -112,11 +147,14 @@ public final class LoraPatcher {
                 attentionLevels.add(level);
             }
         }
-        KohyaModuleNames names = new KohyaModuleNames(UNetKeyMap.of(u.levels(), u.numResBlocks(), attentionLevels), false);
-        Map<String, Param> byModule = new HashMap<>();
+        KohyaModuleNames names = new KohyaModuleNames(UNetKeyMap.of(u.levels(), u.numResBlocks(), attentionLevels),
+                model.config().isSdxl());
+        Map<String, Target> byModule = new HashMap<>();
         for (Param p : model.params().params().values()) {
             if (p.shape().dimension() >= 2) {
-                names.of(p.key()).ifPresent(n -> byModule.put(n, p));
+                for (KohyaModuleNames.Placement place : names.placements(p.key(), p.shape().get(0))) {
+                    byModule.put(place.moduleName(), new Target(p, place.rowStart(), place.rowEnd()));
+                }
             }
         }
         return byModule;

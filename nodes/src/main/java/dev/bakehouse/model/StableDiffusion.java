@@ -2,14 +2,15 @@ package dev.bakehouse.model;
 
 import ai.djl.ndarray.NDManager;
 import dev.bakehouse.model.clip.ClipTextModel;
+import dev.bakehouse.model.clip.TextEncoderConfig;
 import dev.bakehouse.model.nn.Constants;
 import dev.bakehouse.model.nn.ParamStore;
 import dev.bakehouse.model.unet.UNet2DCondition;
 import dev.bakehouse.model.vae.AutoencoderKL;
 
 /**
- * A loaded SD1.x/2.x single-file checkpoint: UNet, text encoder and VAE sharing one manager that
- * owns every weight. Close it to free the weights. Forward passes run in the caller's (child)
+ * A loaded SD1.x/2.x/SDXL single-file checkpoint: UNet, text encoder(s) and VAE sharing one manager
+ * that owns every weight. Close it to free the weights. Forward passes run in the caller's (child)
  * manager: every input array's manager receives the results.
  */
 public final class StableDiffusion implements AutoCloseable {
@@ -19,6 +20,7 @@ public final class StableDiffusion implements AutoCloseable {
     private final ParamStore params;
     private final UNet2DCondition unet;
     private final ClipTextModel textEncoder;
+    private final ClipTextModel textEncoder2;
     private final AutoencoderKL vae;
 
     private StableDiffusion(ModelConfig config, ComputeDevice device, NDManager manager) {
@@ -28,7 +30,15 @@ public final class StableDiffusion implements AutoCloseable {
         this.params = new ParamStore(manager);
         Constants constants = new Constants(manager);
         this.unet = new UNet2DCondition(params, constants, config.unet(), UNet2DCondition.PREFIX);
-        this.textEncoder = new ClipTextModel(params, constants, config.text(), ClipTextModel.PREFIX);
+        if (config.isSdxl()) {
+            this.textEncoder = new ClipTextModel(params, constants, config.text(), ClipTextModel.SDXL_TE1_PREFIX);
+            this.textEncoder2 = new ClipTextModel(params, constants, config.textEncoders().get(1), ClipTextModel.SDXL_TE2_PREFIX);
+        } else {
+            String prefix = config.text().layout() == TextEncoderConfig.Layout.OPEN_CLIP
+                    ? ClipTextModel.SD2_PREFIX : ClipTextModel.PREFIX;
+            this.textEncoder = new ClipTextModel(params, constants, config.text(), prefix);
+            this.textEncoder2 = null;
+        }
         this.vae = new AutoencoderKL(params, constants, config.vae(), AutoencoderKL.PREFIX);
     }
 
@@ -49,6 +59,19 @@ public final class StableDiffusion implements AutoCloseable {
         } catch (RuntimeException e) {
             manager.close();
             throw e;
+        }
+    }
+
+    /**
+     * Every weight the architecture of {@code config} reads, by checkpoint key, with its shape, in
+     * declaration order; nothing is allocated (key-list checks against published checkpoints).
+     */
+    public static java.util.Map<String, long[]> declaredWeights(ModelConfig config) {
+        try (NDManager manager = NDManager.newBaseManager(ComputeDevice.CPU.toDjl())) {
+            StableDiffusion declared = new StableDiffusion(config, ComputeDevice.CPU, manager);
+            java.util.Map<String, long[]> out = new java.util.LinkedHashMap<>();
+            declared.params.params().forEach((key, p) -> out.put(key, p.shape().getShape()));
+            return out;
         }
     }
 
@@ -74,8 +97,17 @@ public final class StableDiffusion implements AutoCloseable {
         return unet;
     }
 
+    /** The (first) text encoder: SD1's CLIP, SDXL's CLIP-L ({@code conditioner.embedders.0}). */
     public ClipTextModel textEncoder() {
         return textEncoder;
+    }
+
+    /** SDXL's second text encoder, OpenCLIP bigG ({@code conditioner.embedders.1}); fails for SD1. */
+    public ClipTextModel textEncoder2() {
+        if (textEncoder2 == null) {
+            throw new IllegalStateException("this model has one text encoder (not SDXL)");
+        }
+        return textEncoder2;
     }
 
     public AutoencoderKL vae() {

@@ -78,6 +78,19 @@ public final class FixtureTensors implements AutoCloseable {
         return maxErr;
     }
 
+    /**
+     * Every traced activation against the reference tensor {@code prefix + name}, and the trace
+     * complete: each reference under {@code prefix} was produced, not only the ones recorded.
+     */
+    public void assertTraceClose(String prefix, java.util.Map<String, NDArray> trace, double relTol) {
+        for (var e : trace.entrySet()) {
+            assertClose(prefix + e.getKey(), e.getValue(), relTol);
+        }
+        java.util.Set<String> expected = file.names().stream().filter(n -> n.startsWith(prefix))
+                .map(n -> n.substring(prefix.length())).collect(java.util.stream.Collectors.toSet());
+        org.junit.jupiter.api.Assertions.assertEquals(expected, trace.keySet(), prefix + " activations traced");
+    }
+
     @Override
     public void close() throws IOException {
         file.close();

@@ -136,7 +136,7 @@ public final class Sd15Bench {
         double self = 4 * cc + 4.0 * n * n * ch;
         double cross = 2 * cc + 2 * 2.0 * c.contextDim() * ch * s + 4.0 * n * s * ch;
         double ff = 2.0 * ch * 8 * ch * n + 2.0 * 4 * ch * ch * n;
-        return c.transformerDepth() * (self + cross + ff) + 2 * cc;
+        return c.transformerDepthMiddle() * (self + cross + ff) + 2 * cc;
     }
 
     public static long peakRssKiB() throws IOException {

@@ -35,10 +35,12 @@ public final class ForwardCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--checkpoint", required = true, description = "SD1.x single-file checkpoint (.safetensors)")
+    @Option(names = "--checkpoint", required = true, description = "SD1.x or SDXL single-file checkpoint (.safetensors)")
     Path checkpoint;
 
-    @Option(names = "--inputs", required = true, description = "safetensors with text_ids, latents+timesteps+context, vae_z and/or vae_x")
+    @Option(names = "--inputs", required = true, description = "safetensors with the fixture input names: SD1 text_ids, latents+timesteps+context, vae_z, vae_x; "
+            + "SDXL te1_ids, te2_ids, original_size+crop_coords_top_left+target_size, latents+timesteps+context+y, "
+            + "vae_z, vae_unet_latent, vae_x")
     Path inputs;
 
     @Option(names = "--output", required = true, description = "safetensors to write (F32)")
@@ -68,7 +70,8 @@ public final class ForwardCommand implements Callable<Integer> {
             + "(default: --inputs)")
     Path directions;
 
-    @Option(names = "--lbw", description = "LoRA Block Weight: 17 or 26 comma-separated ratios, or a preset (ALL, INS, OUTD, ...)")
+    @Option(names = "--lbw", description = "LoRA Block Weight: 17 or 26 comma-separated ratios (12 or 20 for SDXL), or a preset (ALL, INS, OUTD, "
+            + "SDXL-OUTALL, ...)")
     String lbw;
 
     private static boolean isTrainingInputs(Path file) throws IOException {

@@ -69,6 +69,68 @@ class ForwardCommandTest {
         }
     }
 
+    @Test
+    void forward_sdxlFixtureInputs_writesEveryOutputUnderTheReferenceNames(@TempDir Path dir) throws Exception {
+        Path output = dir.resolve("out.safetensors");
+        Path cases = Fixtures.file("sdxl-tiny/cases.safetensors");
+        int code = run("--checkpoint", Fixtures.file("sdxl-tiny/tiny.safetensors").toString(),
+                "--config", Fixtures.file("sdxl-tiny/config.json").toString(),
+                "--inputs", cases.toString(), "--output", output.toString());
+        assertEquals(0, code, err.toString());
+        try (SafetensorsFile got = SafetensorsFile.open(output); SafetensorsFile expected = SafetensorsFile.open(cases)) {
+            java.util.Set<String> inputs = java.util.Set.of("context", "crop_coords_top_left", "latents", "original_size",
+                    "target_size", "te1_eos_index", "te1_ids", "te2_eos_index", "te2_ids", "te2_ids_padeos", "timesteps",
+                    "vae_unet_latent", "vae_x", "vae_z", "y");
+            // every reference output but the UNet's internal trace
+            List<String> outputs = expected.names().stream().filter(n -> !inputs.contains(n) && !n.startsWith("unet_trace."))
+                    .sorted().toList();
+            assertEquals(outputs, got.names());
+            for (String name : got.names()) {
+                assertMatches(got, name, expected, name);
+            }
+        }
+    }
+
+    @Test
+    void forward_sdxlWithLoraAnd12ValueBlockWeights_reproducesLoraReferences(@TempDir Path dir) throws Exception {
+        Path full = dir.resolve("lora.safetensors");
+        Path lbw = dir.resolve("lbw.safetensors");
+        String[] common = {"--checkpoint", Fixtures.file("sdxl-tiny/tiny.safetensors").toString(),
+                "--config", Fixtures.file("sdxl-tiny/config.json").toString(),
+                "--inputs", Fixtures.file("sdxl-tiny/cases.safetensors").toString(),
+                "--lora", Fixtures.file("sdxl-tiny/lora.safetensors").toString()};
+        assertEquals(0, run(concat(common, "--output", full.toString())), err.toString());
+        assertEquals(0, run(concat(common, "--output", lbw.toString(),
+                "--lbw", "0.8,1.0,0.5,0.0,0.25,0.6,1.0,0.3,0.0,0.9,0.5,0.7")), err.toString());
+        try (SafetensorsFile expected = SafetensorsFile.open(Fixtures.file("sdxl-tiny/lora-cases.safetensors"));
+                SafetensorsFile gotFull = SafetensorsFile.open(full);
+                SafetensorsFile gotLbw = SafetensorsFile.open(lbw)) {
+            for (String name : List.of("eps", "eps_from_text", "te1_sdxl", "te2_penultimate", "te2_pooled", "text_context", "text_y")) {
+                assertMatches(gotFull, name, expected, "lora_" + name);
+            }
+            for (String name : List.of("eps", "eps_from_text", "text_context", "text_y")) {
+                assertMatches(gotLbw, name, expected, "lbw12_" + name);
+            }
+        }
+    }
+
+    @Test
+    void forward_sdxlUnetWithoutY_namesTheMissingInput(@TempDir Path dir) throws Exception {
+        Path inputs = dir.resolve("in.safetensors");
+        new SafetensorsWriter()
+                .addFloats("latents", DType.F32, new long[] {1, 4, 8, 8}, new float[256])
+                .addFloats("timesteps", DType.F32, new long[] {1}, new float[] {500})
+                .addFloats("context", DType.F32, new long[] {1, 77, 32}, new float[77 * 32])
+                .write(inputs);
+        Path output = dir.resolve("out.safetensors");
+        int code = run("--checkpoint", Fixtures.file("sdxl-tiny/tiny.safetensors").toString(),
+                "--config", Fixtures.file("sdxl-tiny/config.json").toString(),
+                "--inputs", inputs.toString(), "--output", output.toString());
+        assertEquals(ForwardCommand.BAD_INPUT, code);
+        assertTrue(err.toString().contains("missing input 'y'"), err.toString());
+        assertFalse(Files.exists(output), "nothing is written when an input is missing");
+    }
+
     private static String[] concat(String[] a, String... b) {
         String[] out = java.util.Arrays.copyOf(a, a.length + b.length);
         System.arraycopy(b, 0, out, a.length, b.length);

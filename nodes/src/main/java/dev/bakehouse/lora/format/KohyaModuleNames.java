@@ -64,6 +64,33 @@ public final class KohyaModuleNames {
     }
 
     /**
+     * A module's place in a weight of a loaded model.
+     *
+     * @param rowStart first row it covers (OpenCLIP's fused q/k/v), or -1 for the whole weight
+     * @param rowEnd   row after its last, or -1
+     */
+    public record Placement(String moduleName, int rowStart, int rowEnd) {
+        public boolean wholeWeight() {
+            return rowStart < 0;
+        }
+    }
+
+    /**
+     * Every module that may adapt a single-file {@code .weight} key with {@code rows} rows: the one
+     * {@link #of} names, or, for an OpenCLIP text tower (SDXL's second encoder, SD2's), the modules
+     * of kohya's transformers view, q/k/v each on its third of {@code attn.in_proj_weight}.
+     */
+    public List<Placement> placements(String checkpointWeightKey, long rows) {
+        CheckpointComponent c = CheckpointComponent.of(checkpointWeightKey);
+        if (c == CheckpointComponent.TEXT_ENCODER_SDXL_2 || c == CheckpointComponent.TEXT_ENCODER_OPENCLIP) {
+            String prefix = textPrefix(c == CheckpointComponent.TEXT_ENCODER_SDXL_2 ? Family.SDXL : Family.SD2, c);
+            return openClipModules(checkpointWeightKey.substring(c.prefix().length()), rows).stream()
+                    .map(m -> new Placement(prefix + m.hfPath().replace('.', '_'), m.rowStart(), m.rowEnd())).toList();
+        }
+        return of(checkpointWeightKey).map(n -> List.of(new Placement(n, -1, -1))).orElse(List.of());
+    }
+
+    /**
      * The LBW block of a module known only by its kohya name (a LoRA file without its model):
      * BASE for text encoder modules; for UNet modules the block of the single-file key the name
      * translates to. Empty for names outside the blocks ({@code lora_unet_conv_in}).
@@ -137,33 +164,40 @@ public final class KohyaModuleNames {
                         (int) shape[1], (int) shape[0], 1, LbwBlock.BASE, false, module));
                 continue;
             }
-            Matcher oc = OPEN_CLIP_TEXT.matcher(rest);
-            if (oc.matches()) {
-                String layer = "text_model.encoder.layers." + oc.group(1) + ".";
-                int width = (int) shape[1];
-                switch (oc.group(2)) {
-                    case "attn.in_proj_weight" -> {
-                        int rows = (int) shape[0] / 3;
-                        String[] qkv = {"q_proj", "k_proj", "v_proj"};
-                        for (int i = 0; i < 3; i++) {
-                            String module = layer + "self_attn." + qkv[i];
-                            out.add(new LoraTarget(prefix + module.replace('.', '_'), e.getKey(), i * rows, (i + 1) * rows,
-                                    LayerKind.LINEAR, width, rows, 1, LbwBlock.BASE, false, module));
-                        }
-                    }
-                    default -> {
-                        String module = layer + switch (oc.group(2)) {
-                            case "attn.out_proj.weight" -> "self_attn.out_proj";
-                            case "mlp.c_fc.weight" -> "mlp.fc1";
-                            default -> "mlp.fc2";
-                        };
-                        out.add(new LoraTarget(prefix + module.replace('.', '_'), e.getKey(), -1, -1, LayerKind.LINEAR,
-                                width, (int) shape[0], 1, LbwBlock.BASE, false, module));
-                    }
-                }
+            for (OpenClipModule m : shape.length == 2 ? openClipModules(rest, shape[0]) : List.<OpenClipModule>of()) {
+                int rows = m.rowStart() < 0 ? (int) shape[0] : m.rowEnd() - m.rowStart();
+                out.add(new LoraTarget(prefix + m.hfPath().replace('.', '_'), e.getKey(), m.rowStart(), m.rowEnd(),
+                        LayerKind.LINEAR, (int) shape[1], rows, 1, LbwBlock.BASE, false, m.hfPath()));
             }
         }
         return out;
+    }
+
+    /** A kohya text module inside an OpenCLIP weight: its transformers path and rows (-1, -1: all). */
+    private record OpenClipModule(String hfPath, int rowStart, int rowEnd) {}
+
+    /**
+     * The modules kohya's HF view of an OpenCLIP tower puts on {@code rest} (a key below the tower's
+     * prefix with {@code rows} rows): q/k/v on the thirds of {@code attn.in_proj_weight}, out_proj,
+     * fc1 = c_fc, fc2 = c_proj; none for other keys.
+     */
+    private static List<OpenClipModule> openClipModules(String rest, long rows) {
+        Matcher oc = OPEN_CLIP_TEXT.matcher(rest);
+        if (!oc.matches()) {
+            return List.of();
+        }
+        String layer = "text_model.encoder.layers." + oc.group(1) + ".";
+        return switch (oc.group(2)) {
+            case "attn.in_proj_weight" -> {
+                int third = (int) rows / 3;
+                yield List.of(new OpenClipModule(layer + "self_attn.q_proj", 0, third),
+                        new OpenClipModule(layer + "self_attn.k_proj", third, 2 * third),
+                        new OpenClipModule(layer + "self_attn.v_proj", 2 * third, 3 * third));
+            }
+            case "attn.out_proj.weight" -> List.of(new OpenClipModule(layer + "self_attn.out_proj", -1, -1));
+            case "mlp.c_fc.weight" -> List.of(new OpenClipModule(layer + "mlp.fc1", -1, -1));
+            default -> List.of(new OpenClipModule(layer + "mlp.fc2", -1, -1));
+        };
     }
 
     private static Optional<LoraTarget> unetTarget(String key, long[] shape, UNetKeyMap map, boolean sdxl) {

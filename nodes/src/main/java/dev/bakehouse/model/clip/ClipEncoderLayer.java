@@ -7,7 +7,10 @@ import dev.bakehouse.model.nn.Linear;
 import dev.bakehouse.model.nn.ParamStore;
 import dev.bakehouse.model.nn.Scope;
 
-/** CLIPEncoderLayer ({@code encoder.layers.N}): pre-LN causal self-attention and MLP, residual. */
+/**
+ * CLIPEncoderLayer ({@code encoder.layers.N}) or OpenCLIP's ResidualAttentionBlock
+ * ({@code transformer.resblocks.N}): pre-LN causal self-attention and MLP, residual.
+ */
 final class ClipEncoderLayer {
     private final LayerNorm layerNorm1;
     private final ClipAttention selfAttn;
@@ -16,13 +19,13 @@ final class ClipEncoderLayer {
     private final Linear fc2;
     private final boolean quickGelu;
 
-    ClipEncoderLayer(ParamStore store, TextEncoderConfig cfg, String key) {
+    ClipEncoderLayer(ParamStore store, TextEncoderConfig cfg, TextKeys.Layer keys) {
         long d = cfg.hiddenSize();
-        this.layerNorm1 = new LayerNorm(store, key + ".layer_norm1", d, cfg.layerNormEps());
-        this.selfAttn = new ClipAttention(store, key + ".self_attn", d, cfg.numAttentionHeads());
-        this.layerNorm2 = new LayerNorm(store, key + ".layer_norm2", d, cfg.layerNormEps());
-        this.fc1 = new Linear(store, key + ".mlp.fc1", d, cfg.intermediateSize(), true);
-        this.fc2 = new Linear(store, key + ".mlp.fc2", cfg.intermediateSize(), d, true);
+        this.layerNorm1 = new LayerNorm(store, keys.layerNorm1(), d, cfg.layerNormEps());
+        this.selfAttn = new ClipAttention(store, keys.attention(), d, cfg.numAttentionHeads(), keys.fusedQkv());
+        this.layerNorm2 = new LayerNorm(store, keys.layerNorm2(), d, cfg.layerNormEps());
+        this.fc1 = new Linear(store, keys.fc1(), d, cfg.intermediateSize(), true);
+        this.fc2 = new Linear(store, keys.fc2(), cfg.intermediateSize(), d, true);
         this.quickGelu = cfg.hiddenAct().equals("quick_gelu");
     }
 

@@ -15,12 +15,20 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The CLIP text transformer as SD1 uses it (transformers {@code CLIPTextModel}), weights under
- * {@code prefix} (normally {@code cond_stage_model.transformer.text_model.}): causal mask, no padding
- * mask, positions always 0..L-1 (the checkpoint's {@code position_ids} buffer is never read).
+ * The CLIP text transformer as SD uses it, weights under {@code prefix} in the config's layout
+ * (transformers {@code CLIPTextModel}: SD1's {@code cond_stage_model.transformer.text_model.}, SDXL's
+ * {@code conditioner.embedders.0.transformer.text_model.}; OpenCLIP: SDXL's
+ * {@code conditioner.embedders.1.model.}): causal mask, no padding mask, positions always 0..L-1
+ * (the checkpoint's {@code position_ids} buffer and OpenCLIP's {@code logit_scale} are never read).
  */
 public final class ClipTextModel {
     public static final String PREFIX = "cond_stage_model.transformer.text_model.";
+    /** SD2.x's OpenCLIP ViT-H. */
+    public static final String SD2_PREFIX = "cond_stage_model.model.";
+    /** SDXL's first encoder (CLIP ViT-L, transformers layout). */
+    public static final String SDXL_TE1_PREFIX = "conditioner.embedders.0.transformer.text_model.";
+    /** SDXL's second encoder (OpenCLIP ViT-bigG). */
+    public static final String SDXL_TE2_PREFIX = "conditioner.embedders.1.model.";
 
     private final TextEncoderConfig config;
     private final Constants constants;
@@ -28,17 +36,20 @@ public final class ClipTextModel {
     private final Param positionEmbedding;
     private final List<ClipEncoderLayer> layers = new ArrayList<>();
     private final LayerNorm finalLayerNorm;
+    private final Param textProjection;
 
     public ClipTextModel(ParamStore store, Constants constants, TextEncoderConfig cfg, String prefix) {
         this.config = cfg;
         this.constants = constants;
-        this.tokenEmbedding = store.declare(prefix + "embeddings.token_embedding.weight", cfg.vocabSize(), cfg.hiddenSize());
-        this.positionEmbedding = store.declare(prefix + "embeddings.position_embedding.weight",
-                cfg.maxPositionEmbeddings(), cfg.hiddenSize());
+        TextKeys keys = new TextKeys(cfg.layout(), prefix);
+        this.tokenEmbedding = store.declare(keys.tokenEmbedding(), cfg.vocabSize(), cfg.hiddenSize());
+        this.positionEmbedding = store.declare(keys.positionEmbedding(), cfg.maxPositionEmbeddings(), cfg.hiddenSize());
         for (int i = 0; i < cfg.numHiddenLayers(); i++) {
-            layers.add(new ClipEncoderLayer(store, cfg, prefix + "encoder.layers." + i));
+            layers.add(new ClipEncoderLayer(store, cfg, keys.layer(i)));
         }
-        this.finalLayerNorm = new LayerNorm(store, prefix + "final_layer_norm", cfg.hiddenSize(), cfg.layerNormEps());
+        this.finalLayerNorm = new LayerNorm(store, keys.finalLayerNorm(), cfg.hiddenSize(), cfg.layerNormEps());
+        this.textProjection = cfg.projectionDim() > 0
+                ? store.declare(keys.textProjection(), cfg.hiddenSize(), cfg.projectionDim()) : null;
     }
 
     public TextEncoderConfig config() {
@@ -116,6 +127,25 @@ public final class ClipTextModel {
             throw new IllegalArgumentException("clip_skip must be in 1.." + n + ", got " + clipSkip);
         }
         return clipSkip == 1 ? out.lastHiddenState() : finalLayerNorm.forward(out.hiddenStates().get(n + 1 - clipSkip));
+    }
+
+    /**
+     * The pooled output through {@code text_projection} (B, projection_dim): {@code pooled @ P}, P
+     * stored [hidden, projection] as OpenCLIP keeps it (SDXL's pooled conditioning).
+     */
+    public NDArray projectedPooled(TextEncoderOutput out) {
+        if (textProjection == null) {
+            throw new IllegalStateException("this text encoder has no text_projection");
+        }
+        return out.pooled().matMul(textProjection.value());
+    }
+
+    /**
+     * hidden_states[N-1] without the final LayerNorm: the input of the last layer, which SDXL takes
+     * from both encoders (sgm {@code layer="hidden", layer_idx=11} for CLIP-L, {@code "penultimate"} for bigG).
+     */
+    public static NDArray penultimate(TextEncoderOutput out) {
+        return out.hiddenStates().get(out.hiddenStates().size() - 2);
     }
 
     /** Each row at argmax(ids): the first EOS, since 49407 is the largest id (transformers' legacy rule). */

@@ -10,8 +10,16 @@ public final class Linear implements AdaptableLayer {
 
     /** Declares {@code <key>.weight} and, if {@code withBias}, {@code <key>.bias}. */
     public Linear(ParamStore store, String key, long in, long out, boolean withBias) {
-        this.weight = store.declare(key + ".weight", out, in);
-        this.bias = withBias ? store.declare(key + ".bias", out) : null;
+        this(store, key + ".weight", withBias ? key + ".bias" : null, in, out);
+    }
+
+    /**
+     * A linear whose weights do not follow the {@code <key>.weight} pattern (OpenCLIP's fused
+     * {@code attn.in_proj_weight} / {@code attn.in_proj_bias}); {@code biasKey} null for none.
+     */
+    public Linear(ParamStore store, String weightKey, String biasKey, long in, long out) {
+        this.weight = store.declare(weightKey, out, in);
+        this.bias = biasKey != null ? store.declare(biasKey, out) : null;
         store.registerAdaptable(this);
     }
 

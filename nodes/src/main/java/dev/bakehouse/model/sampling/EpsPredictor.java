@@ -16,4 +16,15 @@ public interface EpsPredictor {
      * @return predicted noise, shape (B, 4, H, W)
      */
     NDArray predictEps(NDArray xIn, NDArray timesteps, NDArray context);
+
+    /**
+     * The same with SDXL's vector conditioning y (B, adm_in_channels); models that take none keep
+     * this default, which accepts only y == null.
+     */
+    default NDArray predictEps(NDArray xIn, NDArray timesteps, NDArray context, NDArray y) {
+        if (y != null) {
+            throw new IllegalArgumentException("this model takes no vector conditioning y");
+        }
+        return predictEps(xIn, timesteps, context);
+    }
 }

@@ -132,6 +132,14 @@ public final class KSampler {
     public static NDArray sample(NDManager manager, EpsPredictor model, DiscreteSchedule schedule, NDArray latentImage,
             NDArray positive, NDArray negative, Settings settings, StepWindow window, StepListener listener,
             BooleanSupplier interrupted) {
+        return sample(manager, model, schedule, latentImage, UNetConditioning.of(positive),
+                negative == null ? null : UNetConditioning.of(negative), settings, window, listener, interrupted);
+    }
+
+    /** {@link #sample} with conditionings that may carry SDXL's vector conditioning y. */
+    public static NDArray sample(NDManager manager, EpsPredictor model, DiscreteSchedule schedule, NDArray latentImage,
+            UNetConditioning positive, UNetConditioning negative, Settings settings, StepWindow window,
+            StepListener listener, BooleanSupplier interrupted) {
         double[] sigmas = window.apply(sigmas(schedule, settings.scheduler(), settings.sampler(), settings.steps(),
                 settings.denoise()));
         if (sigmas.length < 2) {

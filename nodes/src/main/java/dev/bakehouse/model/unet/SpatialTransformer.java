@@ -15,7 +15,7 @@ import java.util.List;
  * LDM SpatialTransformer ({@code <key>.norm / proj_in / transformer_blocks.N / proj_out}): GroupNorm
  * (eps 1e-6 in SD), proj_in, the image as (B, H*W, C) tokens in row-major (h, w) order through
  * the transformer blocks, proj_out, plus the input. proj_in/proj_out are 1x1 convs in SD1 and
- * linears in SD2 ({@code use_linear_in_transformer}).
+ * linears in SD2 and SDXL ({@code use_linear_in_transformer}); SDXL stacks several blocks ({@code depth}).
  */
 final class SpatialTransformer implements UNetLayer {
     private final GroupNorm norm;
@@ -25,13 +25,13 @@ final class SpatialTransformer implements UNetLayer {
     private final Linear projOutLinear;
     private final List<BasicTransformerBlock> blocks = new ArrayList<>();
 
-    SpatialTransformer(ParamStore store, Constants constants, UNetConfig cfg, String key, long channels) {
+    SpatialTransformer(ParamStore store, Constants constants, UNetConfig cfg, String key, long channels, int depth) {
         this.norm = new GroupNorm(store, constants, key + ".norm", cfg.normNumGroups(), channels, cfg.transformerGroupNormEps());
         boolean linear = cfg.useLinearInTransformer();
         this.projInConv = linear ? null : Conv2d.same(store, key + ".proj_in", channels, channels, 1);
         this.projInLinear = linear ? new Linear(store, key + ".proj_in", channels, channels, true) : null;
         int heads = cfg.heads(channels);
-        for (int d = 0; d < cfg.transformerDepth(); d++) {
+        for (int d = 0; d < depth; d++) {
             blocks.add(new BasicTransformerBlock(store, cfg, key + ".transformer_blocks." + d, channels, heads));
         }
         this.projOutConv = linear ? null : Conv2d.same(store, key + ".proj_out", channels, channels, 1);

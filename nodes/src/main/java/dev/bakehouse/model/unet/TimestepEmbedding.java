@@ -9,7 +9,7 @@ import ai.djl.ndarray.types.Shape;
  * The sinusoidal timestep embedding of LDM: [cos(t f_i) | sin(t f_i)], f_i = exp(-ln(10000) i / half).
  * Computed on the Java side in double: torch's float32 argument loses ~6e-5 at t = 999.
  */
-final class TimestepEmbedding {
+public final class TimestepEmbedding {
     private static final double MAX_PERIOD = 10000.0;
 
     private TimestepEmbedding() {}
@@ -18,7 +18,7 @@ final class TimestepEmbedding {
      * @param timesteps (B) or (1), any numeric type; a single value is used for every batch item
      * @return (batch, dim) float32 in {@code manager}
      */
-    static NDArray sinusoidal(NDArray timesteps, int dim, long batch, NDManager manager) {
+    public static NDArray sinusoidal(NDArray timesteps, int dim, long batch, NDManager manager) {
         double[] t;
         try (NDArray asDouble = timesteps.toType(DataType.FLOAT64, true)) {
             t = asDouble.toDoubleArray();

@@ -17,9 +17,11 @@ import java.util.Deque;
 import java.util.List;
 
 /**
- * The SD1.x/2.x conditional UNet in the LDM layout, its weights named by the single-file keys under
- * {@code prefix} (normally {@code model.diffusion_model.}). Built from a {@link UNetConfig}; the
+ * The SD1.x/2.x/SDXL conditional UNet in the LDM layout, its weights named by the single-file keys
+ * under {@code prefix} (normally {@code model.diffusion_model.}). Built from a {@link UNetConfig}; the
  * block layout follows LDM's {@code UNetModel.__init__}, so the block numbers are the key numbers.
+ * SDXL adds the vector conditioning {@code y} (sgm {@code num_classes: sequential}):
+ * emb = time_embed(t_emb) + label_emb(y).
  */
 public final class UNet2DCondition {
     public static final String PREFIX = "model.diffusion_model.";
@@ -27,6 +29,8 @@ public final class UNet2DCondition {
     private final UNetConfig config;
     private final Linear timeEmbed0;
     private final Linear timeEmbed2;
+    private final Linear labelEmbed0;
+    private final Linear labelEmbed2;
     private final List<UNetBlock> inputBlocks = new ArrayList<>();
     private final UNetBlock middleBlock;
     private final List<UNetBlock> outputBlocks = new ArrayList<>();
@@ -40,6 +44,9 @@ public final class UNet2DCondition {
         int ted = cfg.timeEmbedDim();
         this.timeEmbed0 = new Linear(store, prefix + "time_embed.0", mc, ted, true);
         this.timeEmbed2 = new Linear(store, prefix + "time_embed.2", ted, ted, true);
+        boolean vector = cfg.hasVectorConditioning();
+        this.labelEmbed0 = vector ? new Linear(store, prefix + "label_emb.0.0", cfg.admInChannels(), ted, true) : null;
+        this.labelEmbed2 = vector ? new Linear(store, prefix + "label_emb.0.2", ted, ted, true) : null;
 
         List<Long> skipChannels = new ArrayList<>();
         inputBlocks.add(new UNetBlock(List.of(
@@ -54,7 +61,7 @@ public final class UNet2DCondition {
                 layers.add(new ResBlock(store, constants, cfg, key + ".0", ch, out));
                 ch = out;
                 if (cfg.hasAttention(level)) {
-                    layers.add(new SpatialTransformer(store, constants, cfg, key + ".1", ch));
+                    layers.add(new SpatialTransformer(store, constants, cfg, key + ".1", ch, cfg.transformerDepth(level)));
                 }
                 inputBlocks.add(new UNetBlock(layers));
                 skipChannels.add(ch);
@@ -69,7 +76,7 @@ public final class UNet2DCondition {
         String mid = prefix + "middle_block.";
         this.middleBlock = new UNetBlock(List.of(
                 new ResBlock(store, constants, cfg, mid + "0", ch, ch),
-                new SpatialTransformer(store, constants, cfg, mid + "1", ch),
+                new SpatialTransformer(store, constants, cfg, mid + "1", ch, cfg.transformerDepthMiddle()),
                 new ResBlock(store, constants, cfg, mid + "2", ch, ch)));
 
         for (int level = cfg.levels() - 1; level >= 0; level--) {
@@ -81,7 +88,8 @@ public final class UNet2DCondition {
                 layers.add(new ResBlock(store, constants, cfg, key + ".0", ch + skip, out));
                 ch = out;
                 if (cfg.hasAttention(level)) {
-                    layers.add(new SpatialTransformer(store, constants, cfg, key + "." + layers.size(), ch));
+                    layers.add(new SpatialTransformer(store, constants, cfg, key + "." + layers.size(), ch,
+                            cfg.transformerDepth(level)));
                 }
                 if (level != 0 && r == cfg.numResBlocks()) {
                     layers.add(new Upsample(store, key + "." + layers.size(), ch));
@@ -97,19 +105,22 @@ public final class UNet2DCondition {
         return config;
     }
 
-    /** Epsilon prediction: x (B, in, H, W), timesteps (B), context (B, S, context_dim). */
+    /** Epsilon prediction: x (B, in, H, W), timesteps (B), context (B, S, context_dim); no vector conditioning. */
     public NDArray forward(NDArray x, NDArray timesteps, NDArray context) {
-        return forward(x, timesteps, context, UNetTrace.NONE);
+        return forward(x, timesteps, context, null, UNetTrace.NONE);
     }
 
     public NDArray forward(NDArray x, NDArray timesteps, NDArray context, UNetTrace trace) {
-        checkInputs(x, context);
-        long batch = x.getShape().get(0);
-        NDArray tEmb = TimestepEmbedding.sinusoidal(timesteps, config.modelChannels(), batch, x.getManager());
-        trace.record("t_emb", tEmb);
-        NDArray emb = timeEmbed2.forward(Activations.silu(timeEmbed0.forward(tEmb)));
-        trace.record("emb", emb);
-        NDArray embSilu = Activations.silu(emb);
+        return forward(x, timesteps, context, null, trace);
+    }
+
+    /**
+     * Epsilon prediction with the vector conditioning: y (B, adm_in_channels) for a UNet that has
+     * {@code label_emb} (SDXL), null for one that has not.
+     */
+    public NDArray forward(NDArray x, NDArray timesteps, NDArray context, NDArray y, UNetTrace trace) {
+        checkInputs(x, context, y);
+        NDArray embSilu = Activations.silu(embedding(x, timesteps, y, trace));
 
         Deque<NDArray> skips = new ArrayDeque<>();
         NDArray h = x;
@@ -135,10 +146,13 @@ public final class UNet2DCondition {
      * recomputed during {@link CheckpointTape#backward}. The time embedding is tiny and recorded as usual.
      */
     public NDArray forward(NDArray x, NDArray timesteps, NDArray context, CheckpointTape tape) {
-        checkInputs(x, context);
-        long batch = x.getShape().get(0);
-        NDArray tEmb = TimestepEmbedding.sinusoidal(timesteps, config.modelChannels(), batch, x.getManager());
-        NDArray embSilu = tape.shared(Activations.silu(timeEmbed2.forward(Activations.silu(timeEmbed0.forward(tEmb)))));
+        return forward(x, timesteps, context, null, tape);
+    }
+
+    /** {@link #forward(NDArray, NDArray, NDArray, CheckpointTape)} with the vector conditioning y (or null). */
+    public NDArray forward(NDArray x, NDArray timesteps, NDArray context, NDArray y, CheckpointTape tape) {
+        checkInputs(x, context, y);
+        NDArray embSilu = tape.shared(Activations.silu(embedding(x, timesteps, y, UNetTrace.NONE)));
         NDArray ctx = tape.shared(context);
 
         Deque<NDArray> skips = new ArrayDeque<>();
@@ -155,7 +169,23 @@ public final class UNet2DCondition {
         return tape.segment(List.of(h), in -> outConv.forward(Activations.silu(outNorm.forward(in.get(0)))));
     }
 
-    private void checkInputs(NDArray x, NDArray context) {
+    /** time_embed(t_emb) (+ label_emb(y)): what every ResBlock's emb_layers sees, before its SiLU. */
+    private NDArray embedding(NDArray x, NDArray timesteps, NDArray y, UNetTrace trace) {
+        long batch = x.getShape().get(0);
+        NDArray tEmb = TimestepEmbedding.sinusoidal(timesteps, config.modelChannels(), batch, x.getManager());
+        trace.record("t_emb", tEmb);
+        NDArray emb = timeEmbed2.forward(Activations.silu(timeEmbed0.forward(tEmb)));
+        if (labelEmbed0 != null) {
+            trace.record("time_emb", emb);
+            NDArray label = labelEmbed2.forward(Activations.silu(labelEmbed0.forward(y)));
+            trace.record("label_emb", label);
+            emb = emb.add(label);
+        }
+        trace.record("emb", emb);
+        return emb;
+    }
+
+    private void checkInputs(NDArray x, NDArray context, NDArray y) {
         Shape xs = x.getShape();
         Shape cs = context.getShape();
         long down = 1L << (config.levels() - 1);
@@ -166,6 +196,16 @@ public final class UNet2DCondition {
         if (cs.dimension() != 3 || cs.get(0) != xs.get(0) || cs.get(2) != config.contextDim()) {
             throw new IllegalArgumentException("UNet context: expected (" + xs.get(0) + ", S, " + config.contextDim()
                     + "), found " + cs);
+        }
+        if (config.hasVectorConditioning() != (y != null)) {
+            throw new IllegalArgumentException(config.hasVectorConditioning()
+                    ? "UNet y: this UNet (SDXL) needs the vector conditioning y (" + xs.get(0) + ", " + config.admInChannels()
+                            + "): pooled text embedding and size/crop embeddings"
+                    : "UNet y: this UNet has no label_emb; pass no vector conditioning");
+        }
+        if (y != null && !y.getShape().equals(new Shape(xs.get(0), config.admInChannels()))) {
+            throw new IllegalArgumentException("UNet y: expected (" + xs.get(0) + ", " + config.admInChannels()
+                    + "), found " + y.getShape());
         }
     }
 

@@ -3,11 +3,16 @@ package dev.bakehouse.model.unet;
 import java.util.List;
 
 /**
- * The SD1.x/SD2.x UNet (LDM {@code openaimodel.UNetModel}) as numbers, with the LDM yaml names.
+ * The SD1.x/SD2.x/SDXL UNet (LDM/sgm {@code openaimodel.UNetModel}) as numbers, with the yaml names.
  * Exactly one of {@code numHeads} (fixed head count, SD1) and {@code numHeadChannels} (fixed head
- * width, SD2) is positive; the other is -1, as in the LDM configs.
+ * width, SD2 and SDXL) is positive; the other is -1, as in the LDM configs.
  *
- * @param attentionResolutions downsampling factors (1, 2, 4, ...) whose level carries a SpatialTransformer
+ * @param attentionResolutions   downsampling factors (1, 2, 4, ...) whose level carries a SpatialTransformer
+ * @param transformerDepth       BasicTransformerBlocks per SpatialTransformer, one entry per level; levels
+ *                               without attention hold 0 (sgm reads no value there: SDXL's yaml says 1)
+ * @param transformerDepthMiddle blocks of the middle block's SpatialTransformer (sgm: the last level's)
+ * @param admInChannels          width of the vector conditioning {@code y} fed to {@code label_emb}
+ *                               (sgm {@code num_classes: sequential}, SDXL); 0 for none
  */
 public record UNetConfig(
         int inChannels,
@@ -18,9 +23,11 @@ public record UNetConfig(
         List<Integer> attentionResolutions,
         int numHeads,
         int numHeadChannels,
-        int transformerDepth,
+        List<Integer> transformerDepth,
+        int transformerDepthMiddle,
         int contextDim,
         boolean useLinearInTransformer,
+        int admInChannels,
         int normNumGroups,
         double resblockNormEps,
         double transformerGroupNormEps,
@@ -34,10 +41,25 @@ public record UNetConfig(
             throw new IllegalArgumentException("UNetConfig: exactly one of num_heads (" + numHeads
                     + ") and num_head_channels (" + numHeadChannels + ") must be positive");
         }
-        if (channelMult.isEmpty() || numResBlocks < 1 || transformerDepth < 1) {
+        if (channelMult.isEmpty() || numResBlocks < 1 || transformerDepthMiddle < 1 || admInChannels < 0) {
             throw new IllegalArgumentException("UNetConfig: channel_mult " + channelMult + ", num_res_blocks "
-                    + numResBlocks + " and transformer_depth " + transformerDepth + " must be non-empty / >= 1");
+                    + numResBlocks + ", transformer_depth_middle " + transformerDepthMiddle + " and adm_in_channels "
+                    + admInChannels + " must be non-empty / >= 1 / >= 1 / >= 0");
         }
+        if (transformerDepth.size() != channelMult.size()) {
+            throw new IllegalArgumentException("UNetConfig: transformer_depth " + transformerDepth + " needs one value per "
+                    + "level of channel_mult " + channelMult);
+        }
+        List<Integer> depth = new java.util.ArrayList<>();
+        for (int level = 0; level < channelMult.size(); level++) {
+            boolean attention = attentionResolutions.contains(1 << level);
+            if (attention && transformerDepth.get(level) < 1) {
+                throw new IllegalArgumentException("UNetConfig: level " + level + " has attention but transformer_depth "
+                        + transformerDepth.get(level));
+            }
+            depth.add(attention ? transformerDepth.get(level) : 0);
+        }
+        transformerDepth = List.copyOf(depth);
         for (int level = 0; level < channelMult.size(); level++) {
             long c = (long) modelChannels * channelMult.get(level);
             if (c % normNumGroups != 0) {
@@ -45,6 +67,25 @@ public record UNetConfig(
                         + " channels, not divisible by norm_num_groups " + normNumGroups);
             }
         }
+    }
+
+    /** SD1.x/SD2.x form: one transformer depth everywhere, no vector conditioning. */
+    public UNetConfig(int inChannels, int outChannels, int modelChannels, List<Integer> channelMult, int numResBlocks,
+                      List<Integer> attentionResolutions, int numHeads, int numHeadChannels, int transformerDepth,
+                      int contextDim, boolean useLinearInTransformer, int normNumGroups, double resblockNormEps,
+                      double transformerGroupNormEps, double layerNormEps) {
+        this(inChannels, outChannels, modelChannels, channelMult, numResBlocks, attentionResolutions, numHeads,
+                numHeadChannels, java.util.Collections.nCopies(channelMult.size(), transformerDepth), transformerDepth,
+                contextDim, useLinearInTransformer, 0, normNumGroups, resblockNormEps, transformerGroupNormEps, layerNormEps);
+    }
+
+    /**
+     * SDXL base 1.0 (sgm {@code sd_xl_base.yaml}): 320 * (1, 2, 4), attention on levels 1 and 2 with
+     * 2 and 10 blocks, 64-wide heads, linear proj_in/proj_out, context 768 + 1280, y 1280 + 6 * 256.
+     */
+    public static UNetConfig sdxl() {
+        return new UNetConfig(4, 4, 320, List.of(1, 2, 4), 2, List.of(4, 2), -1, 64, List.of(1, 2, 10), 10, 2048, true,
+                2816, 32, 1e-5, 1e-6, 1e-5);
     }
 
     /** Stable Diffusion 1.x (v1-inference.yaml). */
@@ -81,6 +122,16 @@ public record UNetConfig(
 
     public long channels(int level) {
         return (long) modelChannels * channelMult.get(level);
+    }
+
+    /** BasicTransformerBlocks of the SpatialTransformers of {@code level} (0 without attention). */
+    public int transformerDepth(int level) {
+        return transformerDepth.get(level);
+    }
+
+    /** Whether the UNet takes the vector conditioning {@code y} ({@code label_emb}). */
+    public boolean hasVectorConditioning() {
+        return admInChannels > 0;
     }
 
     public boolean hasAttention(int level) {

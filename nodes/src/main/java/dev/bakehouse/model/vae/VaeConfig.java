@@ -6,7 +6,8 @@ import java.util.List;
  * The LDM AutoencoderKL ({@code ddconfig} names). Only the SD layout is built: no attention
  * inside the levels ({@code attn_resolutions} empty), the mid-block attention always present.
  *
- * @param scaleFactor the latent scale (0.18215 for SD1); applied by pipelines, never inside decode/encode
+ * @param scaleFactor the latent scale (0.18215 for SD1, 0.13025 for SDXL); applied by pipelines, never
+ *                    inside decode/encode
  */
 public record VaeConfig(
         int inChannels,
@@ -20,6 +21,11 @@ public record VaeConfig(
         int normNumGroups,
         double normEps,
         double scaleFactor) {
+
+    /** SD1.x/SD2.x latent scale. */
+    public static final double SD_SCALE_FACTOR = 0.18215;
+    /** SDXL's latent scale (same autoencoder layout, retrained weights). */
+    public static final double SDXL_SCALE_FACTOR = 0.13025;
 
     public VaeConfig {
         chMult = List.copyOf(chMult);

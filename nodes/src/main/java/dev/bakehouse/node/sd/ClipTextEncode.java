@@ -44,8 +44,21 @@ public final class ClipTextEncode implements Node {
         String text = inputs.getString("text");
         ClipValue clip = inputs.get("clip", ClipValue.class);
         ClipTokenizer tokenizer = clip.tokenizer().get();
-        HostTensor context = clip.checkpoint().use(model -> PromptEncoder.encode(model, tokenizer,
-                clip.embeddings(), text, clip.stopAtLayer(), LOG::warn));
-        return NodeResult.of(new Conditioning(context));
+        Conditioning conditioning = clip.checkpoint().use(model -> {
+            if (!model.config().isSdxl()) {
+                return new Conditioning(PromptEncoder.encode(model, tokenizer, clip.embeddings(), text, clip.stopAtLayer(),
+                        LOG::warn));
+            }
+            if (clip.stopAtLayer() != -1) {
+                // SDXL conditions on fixed layers of both encoders (the penultimate ones)
+                throw new IllegalArgumentException("stop_at_clip_layer " + clip.stopAtLayer() + " is not supported for "
+                        + "SDXL checkpoints yet; leave CLIPSetLastLayer at -1");
+            }
+            // ComfyUI's CLIPTextEncode on SDXL: the same text for both encoders, no size numbers (768 defaults)
+            PromptEncoder.SdxlPrompt prompt = PromptEncoder.encodeSdxl(model, tokenizer, clip.embeddings(), text, text,
+                    LOG::warn);
+            return new Conditioning(prompt.context(), prompt.pooled(), null);
+        });
+        return NodeResult.of(conditioning);
     }
 }

@@ -3,11 +3,15 @@ package dev.bakehouse.node.sd;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import dev.bakehouse.model.StableDiffusion;
+import dev.bakehouse.model.conditioning.SdxlConditioner;
+import dev.bakehouse.model.conditioning.SizeConditioning;
 import dev.bakehouse.model.sampling.DiscreteSchedule;
 import dev.bakehouse.model.sampling.EpsPredictor;
 import dev.bakehouse.model.sampling.KSampler;
 import dev.bakehouse.model.sampling.SamplerName;
 import dev.bakehouse.model.sampling.SigmaScheduler;
+import dev.bakehouse.model.sampling.UNetConditioning;
+import dev.bakehouse.model.unet.UNetTrace;
 import dev.bakehouse.node.DataType;
 import dev.bakehouse.node.InputSpec.ComboInput;
 import dev.bakehouse.node.InputSpec.FloatInput;
@@ -20,6 +24,7 @@ import dev.bakehouse.node.NodeResult;
 import dev.bakehouse.node.NodeSpec;
 import dev.bakehouse.node.OutputSpec;
 import java.util.Arrays;
+import java.util.List;
 
 /**
  * ComfyUI's {@code KSampler} node with its exact inputs: denoises a latent with the model (its
@@ -89,13 +94,12 @@ public final class KSamplerNode implements Node {
     private static HostTensor sample(StableDiffusion sd, Latent latent, Conditioning positive, Conditioning negative,
             KSampler.Settings settings, NodeContext ctx) {
         double scale = sd.config().vae().scaleFactor();
-        EpsPredictor unet = (xIn, timesteps, context) -> sd.unet().forward(xIn, timesteps, context);
         try (NDManager run = sd.manager().newSubManager()) {
             NDArray x = latent.samples().toNDArray(run).mul(scale);
             // The interrupt check throws the executor's own exception, so the prompt ends as
             // interrupted (not failed) before the next step; progress() checks again after each.
-            NDArray result = KSampler.sample(run, unet, SCHEDULE, x, positive.context().toNDArray(run),
-                    negative.context().toNDArray(run), settings,
+            NDArray result = KSampler.sample(run, predictor(sd), SCHEDULE, x, unetConditioning(sd, positive, "positive", run),
+                    unetConditioning(sd, negative, "negative", run), settings, KSampler.StepWindow.ALL,
                     (step, total, denoised) -> ctx.progress(step, total, LatentPreview.of(denoised)),
                     () -> {
                         ctx.checkInterrupted();
@@ -103,5 +107,42 @@ public final class KSamplerNode implements Node {
                     });
             return HostTensor.of(result.div(scale));
         }
+    }
+
+    /** The model's UNet as the samplers call it, with or without SDXL's vector conditioning. */
+    static EpsPredictor predictor(StableDiffusion sd) {
+        return new EpsPredictor() {
+            @Override
+            public NDArray predictEps(NDArray xIn, NDArray timesteps, NDArray context) {
+                return predictEps(xIn, timesteps, context, null);
+            }
+
+            @Override
+            public NDArray predictEps(NDArray xIn, NDArray timesteps, NDArray context, NDArray y) {
+                return sd.unet().forward(xIn, timesteps, context, y, UNetTrace.NONE);
+            }
+        };
+    }
+
+    /**
+     * A CONDITIONING as the UNet takes it: SD1 the context; SDXL also y = cat(pooled_output, the
+     * six size numbers embedded), the sizes defaulting as in ComfyUI's {@code SDXL.encode_adm}.
+     */
+    static UNetConditioning unetConditioning(StableDiffusion sd, Conditioning c, String input, NDManager run) {
+        NDArray context = c.context().toNDArray(run);
+        if (!sd.config().isSdxl()) {
+            if (c.pooled() != null) {
+                throw new IllegalArgumentException(input + ": an SDXL conditioning (with pooled_output) cannot guide an "
+                        + "SD1.x model");
+            }
+            return UNetConditioning.of(context);
+        }
+        if (c.pooled() == null) {
+            throw new IllegalArgumentException(input + ": the SDXL model needs a conditioning with pooled_output; encode "
+                    + "the prompt with this checkpoint's CLIP (CLIPTextEncode or CLIPTextEncodeSDXL)");
+        }
+        NDArray pooled = c.pooled().toNDArray(run);
+        List<SizeConditioning> sizes = java.util.Collections.nCopies((int) pooled.getShape().get(0), c.sizeOrDefault());
+        return new UNetConditioning(context, new SdxlConditioner(sd).vector(pooled, sizes));
     }
 }

@@ -36,6 +36,7 @@ public final class ModelNodes {
                 () -> new LoadCheckpoint(LoadCheckpoint.COMFY_NAME, dirs, cache, tokenizers, embeddings),
                 () -> new LoraLoader(dirs, cache),
                 ClipTextEncode::new,
+                ClipTextEncodeSdxl::new,
                 ClipSetLastLayer::new,
                 EmptyLatentImage::new,
                 KSamplerNode::new,

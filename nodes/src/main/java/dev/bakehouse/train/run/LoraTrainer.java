@@ -109,6 +109,11 @@ public final class LoraTrainer {
         var saving = args.saving();
         var opt = args.optimizer();
         StableDiffusion model = in.model();
+        if (model.config().isSdxl()) {
+            // the loop encodes captions with one CLIP and calls the UNet without SDXL's vector conditioning
+            throw new IllegalArgumentException("train_network trains SD1.x LoRAs; " + model.config().unet().contextDim()
+                    + "-wide SDXL checkpoints need sdxl_train_network, which is not supported yet");
+        }
         DdpmSchedule schedule = setup.noiseSchedule();
         StepSeeds seeds = new StepSeeds(setup.seed());
         CheckpointNames names = new CheckpointNames(saving.outputName(), "safetensors");
