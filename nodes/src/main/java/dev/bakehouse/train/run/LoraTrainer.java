@@ -223,7 +223,8 @@ public final class LoraTrainer {
                     d.cacheLatents() || d.cacheLatentsToDisk(), d.cacheLatentsToDisk() ? in.latentCacheDir() : null,
                     in.vaeIdentity(), seeds).cachingTextEncoderOutputs(!setup.trainsTextEncoder()
                     && (d.cacheTextEncoderOutputs() || d.cacheTextEncoderOutputsToDisk()));
-            this.samples = new TrainingSamples(setup.args(), in.renderer(), in.outputDir(), seeds, in.clock(), listener);
+            this.samples = new TrainingSamples(setup.args(), in.renderer(), in.outputDir(), seeds, in.clock(), listener,
+                    network, saves.savePrecision());
             this.iterator = new EpochIterator(setup.dataset(), setup.trainBatchSize(), setup.seed(), setup.priorLossWeight());
             if (resume != null) {
                 globalStep = resume.globalStep();

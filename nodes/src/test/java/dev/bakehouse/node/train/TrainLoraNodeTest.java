@@ -18,11 +18,8 @@ import dev.bakehouse.node.lora.LoraValue;
 import dev.bakehouse.node.sd.ClipValue;
 import dev.bakehouse.node.sd.ModelNodesHarness;
 import dev.bakehouse.node.sd.ModelValue;
-import dev.bakehouse.node.sd.VaeValue;
-import dev.bakehouse.testing.TinyDataset;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
@@ -44,10 +41,7 @@ class TrainLoraNodeTest {
     @BeforeEach
     void setUp() throws Exception {
         harness = new ModelNodesHarness(root);
-        TinyDataset.write(harness.dirs.datasets().resolve("kiki"), "1_kiki", 4);
-        dataset = (DatasetValue) new LoadDataset(harness.dirs).execute(ModelNodesHarness.inputs(LoadDataset.NAME,
-                Map.of("dataset", "kiki", "caption_extension", ".txt", "resolution", "64", "enable_bucket", false)),
-                harness.context()).outputs().get(0);
+        dataset = TinyTrainLora.dataset(harness);
     }
 
     @AfterEach
@@ -172,20 +166,8 @@ class TrainLoraNodeTest {
         return new TrainLora(harness.dirs, harness.cache).execute(new NodeInputs(TrainLora.NAME, in), ctx);
     }
 
-    /** TrainLoRA's inputs: the tiny model, the dataset, two epochs of two steps, with some widgets replaced. */
     private Map<String, Object> inputs(Map<String, Object> changes) throws Exception {
-        var loaded = harness.load().outputs();
-        Map<String, Object> in = new HashMap<>(Map.ofEntries(Map.entry("model", (ModelValue) loaded.get(0)),
-                Map.entry("clip", (ClipValue) loaded.get(1)), Map.entry("vae", (VaeValue) loaded.get(2)),
-                Map.entry("dataset", dataset), Map.entry("output_name", "kiki"), Map.entry("network_dim", 4),
-                Map.entry("network_alpha", 2.0), Map.entry("conv_dim", 0), Map.entry("conv_alpha", 1.0),
-                Map.entry("learning_rate", 1e-3), Map.entry("unet_lr", 0.0), Map.entry("text_encoder_lr", 0.0),
-                Map.entry("optimizer_type", "AdamW"), Map.entry("lr_scheduler", "constant"), Map.entry("lr_warmup_steps", 0),
-                Map.entry("max_train_epochs", 2), Map.entry("max_train_steps", 0), Map.entry("train_batch_size", 2),
-                Map.entry("save_every_n_epochs", 1), Map.entry("seed", 42L), Map.entry("network_train_unet_only", false),
-                Map.entry("min_snr_gamma", 0.0), Map.entry("noise_offset", 0.0), Map.entry("clip_skip", 1)));
-        in.putAll(changes);
-        return in;
+        return TinyTrainLora.inputs(harness, dataset, changes);
     }
 
     private static List<ObjectNode> events(FakeContext ctx, String status) {

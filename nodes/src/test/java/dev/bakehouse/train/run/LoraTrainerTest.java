@@ -190,7 +190,9 @@ class LoraTrainerTest {
         Path prompts = out.resolve("prompts.txt");
         Files.writeString(prompts, "kiki, ring --n blurry --w 64 --h 64 --d 42 --s 2\n# a comment\nring --w 64 --h 64 --s 2\n");
         List<String> drawn = new ArrayList<>();
-        SampleRenderer renderer = (prompt, sampler, seed) -> {
+        SampleRenderer renderer = (prompt, sampler, seed, lora) -> {
+            assertTrue(!lora.modules().isEmpty() && lora.modules().keySet().stream().allMatch(k -> k.startsWith("lora_unet_")),
+                    "the network as saved");
             drawn.add(prompt.prompt() + "|" + sampler + "|" + seed);
             return new java.awt.image.BufferedImage(prompt.width(), prompt.height(), java.awt.image.BufferedImage.TYPE_INT_RGB);
         };
