@@ -67,10 +67,19 @@ public final class LoraTrainer {
      * @param identity       the run's session id, start time and base model, for the metadata
      * @param renderer       draws sample prompts, or null when this caller cannot sample
      * @param stopRequested  polled after every update: true stops with a state and the LoRA so far
+     * @param control        polled after every update for live requests (sample, save, stop)
      */
     public record Inputs(TrainingSetup setup, StableDiffusion model, ClipTokenizer tokenizer, Path outputDir,
                          Path latentCacheDir, String vaeIdentity, RunIdentity identity,
-                         SampleRenderer renderer, BooleanSupplier stopRequested, Clock clock) {
+                         SampleRenderer renderer, BooleanSupplier stopRequested, Clock clock, TrainingControl control) {
+        /** Inputs without live requests. */
+        public Inputs(TrainingSetup setup, StableDiffusion model, ClipTokenizer tokenizer, Path outputDir,
+                      Path latentCacheDir, String vaeIdentity, RunIdentity identity, SampleRenderer renderer,
+                      BooleanSupplier stopRequested, Clock clock) {
+            this(setup, model, tokenizer, outputDir, latentCacheDir, vaeIdentity, identity, renderer, stopRequested,
+                    clock, null);
+        }
+
         public Inputs {
             Objects.requireNonNull(setup, "setup");
             Objects.requireNonNull(model, "model");
@@ -79,6 +88,7 @@ public final class LoraTrainer {
             Objects.requireNonNull(identity, "identity");
             stopRequested = stopRequested == null ? () -> false : stopRequested;
             clock = clock == null ? Clock.systemUTC() : clock;
+            control = control == null ? TrainingControl.NONE : control;
         }
     }
 
@@ -281,8 +291,21 @@ public final class LoraTrainer {
                                 saves.stepStateToRemove(globalStep).ifPresent(old -> removeState(names.stepState(old)));
                             }
                         }
-                        if (in.stopRequested().getAsBoolean()) {
-                            return stop(log, chartFile, logFile, epoch, position);
+                        var asked = in.control().take();
+                        if (asked.contains(TrainingControl.Request.SAMPLE)) {
+                            listener.controlled(TrainingControl.Request.SAMPLE, globalStep, samples.draw(null, globalStep));
+                        }
+                        if (asked.contains(TrainingControl.Request.SAVE)) {
+                            listener.controlled(TrainingControl.Request.SAVE, globalStep,
+                                    List.of(saveLora(names.stepFile(globalStep), epoch, true)));
+                        }
+                        if (asked.contains(TrainingControl.Request.STOP) || in.stopRequested().getAsBoolean()) {
+                            Result stopped = stop(log, chartFile, logFile, epoch, position);
+                            if (asked.contains(TrainingControl.Request.STOP)) {
+                                listener.controlled(TrainingControl.Request.STOP, globalStep,
+                                        List.of(stopped.last(), stopped.resumeFrom()));
+                            }
+                            return stopped;
                         }
                         if (globalStep >= maxSteps) {
                             break;

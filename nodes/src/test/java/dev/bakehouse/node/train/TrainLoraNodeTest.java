@@ -18,6 +18,7 @@ import dev.bakehouse.node.lora.LoraValue;
 import dev.bakehouse.node.sd.ClipValue;
 import dev.bakehouse.node.sd.ModelNodesHarness;
 import dev.bakehouse.node.sd.ModelValue;
+import dev.bakehouse.train.run.TrainingControl;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -124,6 +125,32 @@ class TrainLoraNodeTest {
         FakeContext resumed = harness.context();
         NodeResult result = train(inputs(Map.of()), resumed);
         assertEquals(List.of(3L, 4L), resumed.progress.stream().map(p -> p[0]).toList());
+        assertTrue(names(result).contains("kiki/kiki.safetensors"), names(result).toString());
+    }
+
+    @Test
+    void trainLora_liveStop_endsSuccessfullyWithTheLoraSoFar_andContinuesWhenQueuedAgain() throws Exception {
+        LiveTrainings live = new LiveTrainings();
+        live.request("test-prompt", TrainingControl.Request.SAVE);
+        live.request("test-prompt", TrainingControl.Request.STOP); // queued before the run: taken after step 1
+        FakeContext ctx = harness.context();
+
+        NodeResult kept = new TrainLora(harness.dirs, harness.cache, live).execute(new NodeInputs(TrainLora.NAME,
+                inputs(Map.of())), ctx);
+
+        assertEquals(List.of("kiki/kiki-step00000001.safetensors"), names(kept));
+        assertInstanceOf(ImageBatch.class, kept.outputs().get(1));
+        List<String> acks = ctx.sent.stream().map(Map.Entry::getValue).filter(d -> d.has("event"))
+                .map(d -> d.get("event").asText() + "@" + d.get("step").asInt() + " " + d.get("files")).toList();
+        assertEquals(List.of("save@1 [\"kiki/kiki-step00000001.safetensors\"]",
+                "stop@1 [\"kiki/kiki-step00000001.safetensors\",\"kiki/kiki-step00000001-state\"]"), acks);
+        String message = events(ctx, "kept").get(0).get("message").asText();
+        assertTrue(message.contains("stopped on request at step 1") && message.contains("--resume"), message);
+
+        FakeContext resumed = harness.context();
+        NodeResult result = new TrainLora(harness.dirs, harness.cache, live).execute(new NodeInputs(TrainLora.NAME,
+                inputs(Map.of())), resumed);
+        assertEquals(List.of(2L, 3L, 4L), resumed.progress.stream().map(p -> p[0]).toList());
         assertTrue(names(result).contains("kiki/kiki.safetensors"), names(result).toString());
     }
 
