@@ -27,12 +27,21 @@ public final class LiveTrainings {
         byPrompt.keySet().retainAll(Set.copyOf(promptIds));
     }
 
-    /** The requests a TrainLoRA run of {@code promptId} takes. */
-    Requests of(String promptId) {
+    /**
+     * The requests a TrainLoRA run of {@code promptId} takes, including those made before it
+     * started. Each run {@link #close closes} its own, so a later TrainLoRA node of the same prompt
+     * starts with only the requests made after this run ended.
+     */
+    Requests open(String promptId) {
         return byPrompt.computeIfAbsent(promptId, id -> new Requests());
     }
 
-    /** One prompt's pending requests; remembers whether a stop was taken, so the run ends kept, not interrupted. */
+    /** The run ended: its requests are dropped (those it did not take were reported as lapsed). */
+    void close(String promptId, Requests requests) {
+        byPrompt.remove(promptId, requests);
+    }
+
+    /** One run's pending requests; remembers whether a stop was taken, so the run ends kept, not interrupted. */
     static final class Requests implements TrainingControl {
         private final EnumSet<Request> pending = EnumSet.noneOf(Request.class);
         private boolean stopTaken;
@@ -49,14 +58,9 @@ public final class LiveTrainings {
             return taken;
         }
 
-        /** Whether a stop request was taken by the run since {@link #startRun}. */
+        /** Whether the run took a stop request. */
         synchronized boolean stopTaken() {
             return stopTaken;
-        }
-
-        /** A TrainLoRA run starts: a stop taken by an earlier TrainLoRA node of the prompt is not this run's. */
-        synchronized void startRun() {
-            stopTaken = false;
         }
     }
 }

@@ -117,27 +117,38 @@ public final class TrainLora implements Node {
         String runId = TrainingManifest.runId(checkpoint.weights() + " + " + checkpoint.config(), dataset.fingerprint(),
                 planned.identity());
         NodeTrainingListener listener = new NodeTrainingListener(ctx, loras);
-        LiveTrainings.Requests control = live.of(ctx.promptId());
-        control.startRun();
-        Optional<TrainingManifest> earlier = TrainingManifest.read(out);
-        if (earlier.isPresent() && earlier.get().reusable(runId)) {
-            listener.ended("reused", "TrainLoRA: this run already finished in " + out + "; returning its files",
-                    control.take());
-            return outputs(loras, earlier.get().loras().stream().map(TrainingManifest.RecordedFile::file).toList(),
-                    earlier.get().chart());
+        LiveTrainings.Requests control = live.open(ctx.promptId());
+        try {
+            Optional<TrainingManifest> earlier = TrainingManifest.read(out);
+            if (earlier.isPresent() && earlier.get().reusable(runId)) {
+                listener.ended("reused", "TrainLoRA: this run already finished in " + out + "; returning its files",
+                        control.take());
+                return outputs(loras, earlier.get().loras().stream().map(TrainingManifest.RecordedFile::file).toList(),
+                        earlier.get().chart());
+            }
+            Path resume = earlier.flatMap(m -> m.resumable(runId)).orElse(null);
+            if (resume == null) {
+                TrainingManifest.forget(out);
+            }
+            TrainLoraArgs run = resume == null ? planned : TrainLoraArgs.build(inputs, dataset,
+                    checkpoint.weights().file(), name -> outputDir(loras, name), resume, cuda);
+            run.notes().forEach(listener::message);
+            TrainingSetup setup = TrainingSetup.resolve(run.args(), BadInputPolicy.STOP, inputs.getLong("seed"));
+            Files.createDirectories(out);
+            LoraTrainer.Result result = train(model, clip, checkpoint, run, setup, listener, control, ctx);
+            return ended(result, runId, out, loras, listener, control);
+        } finally {
+            live.close(ctx.promptId(), control);
         }
-        Path resume = earlier.flatMap(m -> m.resumable(runId)).orElse(null);
-        if (resume == null) {
-            TrainingManifest.forget(out);
-        }
-        TrainLoraArgs run = resume == null ? planned
-                : TrainLoraArgs.build(inputs, dataset, checkpoint.weights().file(), name -> outputDir(loras, name), resume, cuda);
-        run.notes().forEach(listener::message);
-        TrainingSetup setup = TrainingSetup.resolve(run.args(), BadInputPolicy.STOP, inputs.getLong("seed"));
-        Files.createDirectories(out);
+    }
+
+    private LoraTrainer.Result train(ModelValue model, ClipValue clip, CheckpointFile checkpoint, TrainLoraArgs run,
+                                     TrainingSetup setup, NodeTrainingListener listener, LiveTrainings.Requests control,
+                                     NodeContext ctx) {
+        Path out = Path.of(run.args().saving().outputDir());
         Path checkpointFile = checkpoint.weights().file();
         var identity = Files.isRegularFile(checkpointFile) ? ModelFileHashes.of(checkpointFile) : null;
-        LoraTrainer.Result result = model.checkpoint().use(sd -> {
+        return model.checkpoint().use(sd -> {
             var tokenizer = clip.tokenizer().get();
             var renderer = new TrainingSampleRenderer(sd, tokenizer, clip.embeddings(), run.args().model().clipSkip(),
                     w -> listener.message("warning: " + w));
@@ -147,6 +158,15 @@ public final class TrainLora implements Node {
                     new LoraTrainer.RunIdentity(new SecureRandom().nextLong() & 0xFFFFFFFFL, ctx.clock().instant(),
                             identity, "bakehouse"), renderer, listener::stopRequested, ctx.clock(), control), listener);
         });
+    }
+
+    /**
+     * Records the run in its manifest and ends the node: with the LoRAs for a finished run or a
+     * live stop (kept: resumable, yet the prompt succeeds with the files so far), interrupted for
+     * an interrupt.
+     */
+    private NodeResult ended(LoraTrainer.Result result, String runId, Path out, Path loras, NodeTrainingListener listener,
+                             LiveTrainings.Requests control) throws IOException {
         List<TrainingManifest.RecordedFile> saved = result.saved().stream().map(TrainingManifest.RecordedFile::of).toList();
         if (result.stopped()) {
             new TrainingManifest(runId, false, saved, result.chart(), result.resumeFrom()).write(out);

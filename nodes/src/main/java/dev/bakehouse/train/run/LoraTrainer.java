@@ -291,20 +291,8 @@ public final class LoraTrainer {
                                 saves.stepStateToRemove(globalStep).ifPresent(old -> removeState(names.stepState(old)));
                             }
                         }
-                        var asked = in.control().take();
-                        if (asked.contains(TrainingControl.Request.SAMPLE)) {
-                            listener.controlled(TrainingControl.Request.SAMPLE, globalStep, samples.draw(null, globalStep));
-                        }
-                        if (asked.contains(TrainingControl.Request.SAVE)) {
-                            listener.controlled(TrainingControl.Request.SAVE, globalStep,
-                                    List.of(saveLora(names.stepFile(globalStep), epoch, true)));
-                        }
-                        if (asked.contains(TrainingControl.Request.STOP) || in.stopRequested().getAsBoolean()) {
-                            Result stopped = stop(log, chartFile, logFile, epoch, position);
-                            if (asked.contains(TrainingControl.Request.STOP)) {
-                                listener.controlled(TrainingControl.Request.STOP, globalStep,
-                                        List.of(stopped.last(), stopped.resumeFrom()));
-                            }
+                        Result stopped = betweenSteps(log, chartFile, logFile, epoch, position);
+                        if (stopped != null) {
                             return stopped;
                         }
                         if (globalStep >= maxSteps) {
@@ -333,6 +321,30 @@ public final class LoraTrainer {
                 listener.message("model saved: " + last);
                 return new Result(List.copyOf(saved), last, logFile, chartFile, globalStep, epochs, false, null);
             }
+        }
+
+        /**
+         * The live requests ({@link TrainingControl}) and the stop flag, after an update: sample
+         * and save now under step names, then stop (with a state) when asked; the stopped result, or null.
+         */
+        private Result betweenSteps(TrainingLog log, Path chartFile, Path logFile, int epoch, TrainingState position) {
+            var asked = in.control().take();
+            if (asked.contains(TrainingControl.Request.SAMPLE)) {
+                listener.controlled(TrainingControl.Request.SAMPLE, globalStep, samples.draw(null, globalStep));
+            }
+            if (asked.contains(TrainingControl.Request.SAVE)) {
+                listener.controlled(TrainingControl.Request.SAVE, globalStep,
+                        List.of(saveLora(names.stepFile(globalStep), epoch, true)));
+            }
+            boolean live = asked.contains(TrainingControl.Request.STOP);
+            if (!live && !in.stopRequested().getAsBoolean()) {
+                return null;
+            }
+            Result stopped = stop(log, chartFile, logFile, epoch, position);
+            if (live) {
+                listener.controlled(TrainingControl.Request.STOP, globalStep, List.of(stopped.last(), stopped.resumeFrom()));
+            }
+            return stopped;
         }
 
         private String logName() {
