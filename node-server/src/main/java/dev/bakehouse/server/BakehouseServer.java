@@ -8,6 +8,7 @@ import dev.bakehouse.node.NodeRegistry;
 import dev.bakehouse.node.ObjectInfo;
 import dev.bakehouse.node.sd.ModelCache;
 import dev.bakehouse.node.sd.ModelSettings;
+import dev.bakehouse.node.train.LiveTrainings;
 import dev.bakehouse.server.exec.InterruptFlag;
 import dev.bakehouse.server.exec.OutputCache;
 import dev.bakehouse.server.exec.PromptExecutor;
@@ -33,6 +34,7 @@ import dev.bakehouse.server.http.RequestGuard;
 import dev.bakehouse.server.http.SettingsRoutes;
 import dev.bakehouse.server.http.StaticFiles;
 import dev.bakehouse.server.http.SystemRoutes;
+import dev.bakehouse.server.http.TrainControlRoutes;
 import dev.bakehouse.server.http.UserRoutes;
 import dev.bakehouse.server.http.UserdataRoutes;
 import dev.bakehouse.server.json.Json;
@@ -87,8 +89,9 @@ public final class BakehouseServer implements AutoCloseable {
         this.config = builder.config;
         this.dirs = dataDirs(config);
         this.models = new ModelCache(builder.models.device(), builder.models.maxCheckpoints());
+        LiveTrainings live = new LiveTrainings();
         NodeRegistry registry = builder.nodes != null ? builder.nodes.apply(dirs)
-                : NodeRegistry.of(AllNodes.all(dirs, builder.models, models));
+                : NodeRegistry.of(AllNodes.all(dirs, builder.models, models, live));
         this.database = SqliteDatabase.open(config.dataDir().resolve("bakehouse.db"));
         SqliteQueueStore queueStore = new SqliteQueueStore(database);
         this.history = builder.historyDecorator.apply(new SqliteHistoryStore(database, HistoryStore.DEFAULT_CAPACITY));
@@ -119,6 +122,7 @@ public final class BakehouseServer implements AutoCloseable {
         new QueueRoutes(queue, id -> interrupt.request()).register(router);
         new HistoryRoutes(history).register(router);
         new JobRoutes(queue, history).register(router);
+        new TrainControlRoutes(queue, live).register(router);
         FileAreas areas = new FileAreas(dirs.input(), dirs.output(), dirs.temp());
         new FileRoutes(new ViewResolver(areas), new UploadStore(areas), config.maxUploadBytes()).register(router);
         new NodeRoutes(new ObjectInfo(registry), dirs).register(router);

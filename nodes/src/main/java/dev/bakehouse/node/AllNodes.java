@@ -4,6 +4,7 @@ import dev.bakehouse.node.sd.ModelCache;
 import dev.bakehouse.node.sd.ModelNodes;
 import dev.bakehouse.node.sd.ModelSettings;
 import dev.bakehouse.node.toy.ToyWorldScore;
+import dev.bakehouse.node.train.LiveTrainings;
 import dev.bakehouse.node.train.TrainNodes;
 import java.util.ArrayList;
 import java.util.List;
@@ -21,9 +22,17 @@ public final class AllNodes {
      * @param cache loaded models, shared by all nodes of the registry (the caller closes it)
      */
     public static List<Supplier<? extends Node>> all(DataDirs dirs, ModelSettings settings, ModelCache cache) {
+        return all(dirs, settings, cache, new LiveTrainings());
+    }
+
+    /**
+     * @param live where the server's live training controls reach TrainLoRA runs
+     */
+    public static List<Supplier<? extends Node>> all(DataDirs dirs, ModelSettings settings, ModelCache cache,
+                                                     LiveTrainings live) {
         List<Supplier<? extends Node>> all = new ArrayList<>(BasicNodes.all(dirs));
         all.addAll(ModelNodes.all(dirs, settings, cache));
-        all.addAll(TrainNodes.all(dirs, cache));
+        all.addAll(TrainNodes.all(dirs, cache, live));
         all.add(ToyWorldScore::new);
         return List.copyOf(all);
     }

@@ -1,6 +1,7 @@
 package dev.bakehouse.lora.format;
 
 import dev.bakehouse.tensor.DType;
+import dev.bakehouse.tensor.ElementCodec;
 import dev.bakehouse.tensor.SafetensorsWriter;
 import dev.bakehouse.tensor.TensorFileException;
 import java.nio.file.Path;
@@ -39,5 +40,28 @@ public final class LoraWriter {
             metadata.put("sshs_legacy_hash", h.legacyHash());
         }
         w.metadata(metadata).write(file);
+    }
+
+    /**
+     * The network as {@link #write} stores it and {@link LoraReader} reads it back: every value
+     * rounded through {@code saveDtype}'s encoding by the same codec, each tensor labelled with
+     * that dtype. Lets a training run use the weights a saved file will hold (fp16 rounding
+     * included) without writing one.
+     */
+    public static LoraNetwork asWritten(LoraNetwork network, DType saveDtype) {
+        if (!saveDtype.isFloatingPoint()) {
+            throw new IllegalArgumentException("LoRA save dtype must be floating point, got " + saveDtype);
+        }
+        Map<String, LoraModule> modules = new LinkedHashMap<>();
+        for (LoraModule m : network.modules().values()) {
+            Map<String, LoraTensor> tensors = new LinkedHashMap<>();
+            m.tensors().forEach((suffix, t) -> {
+                float[] values = new float[t.values().length];
+                ElementCodec.decodeFloats(saveDtype, ElementCodec.encodeFloats(saveDtype, t.values()), values, 0);
+                tensors.put(suffix, new LoraTensor(saveDtype, t.shape(), values));
+            });
+            modules.put(m.name(), new LoraModule(m.name(), m.kind(), tensors));
+        }
+        return new LoraNetwork(modules, network.metadata(), network.unknownKeys(), network.styles());
     }
 }

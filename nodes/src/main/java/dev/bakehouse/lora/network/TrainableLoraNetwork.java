@@ -381,6 +381,20 @@ public final class TrainableLoraNetwork implements AutoCloseable, ReplayableStat
         LoraWriter.write(snapshot(metadata), file, savePrecision, true);
     }
 
+    /**
+     * Runs {@code work} on the plain model: every module unhooked for its duration, hooked again
+     * after. Training samples use it to run the model exactly as inference does, with the saved
+     * form of this network patched into the weights instead of the live branches.
+     */
+    public <T> T unhooked(java.util.function.Supplier<T> work) {
+        layers.forEach(l -> layer(l.target()).setAdapter(null));
+        try {
+            return work.get();
+        } finally {
+            layers.forEach(l -> layer(l.target()).setAdapter(l));
+        }
+    }
+
     /** Unhooks every module from the model and frees the factors and their gradients. */
     @Override
     public void close() {

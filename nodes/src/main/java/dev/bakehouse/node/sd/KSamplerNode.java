@@ -93,18 +93,27 @@ public final class KSamplerNode implements Node {
 
     private static HostTensor sample(StableDiffusion sd, Latent latent, Conditioning positive, Conditioning negative,
             KSampler.Settings settings, NodeContext ctx) {
+        // The interrupt check throws the executor's own exception, so the prompt ends as
+        // interrupted (not failed) before the next step; progress() checks again after each.
+        return sample(sd, latent, positive, negative, settings,
+                (step, total, denoised) -> ctx.progress(step, total, LatentPreview.of(denoised)),
+                () -> {
+                    ctx.checkInterrupted();
+                    return false;
+                });
+    }
+
+    /**
+     * What the node computes, on a model with its LoRAs already applied; also the sampling of
+     * training samples ({@link TrainingSampleRenderer}), so both give the same latent.
+     */
+    static HostTensor sample(StableDiffusion sd, Latent latent, Conditioning positive, Conditioning negative,
+            KSampler.Settings settings, dev.bakehouse.model.sampling.StepListener listener, java.util.function.BooleanSupplier interrupted) {
         double scale = sd.config().vae().scaleFactor();
         try (NDManager run = sd.manager().newSubManager()) {
             NDArray x = latent.samples().toNDArray(run).mul(scale);
-            // The interrupt check throws the executor's own exception, so the prompt ends as
-            // interrupted (not failed) before the next step; progress() checks again after each.
             NDArray result = KSampler.sample(run, predictor(sd), SCHEDULE, x, unetConditioning(sd, positive, "positive", run),
-                    unetConditioning(sd, negative, "negative", run), settings, KSampler.StepWindow.ALL,
-                    (step, total, denoised) -> ctx.progress(step, total, LatentPreview.of(denoised)),
-                    () -> {
-                        ctx.checkInterrupted();
-                        return false;
-                    });
+                    unetConditioning(sd, negative, "negative", run), settings, KSampler.StepWindow.ALL, listener, interrupted);
             return HostTensor.of(result.div(scale));
         }
     }

@@ -1,28 +1,30 @@
 package dev.bakehouse.node.sd;
 
-import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDManager;
+import dev.bakehouse.lora.LoraApplication;
+import dev.bakehouse.lora.LoraPatcher;
+import dev.bakehouse.lora.format.LoraNetwork;
 import dev.bakehouse.model.StableDiffusion;
-import dev.bakehouse.model.sampling.DiscreteSchedule;
-import dev.bakehouse.model.sampling.EpsPredictor;
+import dev.bakehouse.model.WeightPatcher;
 import dev.bakehouse.model.sampling.KSampler;
 import dev.bakehouse.model.sampling.SamplerName;
 import dev.bakehouse.model.sampling.SigmaScheduler;
 import dev.bakehouse.model.sampling.Seed;
 import dev.bakehouse.model.tokenizer.ClipTokenizer;
-import dev.bakehouse.node.ImageBatch;
 import dev.bakehouse.node.image.Images;
 import dev.bakehouse.train.config.SamplePrompt;
 import dev.bakehouse.train.run.SampleRenderer;
 import java.awt.image.BufferedImage;
+import java.util.List;
 import java.util.Locale;
 import java.util.function.Consumer;
 
 /**
- * Draws a training run's {@code sample_prompts} with the code a graph uses: CLIPTextEncode's
- * prompt encoding (ComfyUI weighting, embeddings), KSampler, and VAEDecode — the LoRA being trained
- * is hooked into the model, at multiplier 1. So a sample shows what the saved LoRA gives later in
- * LoadLoRA → ApplyLoRA → KSampler with the same prompt, seed and settings.
+ * Draws a training run's {@code sample_prompts} with the code a graph uses: the LoRA as saved
+ * patched into the weights as ApplyLoRA does (strength 1 for UNet and text encoder), CLIPTextEncode's
+ * prompt encoding (ComfyUI weighting, embeddings), KSampler, and VAEDecode. So a sample is, pixel
+ * for pixel, what the saved file gives later in LoadLoRA → ApplyLoRA → KSampler → VAEDecode with
+ * the same prompt, seed and settings (TrainingSamplesAreInferenceTest). The caller holds the
+ * model's monitor and has unhooked the training modules.
  *
  * <p>kohya's {@code sample_sampler} names map to ComfyUI samplers on the {@code normal} scheduler
  * (kohya runs diffusers' schedulers; the step spacing differs slightly): {@code pndm} has no
@@ -30,8 +32,6 @@ import java.util.function.Consumer;
  * {@code dpmsingle} as {@code dpmpp_2m}.
  */
 public final class TrainingSampleRenderer implements SampleRenderer {
-    private static final DiscreteSchedule SCHEDULE = DiscreteSchedule.sd15();
-
     private final StableDiffusion model;
     private final ClipTokenizer tokenizer;
     private final Embeddings embeddings;
@@ -66,25 +66,27 @@ public final class TrainingSampleRenderer implements SampleRenderer {
     }
 
     @Override
-    public BufferedImage render(SamplePrompt prompt, String sampler, long seed) {
-        HostTensor positive = PromptEncoder.encode(model, tokenizer, embeddings, prompt.prompt(), stopAtLayer, warnings);
-        HostTensor negative = PromptEncoder.encode(model, tokenizer, embeddings,
-                prompt.negativePrompt() == null ? "" : prompt.negativePrompt(), stopAtLayer, warnings);
+    public BufferedImage render(SamplePrompt prompt, String sampler, long seed, LoraNetwork lora) {
         // kohya rounds the size down to a multiple of 8, at least 64
         int width = Math.max(64, prompt.width() - prompt.width() % 8);
         int height = Math.max(64, prompt.height() - prompt.height() % 8);
-        int f = model.config().vae().downscaleFactor();
         KSampler.Settings settings = new KSampler.Settings(Seed.of(seed), prompt.steps(), prompt.scale(), sampler(sampler),
                 SigmaScheduler.NORMAL, 1.0);
-        EpsPredictor unet = (x, t, context) -> model.unet().forward(x, t, context);
-        try (NDManager run = model.manager().newSubManager()) {
-            NDArray empty = run.zeros(new ai.djl.ndarray.types.Shape(1, model.config().unet().inChannels(), height / f, width / f));
-            NDArray latent = KSampler.sample(run, unet, SCHEDULE, empty, positive.toNDArray(run), negative.toNDArray(run),
-                    settings, (step, total, denoised) -> { }, () -> false);
-            NDArray image = model.vae().decodeToImage(latent);
-            long[] s = image.getShape().getShape(); // (1, H, W, 3)
-            return Images.toBufferedImage(new ImageBatch((int) s[0], (int) s[1], (int) s[2], (int) s[3],
-                    image.toFloatArray()), 0);
+        // ApplyLoRA at strength 1 on both parts, then the code of CLIPTextEncode (twice),
+        // EmptyLatentImage, KSampler and VAEDecode: what LoadLoRA → ApplyLoRA → KSampler does later
+        try (WeightPatcher patched = LoraPatcher.apply(model, lora == null ? List.of()
+                : List.of(new LoraApplication("training sample", lora, 1f, 1f, null)))) {
+            Conditioning positive = new Conditioning(encode(prompt.prompt()));
+            Conditioning negative = new Conditioning(encode(prompt.negativePrompt() == null ? "" : prompt.negativePrompt()));
+            Latent empty = new Latent(HostTensor.zeros(1, EmptyLatentImage.LATENT_CHANNELS,
+                    height / EmptyLatentImage.LATENT_FACTOR, width / EmptyLatentImage.LATENT_FACTOR));
+            HostTensor samples = KSamplerNode.sample(model, empty, positive, negative, settings,
+                    (step, total, denoised) -> { }, () -> false);
+            return Images.toBufferedImage(VaeDecode.decode(model, new Latent(samples)), 0);
         }
+    }
+
+    private HostTensor encode(String text) {
+        return PromptEncoder.encode(model, tokenizer, embeddings, text, stopAtLayer, warnings);
     }
 }

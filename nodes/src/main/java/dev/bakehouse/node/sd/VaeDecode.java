@@ -39,7 +39,8 @@ public final class VaeDecode implements Node {
         return NodeResult.of(images);
     }
 
-    private static ImageBatch decode(StableDiffusion sd, Latent latent) {
+    /** The node's decoding, also used for training samples ({@link TrainingSampleRenderer}). */
+    static ImageBatch decode(StableDiffusion sd, Latent latent) {
         long channels = sd.config().vae().embedDim();
         if (latent.samples().dim(1) != channels) {
             throw new IllegalArgumentException(NAME + ": the latent has " + latent.samples().dim(1)

@@ -59,11 +59,19 @@ public final class TrainLora implements Node {
 
     private final DataDirs dirs;
     private final ModelCache cache;
+    private final LiveTrainings live;
     private final NodeSpec spec;
 
+    /** A TrainLoRA no one outside the graph controls. */
     public TrainLora(DataDirs dirs, ModelCache cache) {
+        this(dirs, cache, new LiveTrainings());
+    }
+
+    /** @param live where the server's live controls ({@code /bakehouse/train/{prompt_id}/…}) reach the run */
+    public TrainLora(DataDirs dirs, ModelCache cache, LiveTrainings live) {
         this.dirs = dirs;
         this.cache = cache;
+        this.live = live;
         List<InputSpec> required = new ArrayList<>(List.of(
                 SocketInput.of("model", DataType.MODEL).withTooltip("The base model (LoadCheckpoint's MODEL, no LoRAs applied)."),
                 SocketInput.of("clip", DataType.CLIP).withTooltip("The same checkpoint's CLIP."),
@@ -109,25 +117,39 @@ public final class TrainLora implements Node {
         Path out = Path.of(planned.args().saving().outputDir());
         String runId = TrainingManifest.runId(checkpoint.weights() + " + " + checkpoint.config(), dataset.fingerprint(),
                 planned.identity());
-        NodeTrainingListener listener = new NodeTrainingListener(ctx);
-        Optional<TrainingManifest> earlier = TrainingManifest.read(out);
-        if (earlier.isPresent() && earlier.get().reusable(runId)) {
-            listener.ended("reused", "TrainLoRA: this run already finished in " + out + "; returning its files");
-            return outputs(loras, earlier.get().loras().stream().map(TrainingManifest.RecordedFile::file).toList(),
-                    earlier.get().chart());
+        NodeTrainingListener listener = new NodeTrainingListener(ctx, loras);
+        LiveTrainings.Requests control = live.open(ctx.promptId());
+        try {
+            Optional<TrainingManifest> earlier = TrainingManifest.read(out);
+            if (earlier.isPresent() && earlier.get().reusable(runId)) {
+                listener.ended("reused", "TrainLoRA: this run already finished in " + out + "; returning its files",
+                        control.take());
+                return outputs(loras, earlier.get().loras().stream().map(TrainingManifest.RecordedFile::file).toList(),
+                        earlier.get().chart());
+            }
+            Path resume = earlier.flatMap(m -> m.resumable(runId)).orElse(null);
+            if (resume == null) {
+                TrainingManifest.forget(out);
+            }
+            TrainLoraArgs run = resume == null ? planned : TrainLoraArgs.build(inputs, dataset,
+                    checkpoint.weights().file(), name -> outputDir(loras, name), resume, cuda);
+            run.notes().forEach(listener::message);
+            TrainingSetup setup = TrainingSetup.resolve(run.args(), BadInputPolicy.STOP, inputs.getLong("seed"));
+            Files.createDirectories(out);
+            LoraTrainer.Result result = train(model, clip, checkpoint, run, setup, listener, control, ctx);
+            return ended(result, runId, out, loras, listener, control);
+        } finally {
+            live.close(ctx.promptId(), control);
         }
-        Path resume = earlier.flatMap(m -> m.resumable(runId)).orElse(null);
-        if (resume == null) {
-            TrainingManifest.forget(out);
-        }
-        TrainLoraArgs run = resume == null ? planned
-                : TrainLoraArgs.build(inputs, dataset, checkpoint.weights().file(), name -> outputDir(loras, name), resume, cuda);
-        run.notes().forEach(listener::message);
-        TrainingSetup setup = TrainingSetup.resolve(run.args(), BadInputPolicy.STOP, inputs.getLong("seed"));
-        Files.createDirectories(out);
+    }
+
+    private LoraTrainer.Result train(ModelValue model, ClipValue clip, CheckpointFile checkpoint, TrainLoraArgs run,
+                                     TrainingSetup setup, NodeTrainingListener listener, LiveTrainings.Requests control,
+                                     NodeContext ctx) {
+        Path out = Path.of(run.args().saving().outputDir());
         Path checkpointFile = checkpoint.weights().file();
         var identity = Files.isRegularFile(checkpointFile) ? ModelFileHashes.of(checkpointFile) : null;
-        LoraTrainer.Result result = model.checkpoint().use(sd -> {
+        return model.checkpoint().use(sd -> {
             var tokenizer = clip.tokenizer().get();
             var renderer = new TrainingSampleRenderer(sd, tokenizer, clip.embeddings(), run.args().model().clipSkip(),
                     w -> listener.message("warning: " + w));
@@ -135,20 +157,53 @@ public final class TrainLora implements Node {
                     dirs.root().resolve("cache").resolve("latents"),
                     identity != null ? identity.sha256() : checkpointFile.toString(),
                     new LoraTrainer.RunIdentity(new SecureRandom().nextLong() & 0xFFFFFFFFL, ctx.clock().instant(),
-                            identity, "bakehouse"), renderer, listener::stopRequested, ctx.clock()), listener);
+                            identity, "bakehouse"), renderer, listener::stopRequested, ctx.clock(), control), listener);
         });
+    }
+
+    /**
+     * Records the run in its manifest and ends the node: with the LoRAs for a finished run or a
+     * live stop (kept: resumable, yet the prompt succeeds with the files so far), interrupted for
+     * an interrupt.
+     */
+    private NodeResult ended(LoraTrainer.Result result, String runId, Path out, Path loras, NodeTrainingListener listener,
+                             LiveTrainings.Requests control) throws IOException {
         List<TrainingManifest.RecordedFile> saved = result.saved().stream().map(TrainingManifest.RecordedFile::of).toList();
         if (result.stopped()) {
             new TrainingManifest(runId, false, saved, result.chart(), result.resumeFrom()).write(out);
-            listener.ended("stopped", "TrainLoRA stopped at step " + result.steps() + "; the LoRA so far is "
-                    + result.last() + " and its state " + result.resumeFrom() + ". Queue the same prompt again (same "
-                    + "inputs) to continue from there, or run bakehouse train_network with --resume " + result.resumeFrom());
-            throw new ExecutionInterruptedException();
+            String where = "the LoRA so far is " + result.last() + " and its state " + result.resumeFrom() + ". Queue the "
+                    + "same prompt again (same inputs) to continue from there, or run bakehouse train_network with --resume "
+                    + result.resumeFrom();
+            if (listener.interrupted() || !control.stopTaken()) {
+                listener.ended("stopped", "TrainLoRA stopped at step " + result.steps() + "; " + where, control.take());
+                throw new ExecutionInterruptedException();
+            }
+            listener.ended("kept", "TrainLoRA stopped on request at step " + result.steps() + "; " + where, control.take());
+            return outputs(loras, result.saved(), result.chart());
         }
         new TrainingManifest(runId, true, saved, result.chart(), null).write(out);
         listener.ended("finished", "TrainLoRA: " + saved.size() + " LoRA file(s) in " + out + " after " + result.steps()
-                + " steps");
+                + " steps", control.take());
         return outputs(loras, result.saved(), result.chart());
+    }
+
+    /**
+     * The output folder's manifest joins the cache key: a run stopped with {@code /stop} ends
+     * successfully, so its outputs are cached, yet queueing the same prompt again must continue it
+     * (and a finished run's files changed on disk must be checked again) rather than return the
+     * cached LORAs. The folder is the one {@code output_name} names, in {@code kohya_args} or the widget.
+     */
+    @Override
+    public Object fingerprint(NodeInputs literalInputs) {
+        String name = literalInputs.optional(TrainLoraWidgets.OUTPUT_NAME, String.class).orElse("").strip();
+        String pasted = literalInputs.optional(TrainLoraArgs.KOHYA_ARGS, String.class).orElse("");
+        Object fromArgs = dev.bakehouse.train.config.KohyaArgsText.parse(pasted, TrainLoraArgs.KOHYA_ARGS).given()
+                .get(TrainLoraWidgets.OUTPUT_NAME);
+        if (fromArgs != null) {
+            name = fromArgs.toString();
+        }
+        Path manifest = outputDir(dirs.models(DataDirs.LORAS), name).resolve(TrainingManifest.FILE_NAME);
+        return Files.isRegularFile(manifest) ? FileVersion.of(manifest) : "no run yet";
     }
 
     /** The one checkpoint MODEL, CLIP and VAE come from, without LoRAs; else an error naming the input. */

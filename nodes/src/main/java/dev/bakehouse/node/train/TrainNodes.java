@@ -16,6 +16,11 @@ public final class TrainNodes {
      * @param cache the model cache the model nodes share (trained LoRAs are read through it)
      */
     public static List<Supplier<? extends Node>> all(DataDirs dirs, ModelCache cache) {
-        return List.of(() -> new LoadDataset(dirs), () -> new ToyWorldDataset(dirs), () -> new TrainLora(dirs, cache));
+        return all(dirs, cache, new LiveTrainings());
+    }
+
+    /** @param live the live controls the server's routes reach the TrainLoRA runs through */
+    public static List<Supplier<? extends Node>> all(DataDirs dirs, ModelCache cache, LiveTrainings live) {
+        return List.of(() -> new LoadDataset(dirs), () -> new ToyWorldDataset(dirs), () -> new TrainLora(dirs, cache, live));
     }
 }

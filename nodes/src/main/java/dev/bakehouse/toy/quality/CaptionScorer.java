@@ -78,7 +78,7 @@ public final class CaptionScorer {
             long imageSeed = seed + i;
             SamplePrompt prompt = new SamplePrompt(i, caption, "", settings.size(), settings.size(), settings.steps(),
                     settings.cfg(), Optional.of(imageSeed), Optional.of(settings.sampler()));
-            BufferedImage image = renderer.render(prompt, settings.sampler(), imageSeed);
+            BufferedImage image = renderer.render(prompt, settings.sampler(), imageSeed, null);
             var found = analyzer.analyze(image);
             Scorecard.Row row = new Scorecard.Row(caption, imageSeed, found,
                     dev.bakehouse.toy.world.Agreement.of(Captions.parse(caption), found));

@@ -70,10 +70,19 @@ public final class LoraTrainer {
      * @param identity       the run's session id, start time and base model, for the metadata
      * @param renderer       draws sample prompts, or null when this caller cannot sample
      * @param stopRequested  polled after every update: true stops with a state and the LoRA so far
+     * @param control        polled after every update for live requests (sample, save, stop)
      */
     public record Inputs(TrainingSetup setup, StableDiffusion model, ClipTokenizer tokenizer, Path outputDir,
                          Path latentCacheDir, String vaeIdentity, RunIdentity identity,
-                         SampleRenderer renderer, BooleanSupplier stopRequested, Clock clock) {
+                         SampleRenderer renderer, BooleanSupplier stopRequested, Clock clock, TrainingControl control) {
+        /** Inputs without live requests. */
+        public Inputs(TrainingSetup setup, StableDiffusion model, ClipTokenizer tokenizer, Path outputDir,
+                      Path latentCacheDir, String vaeIdentity, RunIdentity identity, SampleRenderer renderer,
+                      BooleanSupplier stopRequested, Clock clock) {
+            this(setup, model, tokenizer, outputDir, latentCacheDir, vaeIdentity, identity, renderer, stopRequested,
+                    clock, null);
+        }
+
         public Inputs {
             Objects.requireNonNull(setup, "setup");
             Objects.requireNonNull(model, "model");
@@ -82,6 +91,7 @@ public final class LoraTrainer {
             Objects.requireNonNull(identity, "identity");
             stopRequested = stopRequested == null ? () -> false : stopRequested;
             clock = clock == null ? Clock.systemUTC() : clock;
+            control = control == null ? TrainingControl.NONE : control;
         }
     }
 
@@ -244,7 +254,8 @@ public final class LoraTrainer {
                     .withLossMasks(TrainingSetup.lossMasks(d));
             this.preservation = new PreservationStep(PreservationLoss.terms(PreservationOptions.of(setup.args())), network,
                     in.model(), inputs, setup.trainsTextEncoder());
-            this.samples = new TrainingSamples(setup.args(), in.renderer(), in.outputDir(), seeds, in.clock(), listener);
+            this.samples = new TrainingSamples(setup.args(), in.renderer(), in.outputDir(), seeds, in.clock(), listener,
+                    network, saves.savePrecision());
             this.iterator = new EpochIterator(setup.dataset(), setup.trainBatchSize(), setup.seed(), setup.priorLossWeight());
             this.validation = new Validation(setup, in.model(), in.tokenizer(), schedule, in.latentCacheDir(),
                     in.vaeIdentity());
@@ -316,8 +327,9 @@ public final class LoraTrainer {
                                 saves.stepStateToRemove(globalStep).ifPresent(old -> removeState(names.stepState(old)));
                             }
                         }
-                        if (in.stopRequested().getAsBoolean()) {
-                            return stop(log, chartFile, logFile, epoch, position);
+                        Result stopped = betweenSteps(log, chartFile, logFile, epoch, position);
+                        if (stopped != null) {
+                            return stopped;
                         }
                         if (globalStep >= maxSteps) {
                             break;
@@ -345,6 +357,30 @@ public final class LoraTrainer {
                 listener.message("model saved: " + last);
                 return new Result(List.copyOf(saved), last, logFile, chartFile, globalStep, epochs, false, null);
             }
+        }
+
+        /**
+         * The live requests ({@link TrainingControl}) and the stop flag, after an update: sample
+         * and save now under step names, then stop (with a state) when asked; the stopped result, or null.
+         */
+        private Result betweenSteps(TrainingLog log, Path chartFile, Path logFile, int epoch, TrainingState position) {
+            var asked = in.control().take();
+            if (asked.contains(TrainingControl.Request.SAMPLE)) {
+                listener.controlled(TrainingControl.Request.SAMPLE, globalStep, samples.draw(null, globalStep));
+            }
+            if (asked.contains(TrainingControl.Request.SAVE)) {
+                listener.controlled(TrainingControl.Request.SAVE, globalStep,
+                        List.of(saveLora(names.stepFile(globalStep), epoch, true)));
+            }
+            boolean live = asked.contains(TrainingControl.Request.STOP);
+            if (!live && !in.stopRequested().getAsBoolean()) {
+                return null;
+            }
+            Result stopped = stop(log, chartFile, logFile, epoch, position);
+            if (live) {
+                listener.controlled(TrainingControl.Request.STOP, globalStep, List.of(stopped.last(), stopped.resumeFrom()));
+            }
+            return stopped;
         }
 
         private String logName() {

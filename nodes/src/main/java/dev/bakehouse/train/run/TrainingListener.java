@@ -21,6 +21,13 @@ public interface TrainingListener {
     /** A sample image was written. */
     default void sampled(Path image, long step) {}
 
+    /**
+     * A live request ({@link TrainingControl}) was carried out after update {@code step}:
+     * {@code files} are the samples drawn (none without {@code sample_prompts}), the LoRA saved,
+     * or for a stop the LoRA so far and the state folder to resume from.
+     */
+    default void controlled(TrainingControl.Request request, long step, java.util.List<Path> files) {}
+
     /** The values kohya logs per step. {@code lrs} follow {@code groups}. */
     record StepReport(int epoch, double loss, double averageLoss, java.util.List<String> groups, double[] lrs,
                       double validationLoss, double secondsPerStep) {}

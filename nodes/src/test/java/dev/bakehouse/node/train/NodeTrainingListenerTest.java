@@ -19,7 +19,7 @@ class NodeTrainingListenerTest {
     @Test
     void step_carriesValLossInTheTrainEvent_onlyOnStepsThatValidated() {
         FakeContext ctx = new FakeContext(DataDirs.of(tmp.resolve("data")));
-        NodeTrainingListener listener = new NodeTrainingListener(ctx);
+        NodeTrainingListener listener = new NodeTrainingListener(ctx, tmp.resolve("data/models/loras"));
         List<String> groups = List.of("unet");
         listener.step(1, 2, new TrainingListener.StepReport(1, 0.2, 0.2, groups, new double[] {1e-4}, Double.NaN, 0.1));
         listener.step(2, 2, new TrainingListener.StepReport(1, 0.1, 0.15, groups, new double[] {1e-4}, 0.125, 0.1));

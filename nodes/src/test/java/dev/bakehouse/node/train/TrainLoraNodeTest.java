@@ -18,11 +18,9 @@ import dev.bakehouse.node.lora.LoraValue;
 import dev.bakehouse.node.sd.ClipValue;
 import dev.bakehouse.node.sd.ModelNodesHarness;
 import dev.bakehouse.node.sd.ModelValue;
-import dev.bakehouse.node.sd.VaeValue;
-import dev.bakehouse.testing.TinyDataset;
+import dev.bakehouse.train.run.TrainingControl;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
@@ -44,10 +42,7 @@ class TrainLoraNodeTest {
     @BeforeEach
     void setUp() throws Exception {
         harness = new ModelNodesHarness(root);
-        TinyDataset.write(harness.dirs.datasets().resolve("kiki"), "1_kiki", 4);
-        dataset = (DatasetValue) new LoadDataset(harness.dirs).execute(ModelNodesHarness.inputs(LoadDataset.NAME,
-                Map.of("dataset", "kiki", "caption_extension", ".txt", "resolution", "64", "enable_bucket", false)),
-                harness.context()).outputs().get(0);
+        dataset = TinyTrainLora.dataset(harness);
     }
 
     @AfterEach
@@ -134,6 +129,32 @@ class TrainLoraNodeTest {
     }
 
     @Test
+    void trainLora_liveStop_endsSuccessfullyWithTheLoraSoFar_andContinuesWhenQueuedAgain() throws Exception {
+        LiveTrainings live = new LiveTrainings();
+        live.request("test-prompt", TrainingControl.Request.SAVE);
+        live.request("test-prompt", TrainingControl.Request.STOP); // queued before the run: taken after step 1
+        FakeContext ctx = harness.context();
+
+        NodeResult kept = new TrainLora(harness.dirs, harness.cache, live).execute(new NodeInputs(TrainLora.NAME,
+                inputs(Map.of())), ctx);
+
+        assertEquals(List.of("kiki/kiki-step00000001.safetensors"), names(kept));
+        assertInstanceOf(ImageBatch.class, kept.outputs().get(1));
+        List<String> acks = ctx.sent.stream().map(Map.Entry::getValue).filter(d -> d.has("event"))
+                .map(d -> d.get("event").asText() + "@" + d.get("step").asInt() + " " + d.get("files")).toList();
+        assertEquals(List.of("save@1 [\"kiki/kiki-step00000001.safetensors\"]",
+                "stop@1 [\"kiki/kiki-step00000001.safetensors\",\"kiki/kiki-step00000001-state\"]"), acks);
+        String message = events(ctx, "kept").get(0).get("message").asText();
+        assertTrue(message.contains("stopped on request at step 1") && message.contains("--resume"), message);
+
+        FakeContext resumed = harness.context();
+        NodeResult result = new TrainLora(harness.dirs, harness.cache, live).execute(new NodeInputs(TrainLora.NAME,
+                inputs(Map.of())), resumed);
+        assertEquals(List.of(2L, 3L, 4L), resumed.progress.stream().map(p -> p[0]).toList());
+        assertTrue(names(result).contains("kiki/kiki.safetensors"), names(result).toString());
+    }
+
+    @Test
     void trainLora_modelWithLoraApplied_isRefused() throws Exception {
         Map<String, Object> in = inputs(Map.of());
         ModelValue model = (ModelValue) in.get("model");
@@ -172,20 +193,8 @@ class TrainLoraNodeTest {
         return new TrainLora(harness.dirs, harness.cache).execute(new NodeInputs(TrainLora.NAME, in), ctx);
     }
 
-    /** TrainLoRA's inputs: the tiny model, the dataset, two epochs of two steps, with some widgets replaced. */
     private Map<String, Object> inputs(Map<String, Object> changes) throws Exception {
-        var loaded = harness.load().outputs();
-        Map<String, Object> in = new HashMap<>(Map.ofEntries(Map.entry("model", (ModelValue) loaded.get(0)),
-                Map.entry("clip", (ClipValue) loaded.get(1)), Map.entry("vae", (VaeValue) loaded.get(2)),
-                Map.entry("dataset", dataset), Map.entry("output_name", "kiki"), Map.entry("network_dim", 4),
-                Map.entry("network_alpha", 2.0), Map.entry("conv_dim", 0), Map.entry("conv_alpha", 1.0),
-                Map.entry("learning_rate", 1e-3), Map.entry("unet_lr", 0.0), Map.entry("text_encoder_lr", 0.0),
-                Map.entry("optimizer_type", "AdamW"), Map.entry("lr_scheduler", "constant"), Map.entry("lr_warmup_steps", 0),
-                Map.entry("max_train_epochs", 2), Map.entry("max_train_steps", 0), Map.entry("train_batch_size", 2),
-                Map.entry("save_every_n_epochs", 1), Map.entry("seed", 42L), Map.entry("network_train_unet_only", false),
-                Map.entry("min_snr_gamma", 0.0), Map.entry("noise_offset", 0.0), Map.entry("clip_skip", 1)));
-        in.putAll(changes);
-        return in;
+        return TinyTrainLora.inputs(harness, dataset, changes);
     }
 
     private static List<ObjectNode> events(FakeContext ctx, String status) {

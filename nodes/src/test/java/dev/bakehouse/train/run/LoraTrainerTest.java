@@ -9,11 +9,15 @@ import dev.bakehouse.lora.format.LoraModule;
 import dev.bakehouse.lora.format.LoraNetwork;
 import dev.bakehouse.lora.format.LoraReader;
 import dev.bakehouse.testing.SharedResources;
+import dev.bakehouse.train.run.TrainingControl.Request;
+import java.awt.image.BufferedImage;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -175,7 +179,9 @@ class LoraTrainerTest {
         Path prompts = out.resolve("prompts.txt");
         Files.writeString(prompts, "kiki, ring --n blurry --w 64 --h 64 --d 42 --s 2\n# a comment\nring --w 64 --h 64 --s 2\n");
         List<String> drawn = new ArrayList<>();
-        SampleRenderer renderer = (prompt, sampler, seed) -> {
+        SampleRenderer renderer = (prompt, sampler, seed, lora) -> {
+            assertTrue(!lora.modules().isEmpty() && lora.modules().keySet().stream().allMatch(k -> k.startsWith("lora_unet_")),
+                    "the network as saved");
             drawn.add(prompt.prompt() + "|" + sampler + "|" + seed);
             return new java.awt.image.BufferedImage(prompt.width(), prompt.height(), java.awt.image.BufferedImage.TYPE_INT_RGB);
         };
@@ -192,5 +198,51 @@ class LoraTrainerTest {
             assertTrue(names.get(1).matches("kiki_000002_01_\\d{14}\\.png"), names.get(1));
             assertTrue(names.get(3).startsWith("kiki_000004_01_"), names.get(3));
         }
+    }
+
+    /** Hands out the requests scripted for each poll (poll n follows update n). */
+    private static TrainingControl scripted(Map<Integer, Set<Request>> byPoll) {
+        int[] polls = {0};
+        return () -> EnumSet.copyOf(byPoll.getOrDefault(++polls[0], EnumSet.noneOf(Request.class)));
+    }
+
+    @Test
+    void liveRequests_sampleAndSaveAfterStepOne_stopAfterStepTwo_writeStepNamedFilesAndAResumableState() throws Exception {
+        Path prompts = Files.writeString(out.resolve("prompts.txt"), "kiki, ring --w 64 --h 64 --d 3 --s 2\n");
+        List<String> acks = new ArrayList<>();
+        TrainingListener listener = new TrainingListener() {
+            @Override
+            public void message(String line) {}
+
+            @Override
+            public void step(long step, long maxSteps, StepReport report) {}
+
+            @Override
+            public void controlled(Request request, long step, List<Path> files) {
+                acks.add(request + "@" + step + " " + files.stream().map(f -> f.getFileName().toString()).toList());
+            }
+        };
+        SampleRenderer renderer = (prompt, sampler, seed, lora) -> new BufferedImage(64, 64, BufferedImage.TYPE_INT_RGB);
+
+        LoraTrainer.Result result = tiny.train(TinyTrainingRun.args(data, out, "--max_train_steps=6",
+                "--sample_prompts=" + prompts), listener, () -> false, renderer,
+                scripted(Map.of(1, EnumSet.of(Request.SAMPLE, Request.SAVE), 2, EnumSet.of(Request.STOP))));
+
+        assertTrue(result.stopped());
+        assertEquals(2, result.steps());
+        assertEquals(3, acks.size(), acks.toString());
+        assertTrue(acks.get(0).matches("SAMPLE@1 \\[kiki_000001_00_\\d{14}_3\\.png]"), acks.get(0));
+        assertEquals("SAVE@1 [kiki-step00000001.safetensors]", acks.get(1));
+        assertEquals("STOP@2 [kiki-step00000002.safetensors, kiki-step00000002-state]", acks.get(2));
+        assertTrue(Files.isRegularFile(out.resolve("kiki-step00000001.safetensors")));
+        assertEquals(List.of(out.resolve("kiki-step00000001.safetensors"), out.resolve("kiki-step00000002.safetensors")),
+                result.saved());
+        assertEquals(out.resolve("kiki-step00000002-state"), result.resumeFrom());
+        assertTrue(Files.isRegularFile(result.resumeFrom().resolve("train_state.json")));
+
+        LoraTrainer.Result resumed = tiny.train(TinyTrainingRun.args(data, out, "--max_train_steps=6",
+                "--resume=" + result.resumeFrom()), TrainingListener.SILENT, () -> false);
+        assertEquals(6, resumed.steps());
+        assertTrue(!resumed.stopped() && Files.isRegularFile(out.resolve("kiki.safetensors")));
     }
 }

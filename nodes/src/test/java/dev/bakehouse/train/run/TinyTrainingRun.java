@@ -53,11 +53,16 @@ final class TinyTrainingRun implements AutoCloseable {
 
     LoraTrainer.Result train(TrainNetworkArgs args, TrainingListener listener, java.util.function.BooleanSupplier stop,
                              SampleRenderer renderer) {
+        return train(args, listener, stop, renderer, null);
+    }
+
+    LoraTrainer.Result train(TrainNetworkArgs args, TrainingListener listener, java.util.function.BooleanSupplier stop,
+                             SampleRenderer renderer, TrainingControl control) {
         TrainingSetup setup = TrainingSetup.resolve(args, BadInputPolicy.STOP, 7);
         return LoraTrainer.run(new LoraTrainer.Inputs(setup, model, tokenizer, Path.of(args.saving().outputDir()),
                 Path.of(args.saving().outputDir()).resolve("cache"), "tiny-vae",
                 new LoraTrainer.RunIdentity(1234, Instant.ofEpochSecond(1_733_600_000L), null, "bakehouse/test"),
-                renderer, stop, null), listener);
+                renderer, stop, null, control), listener);
     }
 
     @Override
