@@ -40,7 +40,7 @@ import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
 /**
- * Runs the shipped {@code workflows/text-to-image.json} (ComfyUI class names) on the tiny fixture
+ * Runs the shipped {@code workflows/text-to-image.json} (ComfyUI class names; made for the toy model) on the tiny fixture
  * checkpoint through the real {@code bakehouse run} entry point: an 8x8 latent, 3 steps.
  */
 class TextToImageWorkflowTest {
@@ -104,9 +104,14 @@ class TextToImageWorkflowTest {
         }
     }
 
+    /** The shipped workflow (written for the toy model) on the tiny fixture model: 64 px, 3 steps. */
     private static ObjectNode shippedWorkflow() throws IOException {
         try (InputStream in = TextToImageWorkflowTest.class.getResourceAsStream("/workflows/text-to-image.json")) {
-            return (ObjectNode) JSON.readTree(in);
+            ObjectNode prompt = (ObjectNode) JSON.readTree(in);
+            ((ObjectNode) prompt.at("/4/inputs")).put("ckpt_name", TinyDataDir.CHECKPOINT);
+            ((ObjectNode) prompt.at("/5/inputs")).put("width", 64).put("height", 64);
+            ((ObjectNode) prompt.at("/3/inputs")).put("steps", 3);
+            return prompt;
         }
     }
 
