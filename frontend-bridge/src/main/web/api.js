@@ -10,6 +10,25 @@ export class ApiError extends Error {
   }
 }
 
+/** The JSON body of a response (null when empty or not JSON); an ApiError when not 2xx. */
+export async function readJson(path, response) {
+  const text = await response.text();
+  let body = null;
+  try {
+    body = text ? JSON.parse(text) : null;
+  } catch {
+    body = null;
+  }
+  if (!response.ok) throw new ApiError(path, response.status, body);
+  return body;
+}
+
+/** The `/view` route of a UI output entry ({filename, subfolder, type}). */
+export function viewPath(file) {
+  const query = new URLSearchParams({ filename: file.filename, subfolder: file.subfolder ?? '', type: file.type ?? 'output' });
+  return `/view?${query}`;
+}
+
 export class ServerApi extends EventTarget {
   constructor(base = '') {
     super();
@@ -21,24 +40,25 @@ export class ServerApi extends EventTarget {
   }
 
   async json(path, init) {
-    const response = await fetch(this.base + '/api' + path, init);
-    const text = await response.text();
-    let body = null;
-    try {
-      body = text ? JSON.parse(text) : null;
-    } catch {
-      body = null;
-    }
-    if (!response.ok) throw new ApiError(path, response.status, body);
-    return body;
+    return readJson(path, await fetch(this.base + '/api' + path, init));
   }
 
   post(path, body) {
+    return this.send('POST', path, body);
+  }
+
+  /** A JSON request with any method (the panels PUT captions). */
+  send(method, path, body) {
     return this.json(path, {
-      method: 'POST',
+      method,
       headers: { 'Content-Type': 'application/json' },
       body: JSON.stringify(body ?? {}),
     });
+  }
+
+  /** The URL of an API route (for <img src>). */
+  url(path) {
+    return `${this.base}/api${path}`;
   }
 
   objectInfo() {
@@ -76,8 +96,7 @@ export class ServerApi extends EventTarget {
 
   /** The URL of a UI output entry ({filename, subfolder, type}) on /view. */
   viewUrl(file) {
-    const query = new URLSearchParams({ filename: file.filename, subfolder: file.subfolder ?? '', type: file.type ?? 'output' });
-    return `${this.base}/api/view?${query}`;
+    return this.url(viewPath(file));
   }
 
   /**

@@ -1,12 +1,15 @@
 // Entry point: builds the page around the canvas and starts the editor.
 import '@comfyorg/litegraph/style.css';
 import './editor.css';
+import './panels/panels.css';
 import { ServerApi } from './api.js';
 import { Editor } from './editor.js';
 import { mountPanels } from './panels/panels.js';
 import './panels/palettePanel.js';
 import './panels/queuePanel.js';
 import './panels/trainingPanel.js';
+import './panels/gridPanel.js';
+import './panels/datasetPanel.js';
 
 const $ = (selector) => document.querySelector(selector);
 

@@ -13,6 +13,11 @@ export function definePanel(panel) {
   panels.sort((a, b) => (a.order ?? 100) - (b.order ?? 100));
 }
 
+/** The panels defined so far, in display order. */
+export function definedPanels() {
+  return [...panels];
+}
+
 /** Builds the tab bar and bodies of every defined panel into `host`; shows the first. */
 export function mountPanels(host, ctx) {
   const tabs = el('nav', 'panel-tabs');

@@ -13,12 +13,15 @@ import dev.bakehouse.server.exec.InterruptFlag;
 import dev.bakehouse.server.exec.OutputCache;
 import dev.bakehouse.server.exec.PromptExecutor;
 import dev.bakehouse.server.exec.PromptValidator;
+import dev.bakehouse.server.files.DatasetFiles;
 import dev.bakehouse.server.files.FileAreas;
 import dev.bakehouse.server.files.FileRefusal;
 import dev.bakehouse.server.files.UploadStore;
 import dev.bakehouse.server.files.ViewResolver;
 import dev.bakehouse.server.http.ApiRouter;
+import dev.bakehouse.server.http.DatasetRoutes;
 import dev.bakehouse.server.http.ExperimentModelRoutes;
+import dev.bakehouse.server.http.ExtensionScripts;
 import dev.bakehouse.server.http.FileRoutes;
 import dev.bakehouse.server.http.FrontendCatalogRoutes;
 import dev.bakehouse.server.http.HistoryRoutes;
@@ -127,6 +130,8 @@ public final class BakehouseServer implements AutoCloseable {
         new FileRoutes(new ViewResolver(areas), new UploadStore(areas), config.maxUploadBytes()).register(router);
         new NodeRoutes(new ObjectInfo(registry), dirs).register(router);
         new SystemRoutes(features, config.device(), config.argv(), worker::requestFree).register(router);
+        new ExtensionScripts().register(router, app);
+        new DatasetRoutes(new DatasetFiles(dirs.datasets())).register(router);
 
         this.workerThread = new Thread(worker, "prompt-worker");
         workerThread.setDaemon(true);
@@ -168,12 +173,13 @@ public final class BakehouseServer implements AutoCloseable {
     private static void installGuard(Javalin app, ServerConfig config) {
         RequestGuard guard = new RequestGuard(config.authToken(), config.corsOrigin());
         StaticFiles webRoot = new StaticFiles(config.webRoot());
+        ExtensionScripts extensions = new ExtensionScripts();
         app.before(ctx -> {
             if (config.corsOrigin() != null) {
                 RequestGuard.addCorsHeaders(ctx, config.corsOrigin());
             }
             // The editor's own files are not secret; the token guards the API.
-            if (ctx.method() != HandlerType.OPTIONS && !webRoot.serves(ctx)) {
+            if (ctx.method() != HandlerType.OPTIONS && !webRoot.serves(ctx) && !extensions.serves(ctx)) {
                 guard.check(ctx);
             }
         });

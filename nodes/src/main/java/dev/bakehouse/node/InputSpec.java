@@ -29,9 +29,12 @@ public sealed interface InputSpec
      * An integer widget. ComfyUI's INT is Python's unbounded {@code int} and its seeds span
      * 0 .. 2^64-1, so the default and the inclusive {@code min}/{@code max} are
      * {@link BigInteger}s; {@code /object_info} shows them as exact JSON integers.
+     * {@code controlAfterGenerate} is tri-state: {@code null} leaves it out of {@code /object_info}
+     * (editors then apply the legacy rule: an INT named {@code seed}/{@code noise_seed} gets the
+     * companion), {@code false} is written to opt such an input out of it.
      */
     record IntInput(String name, BigInteger defaultValue, BigInteger min, BigInteger max, long step,
-                    boolean controlAfterGenerate, String tooltip) implements InputSpec {
+                    Boolean controlAfterGenerate, String tooltip) implements InputSpec {
         /** 2^64-1, the largest seed ComfyUI accepts (KSampler's {@code seed} max). */
         public static final BigInteger UINT64_MAX = BigInteger.ONE.shiftLeft(64).subtract(BigInteger.ONE);
 
@@ -57,7 +60,7 @@ public sealed interface InputSpec
 
         /** An integer input with step 1 and no tooltip, for bounds beyond the {@code long} range. */
         public static IntInput of(String name, BigInteger defaultValue, BigInteger min, BigInteger max) {
-            return new IntInput(name, defaultValue, min, max, 1, false, null);
+            return new IntInput(name, defaultValue, min, max, 1, null, null);
         }
 
         /**
@@ -75,6 +78,15 @@ public sealed interface InputSpec
         /** Adds the editor's "control after generate" companion widget (seeds). */
         public IntInput withControlAfterGenerate() {
             return new IntInput(name, defaultValue, min, max, step, true, tooltip);
+        }
+
+        /**
+         * Declares that this input has no "control after generate" companion, even when its name
+         * is one the editors' legacy rule would give one (a training seed must stay fixed, or
+         * every queue retrains).
+         */
+        public IntInput withoutControlAfterGenerate() {
+            return new IntInput(name, defaultValue, min, max, step, false, tooltip);
         }
 
         public IntInput withTooltip(String text) {

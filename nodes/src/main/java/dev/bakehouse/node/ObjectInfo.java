@@ -99,8 +99,8 @@ public final class ObjectInfo {
             options.set("min", JsonIntegers.of(i.min()));
             options.set("max", JsonIntegers.of(i.max()));
             options.set("step", JsonIntegers.of(i.step()));
-            if (i.controlAfterGenerate()) {
-                options.put("control_after_generate", true);
+            if (i.controlAfterGenerate() != null) {
+                options.put("control_after_generate", i.controlAfterGenerate());
             }
         } else if (spec instanceof InputSpec.FloatInput f) {
             config.add("FLOAT");

@@ -26,6 +26,12 @@ public final class ApiRouter {
         return this;
     }
 
+    public ApiRouter put(String path, Handler handler) {
+        app.put(path, handler);
+        app.put("/api" + path, handler);
+        return this;
+    }
+
     public ApiRouter delete(String path, Handler handler) {
         app.delete(path, handler);
         app.delete("/api" + path, handler);

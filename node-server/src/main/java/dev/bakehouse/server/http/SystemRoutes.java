@@ -13,8 +13,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Server information routes: {@code /system_stats}, {@code /features}, {@code /embeddings},
- * {@code /extensions} and {@code POST /free} (spec §3.11–§3.14).
+ * Server information routes: {@code /system_stats}, {@code /features}, {@code /embeddings} and
+ * {@code POST /free} (spec §3.11–§3.14); {@code /extensions} is {@link ExtensionScripts}.
  */
 public final class SystemRoutes {
     private static final Logger LOG = LoggerFactory.getLogger(SystemRoutes.class);
@@ -50,7 +50,6 @@ public final class SystemRoutes {
     public void register(ApiRouter router) {
         router.get("/system_stats", this::systemStats);
         router.get("/features", ctx -> JsonBodies.respond(ctx, features));
-        router.get("/extensions", ctx -> JsonBodies.respond(ctx, Json.array()));
         router.post("/free", this::free);
     }
 

@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import java.util.function.UnaryOperator;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
@@ -32,6 +33,8 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class EditorBrowserTest {
     private static final Path FRONTEND = Path.of("..", "frontend-bridge").toAbsolutePath().normalize();
+    private static final Path WORKFLOWS = Path.of("..", "workflows", "src", "main", "resources", "workflows")
+            .toAbsolutePath().normalize();
     private static final Path SCREENSHOTS = Path.of("target", "editor-screenshots").toAbsolutePath();
 
     /** One epoch over 4 images at batch 2: the chart must show these many points. */
@@ -63,12 +66,50 @@ class EditorBrowserTest {
         assertPng("editor-train-then-test-done.png");
     }
 
-    /** Starts the default server on {@link #dataDir} and runs one Playwright flow against it. */
+    @Test
+    @Timeout(value = 4, unit = TimeUnit.MINUTES)
+    void panels_datasetViewSavesAnEditedCaption_gridViewerShowsTheCellsOfALoraGrid() throws Exception {
+        TinyDataDir.populate(dataDir);
+        TinyDataset.write(dataDir.resolve("datasets/kiki"), "2_kiki", 3);
+        String caption = "kiki, edited in the dataset view";
+        runFlow("panels-flow.mjs", Map.of("DATASET", "kiki", "CAPTION", caption,
+                "PROMPT_FILE", WORKFLOWS.resolve("lora-grid.json").toString()));
+        assertEquals(caption, Files.readString(dataDir.resolve("datasets/kiki/2_kiki/img_00.txt")));
+        for (String shot : List.of("editor-dataset-view.png", "editor-grid-viewer.png", "editor-grid-cell.png")) {
+            assertPng(shot);
+        }
+    }
+
+    /**
+     * The panels as a ComfyUI frontend extension, in a page that hosts extensions as the official
+     * frontend does. That frontend's files (a pip/npm download) are not on the build machines, so
+     * the page is the stand-in {@code comfy-standin/index.html}; the reason is printed.
+     */
+    @Test
+    @Timeout(value = 4, unit = TimeUnit.MINUTES)
+    void extension_inAComfyFrontendPage_chartsATrainingPrompt() throws Exception {
+        System.out.println("EditorBrowserTest: the official ComfyUI frontend's files are not present on this machine "
+                + "(not a Maven/npm dependency of the build); the extension runs in the stand-in page "
+                + "frontend-bridge/src/test/browser/comfy-standin/, which provides window.comfyAPI as that frontend does");
+        TinyDataDir.populate(dataDir);
+        TinyDataset.write(dataDir.resolve("datasets/kiki"), "1_kiki", 4);
+        Path prompt = dataDir.resolve("train-then-test_api.json");
+        Files.writeString(prompt, TRAIN_THEN_TEST);
+        runFlow("extension-flow.mjs", Map.of("PROMPT_FILE", prompt.toString(), "TRAIN_STEPS", Integer.toString(TRAIN_STEPS)),
+                config -> config.withWebRoot(FRONTEND.resolve("src/test/browser/comfy-standin")));
+        assertPng("extension-training-chart.png");
+    }
+
     private void runFlow(String script, Map<String, String> env) throws Exception {
+        runFlow(script, env, config -> config);
+    }
+
+    /** Starts a server on {@link #dataDir} (the default config, tweaked) and runs one Playwright flow against it. */
+    private void runFlow(String script, Map<String, String> env, UnaryOperator<ServerConfig> tweak) throws Exception {
         Path chromium = require(findChromium(), "no Chromium found (apt-get install chromium, or set BAKEHOUSE_CHROMIUM)");
         require(Optional.of(FRONTEND.resolve("node_modules/playwright-core")).filter(Files::isDirectory),
                 "frontend-bridge/node_modules has no playwright-core (run the Maven build of frontend-bridge)");
-        try (BakehouseServer server = BakehouseServer.builder(ServerConfig.defaults(dataDir).withPort(0)).start()) {
+        try (BakehouseServer server = BakehouseServer.builder(tweak.apply(ServerConfig.defaults(dataDir).withPort(0))).start()) {
             assertTrue(server.servesEditor(), "the bundled editor is on node-server's class path");
             Path log = dataDir.resolve(script + ".log");
             ProcessBuilder builder = new ProcessBuilder("node", FRONTEND.resolve("src/test/browser").resolve(script).toString())

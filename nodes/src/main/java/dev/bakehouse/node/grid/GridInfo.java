@@ -1,5 +1,7 @@
 package dev.bakehouse.node.grid;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -46,6 +48,24 @@ final class GridInfo {
             c.setAll(settings(cells.get(i)));
         }
         return PngMetadataJson.toText(root);
+    }
+
+    /**
+     * The grid info of {@code text} with each cell's saved file ({@code {filename, subfolder, type}},
+     * in cell order) as its {@code image}: SampleGrid's UI output for grid viewers.
+     */
+    static ObjectNode withCellFiles(String text, ArrayNode cellFiles) {
+        ObjectNode root;
+        try {
+            root = (ObjectNode) new ObjectMapper().readTree(text);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("grid info is not JSON: " + e.getMessage(), e);
+        }
+        ArrayNode cells = root.withArray("cells");
+        for (int i = 0; i < cells.size() && i < cellFiles.size(); i++) {
+            ((ObjectNode) cells.get(i)).set("image", cellFiles.get(i));
+        }
+        return root;
     }
 
     /** Settings under the names of the nodes that take them (LoraLoader, KSampler). */

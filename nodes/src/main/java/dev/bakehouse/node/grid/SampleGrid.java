@@ -138,13 +138,19 @@ public final class SampleGrid implements Node {
         GridLabels labels = new GridLabels(x.title(), x.labels(), y.title(), y.labels(), z.title(), z.labels());
         ImageBatch grid = Images.toBatch(List.of(render(images, labels)));
         String info = GridInfo.toText(axes, base, width, height, cells);
+        ImageBatch cellBatch = concatenate(images);
         ObjectNode ui = null;
         String prefix = in.getString("filename_prefix");
         if (!prefix.isBlank()) {
+            // The cells too, so a grid viewer can show each one full size with its settings
+            // (ui "bakehouse_grid": the grid info with each cell's file).
+            ObjectNode cellFiles = ImageSaver.save(cellBatch, prefix + "_cell", ctx.dirs().output(), "output",
+                    COMPRESSION_LEVEL, ctx, Map.of());
             ui = ImageSaver.save(grid, prefix, ctx.dirs().output(), "output", COMPRESSION_LEVEL, ctx,
                     Map.of(GridInfo.CHUNK, info));
+            ui.putArray(GridInfo.CHUNK).add(GridInfo.withCellFiles(info, cellFiles.withArray("images")));
         }
-        return new NodeResult(List.of(grid, concatenate(images), info), ui);
+        return new NodeResult(List.of(grid, cellBatch, info), ui);
     }
 
     private static GridAxis axis(String name, NodeInputs in, List<LoraValue> loras, CellSettings base) {

@@ -47,7 +47,7 @@ public final class ToyWorldDataset implements Node {
                                 + "starts with the trigger; held-in: the shapes the toy model was pretrained on; any: both."),
                         IntInput.of("count", 20, 1, 9999).withTooltip("Number of images."),
                         IntInput.of("repeats", 10, 1, 1000).withTooltip("kohya repeats: the N of the N_name folder."),
-                        IntInput.of("seed", 0, 0, Integer.MAX_VALUE).withTooltip("Image i is drawn from seed + i."))
+                        IntInput.of("seed", 0, 0, Integer.MAX_VALUE).withoutControlAfterGenerate().withTooltip("Image i is drawn from seed + i."))
                 .output(OutputSpec.of(DataType.DATASET).withTooltip("The dataset, for TrainLoRA."))
                 .output(OutputSpec.of(DataType.STRING, "summary")
                         .withTooltip("Images, captions, repeats, buckets and problems found."))

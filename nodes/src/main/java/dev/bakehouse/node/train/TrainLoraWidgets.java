@@ -54,7 +54,7 @@ final class TrainLoraWidgets {
                 IntInput.of("train_batch_size", 1, 1, 256).withTooltip("Images per step."),
                 IntInput.of("save_every_n_epochs", 1, 0, 100_000)
                         .withTooltip("Save a LoRA every N epochs (each becomes an output); 0 = only the last."),
-                IntInput.of("seed", 42, 0, 0xFFFFFFFFL).withTooltip("The run's seed: same seed and inputs, same LoRA."),
+                IntInput.of("seed", 42, 0, 0xFFFFFFFFL).withoutControlAfterGenerate().withTooltip("The run's seed: same seed and inputs, same LoRA."),
                 BooleanInput.of("network_train_unet_only", false).withTooltip("Train the UNet only: no lora_te_ modules."),
                 FloatInput.of("min_snr_gamma", 0.0, 0.0, 100.0).withStep(0.5).withTooltip("Min-SNR weighting gamma (5 is usual); 0 = off."),
                 FloatInput.of("noise_offset", 0.0, 0.0, 1.0).withStep(0.01).withTooltip("Noise offset (0.05-0.1 is usual); 0 = off."),

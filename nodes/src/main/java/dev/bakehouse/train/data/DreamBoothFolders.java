@@ -55,4 +55,27 @@ public final class DreamBoothFolders {
         }
         return out;
     }
+
+    /** A caption as kohya reads it (first line, stripped) and the file it came from. */
+    public record Caption(Path file, String text) {}
+
+    /** The images of one subset folder, as kohya globs them (hidden files skipped), in name order. */
+    public static List<Path> images(Path subsetDir) throws IOException {
+        return CaptionFiles.globImages(subsetDir);
+    }
+
+    /**
+     * The caption kohya would read for {@code image}, or null when it has no caption file.
+     *
+     * @throws IOException naming the file when it is empty, not UTF-8 or unreadable
+     */
+    public static Caption caption(Path image, String captionExtension) throws IOException {
+        CaptionFiles.Found found = CaptionFiles.read(image, captionExtension, false);
+        return found == null ? null : new Caption(found.file(), found.caption());
+    }
+
+    /** The caption file of {@code image} when it has none yet: its name with {@code captionExtension}. */
+    public static Path newCaptionFile(Path image, String captionExtension) {
+        return CaptionFiles.candidates(image, captionExtension).get(0);
+    }
 }

@@ -38,6 +38,7 @@ import java.nio.file.StandardCopyOption;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import javax.imageio.ImageIO;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -213,6 +214,15 @@ class SampleGridTest {
         assertEquals("euler", cell7.get("sampler_name").asText());
         assertEquals("grids", result.ui().at("/images/0/subfolder").asText());
         assertEquals("epochs_00001_.png", result.ui().at("/images/0/filename").asText());
+        JsonNode viewer = result.ui().at("/bakehouse_grid/0");
+        assertEquals(json.get("axes"), viewer.get("axes"), "the grid viewer gets the axes as saved");
+        assertEquals("epochs_cell_00008_.png", viewer.at("/cells/7/image/filename").asText());
+        assertEquals("grids", viewer.at("/cells/7/image/subfolder").asText());
+        assertEquals("epoch-000002.safetensors", viewer.at("/cells/7/lora").asText());
+        ImageBatch cellImages = (ImageBatch) result.outputs().get(1);
+        assertEquals(Images.toBufferedImage(cellImages, 7).getRGB(5, 5),
+                ImageIO.read(saved.resolveSibling("epochs_cell_00008_.png").toFile()).getRGB(5, 5),
+                "cell 7's file holds cell 7");
 
         String preview = System.getProperty("bakehouse.gridPreview");
         if (preview != null) {

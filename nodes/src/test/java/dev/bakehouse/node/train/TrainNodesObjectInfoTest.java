@@ -1,5 +1,8 @@
 package dev.bakehouse.node.train;
 
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.bakehouse.model.ComputeDevice;
 import dev.bakehouse.node.DataDirs;
@@ -31,5 +34,17 @@ class TrainNodesObjectInfoTest {
             info = new ObjectInfo(NodeRegistry.of(TrainNodes.all(dirs, cache))).all();
         }
         GoldenFiles.assertMatches("/object_info/train_nodes.json", info);
+    }
+
+    @Test
+    void trainLoraSeed_declaresNoControlAfterGenerate_soQueueingAgainDoesNotRetrain() {
+        DataDirs dirs = DataDirs.of(tmp);
+        ObjectNode info;
+        try (ModelCache cache = new ModelCache(ComputeDevice.CPU, 1)) {
+            info = new ObjectInfo(NodeRegistry.of(TrainNodes.all(dirs, cache))).all();
+        }
+        var seedOptions = info.path("TrainLoRA").path("input").path("required").path("seed").path(1);
+        assertTrue(seedOptions.has("control_after_generate"), seedOptions.toString());
+        assertFalse(seedOptions.path("control_after_generate").asBoolean(true));
     }
 }
