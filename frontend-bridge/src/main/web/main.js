@@ -7,6 +7,7 @@ import { mountPanels } from './panels/panels.js';
 import './panels/palettePanel.js';
 import './panels/queuePanel.js';
 import './panels/trainingPanel.js';
+import './panels/gachamaxPanel.js';
 
 const $ = (selector) => document.querySelector(selector);
 

@@ -20,6 +20,7 @@ import dev.bakehouse.server.http.ApiRouter;
 import dev.bakehouse.server.http.ExperimentModelRoutes;
 import dev.bakehouse.server.http.FileRoutes;
 import dev.bakehouse.server.http.FrontendCatalogRoutes;
+import dev.bakehouse.server.http.GachamaxRoutes;
 import dev.bakehouse.server.http.HistoryRoutes;
 import dev.bakehouse.server.http.HttpFailure;
 import dev.bakehouse.server.http.InternalFileRoutes;
@@ -44,6 +45,7 @@ import dev.bakehouse.server.queue.DelayedTasks;
 import dev.bakehouse.server.store.HistoryStore;
 import dev.bakehouse.server.store.JsonFileSettingsStore;
 import dev.bakehouse.server.store.SqliteDatabase;
+import dev.bakehouse.server.store.SqliteGachamaxStore;
 import dev.bakehouse.server.store.SqliteHistoryStore;
 import dev.bakehouse.server.store.SqliteQueueStore;
 import dev.bakehouse.server.store.SqliteRunStore;
@@ -68,6 +70,8 @@ import org.slf4j.LoggerFactory;
 public final class BakehouseServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(BakehouseServer.class);
     private static final int STOP_WAIT_SECONDS = 10;
+    /** The SQLite database under the data dir: queue, history, runs, GACHAMAX loops. */
+    public static final String DATABASE_FILE = "bakehouse.db";
 
     private final ServerConfig config;
     private final DataDirs dirs;
@@ -87,9 +91,10 @@ public final class BakehouseServer implements AutoCloseable {
         this.config = builder.config;
         this.dirs = dataDirs(config);
         this.models = new ModelCache(builder.models.device(), builder.models.maxCheckpoints());
+        this.database = SqliteDatabase.open(config.dataDir().resolve(DATABASE_FILE));
+        SqliteGachamaxStore gachamax = new SqliteGachamaxStore(database);
         NodeRegistry registry = builder.nodes != null ? builder.nodes.apply(dirs)
-                : NodeRegistry.of(AllNodes.all(dirs, builder.models, models));
-        this.database = SqliteDatabase.open(config.dataDir().resolve("bakehouse.db"));
+                : NodeRegistry.of(AllNodes.all(dirs, builder.models, models, gachamax));
         SqliteQueueStore queueStore = new SqliteQueueStore(database);
         this.history = builder.historyDecorator.apply(new SqliteHistoryStore(database, HistoryStore.DEFAULT_CAPACITY));
         SqliteRunStore runs = new SqliteRunStore(database);
@@ -118,6 +123,7 @@ public final class BakehouseServer implements AutoCloseable {
                 .register(router);
         new QueueRoutes(queue, id -> interrupt.request()).register(router);
         new HistoryRoutes(history).register(router);
+        new GachamaxRoutes(gachamax).register(router);
         new JobRoutes(queue, history).register(router);
         FileAreas areas = new FileAreas(dirs.input(), dirs.output(), dirs.temp());
         new FileRoutes(new ViewResolver(areas), new UploadStore(areas), config.maxUploadBytes()).register(router);
