@@ -7,6 +7,7 @@ import { runFlow } from './harness.mjs';
 
 await runFlow('gachamax-flow', async ({ page, shots, expect }) => {
   await page.setInputFiles('#load-input', process.env.PROMPT_FILE);
+  await page.waitForFunction(() => window.bakehouse.editor.graph.nodes.some((n) => n.type === 'GachamaxRound'));
   await page.click('.panel-tab[data-panel="gachamax"]');
   await page.click('#queue-button');
   await page.waitForSelector('.gachamax-panel[data-rounds="1"][data-status="awaiting_picks"]', { timeout: 120_000 });
@@ -26,5 +27,6 @@ await runFlow('gachamax-flow', async ({ page, shots, expect }) => {
     'the edited caption was recorded');
   expect(timeline.rounds[1].parent_hash, timeline.rounds[0].lora_hash, 'round 2 names round 1 as its parent');
   expect(await page.locator('.gachamax-round').count(), 2, 'the timeline lists both rounds');
+  await page.locator('.gachamax-timeline').scrollIntoViewIfNeeded();
   await page.screenshot({ path: `${shots}/editor-gachamax-timeline.png` });
 });

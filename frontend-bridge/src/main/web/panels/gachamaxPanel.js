@@ -137,7 +137,7 @@ definePanel({
         } catch (error) {
           message.textContent = `Pick failed: ${error.body?.error ?? error.message}`;
         }
-        await load();
+        await reload();
       });
       picker.append(queueNext, confirm);
     }
@@ -172,6 +172,7 @@ definePanel({
         timeline.replaceChildren();
         return;
       }
+      if (message.textContent.startsWith('No GACHAMAX loop')) message.textContent = '';
       const data = await api.json(`/bakehouse/gachamax/${encodeURIComponent(loop)}`);
       const last = data.rounds.at(-1);
       root.dataset.loop = loop;
@@ -181,16 +182,19 @@ definePanel({
       renderPicker(last);
     }
 
+    const reload = () => load().catch((error) => {
+      message.textContent = `Could not load the GACHAMAX loops: ${error.body?.error ?? error.message}`;
+    });
     select.addEventListener('change', () => {
       loop = select.value;
-      load();
+      reload();
     });
-    refresh.addEventListener('click', () => load());
+    refresh.addEventListener('click', reload);
     api.on('bakehouse.gachamax', (data) => {
       loop = data.loop;
-      load();
+      reload();
     });
-    api.on('connection', ({ connected }) => connected && load().catch(() => {}));
+    api.on('connection', ({ connected }) => connected && reload());
     return root;
   },
 });

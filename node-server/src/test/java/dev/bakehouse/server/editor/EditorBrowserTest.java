@@ -83,7 +83,7 @@ class EditorBrowserTest {
                     "resolution": "64", "enable_bucket": false}},
              "30": {"class_type": "GachamaxRound", "inputs": {"model": ["4", 0], "clip": ["4", 1], "vae": ["4", 2],
                     "dataset": ["20", 0], "loop": "browser", "picker": "manual", "scorer": "none", "candidates": 3,
-                    "picks": 0, "prompts": "kiki, ring, grey background\nkiki, ring", "probe_prompts": "", "trigger": "kiki",
+                    "picks": 0, "prompts": "kiki, ring, grey background\\nkiki, ring", "probe_prompts": "", "trigger": "kiki",
                     "negative": "", "cfg": 6.0, "steps": 2, "sampler_name": "euler", "scheduler": "normal", "seed": 0,
                     "max_train_epochs": 1, "network_dim": 4, "network_alpha": 2.0, "learning_rate": 0.001,
                     "train_batch_size": 1, "kohya_args": ""}}}""";

@@ -84,8 +84,9 @@ public final class GachamaxRoundNode implements Node {
                                 .withDefault("euler"),
                         ComboInput.of("scheduler", Arrays.stream(SigmaScheduler.values()).map(SigmaScheduler::comfyName)
                                 .toList()).withDefault("normal"),
-                        IntInput.of("seed", 0, 0, 0xFFFFFFFFL).withTooltip("Round r trains with seed + r - 1 and draws "
-                                + "candidate i with seed + 100000 r + i; probes always use seed."),
+                        IntInput.of("seed", 0, 0, Integer.MAX_VALUE).withTooltip("Round r trains with seed + r - 1 "
+                                + "(kohya's --seed, modulo 2^31) and draws candidate i with seed + 100000 r + i; probes "
+                                + "always use seed."),
                         IntInput.of("max_train_epochs", 10, 1, 100_000).withTooltip("Epochs per round (about 10 for "
                                 + "the quick LoRA of the one-image method)."),
                         IntInput.of("network_dim", 8, 1, 1024),

@@ -47,7 +47,8 @@ final class RoundTraining {
         in.put("dataset", version);
         in.put("output_name", "gachamax-" + s.loop() + "-r" + lineage.round());
         in.put("save_every_n_epochs", 0L);
-        in.put("seed", s.seed() + lineage.round() - 1);
+        // kohya's --seed is a 32-bit int
+        in.put("seed", Math.floorMod(s.seed() + lineage.round() - 1, 1L << 31));
         NodeResult result = trainer.execute(new NodeInputs(TrainLora.NAME + " (" + GachamaxRoundNode.NAME + ")", in), ctx);
         List<?> saved = (List<?>) result.outputs().get(0);
         LoraValue last = (LoraValue) saved.get(saved.size() - 1);
