@@ -10,6 +10,7 @@ import './panels/queuePanel.js';
 import './panels/trainingPanel.js';
 import './panels/gridPanel.js';
 import './panels/datasetPanel.js';
+import './panels/gachamaxPanel.js';
 
 const $ = (selector) => document.querySelector(selector);
 

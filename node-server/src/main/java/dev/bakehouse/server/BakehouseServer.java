@@ -24,6 +24,7 @@ import dev.bakehouse.server.http.ExperimentModelRoutes;
 import dev.bakehouse.server.http.ExtensionScripts;
 import dev.bakehouse.server.http.FileRoutes;
 import dev.bakehouse.server.http.FrontendCatalogRoutes;
+import dev.bakehouse.server.http.GachamaxRoutes;
 import dev.bakehouse.server.http.HistoryRoutes;
 import dev.bakehouse.server.http.HttpFailure;
 import dev.bakehouse.server.http.InternalFileRoutes;
@@ -49,6 +50,7 @@ import dev.bakehouse.server.queue.DelayedTasks;
 import dev.bakehouse.server.store.HistoryStore;
 import dev.bakehouse.server.store.JsonFileSettingsStore;
 import dev.bakehouse.server.store.SqliteDatabase;
+import dev.bakehouse.server.store.SqliteGachamaxStore;
 import dev.bakehouse.server.store.SqliteHistoryStore;
 import dev.bakehouse.server.store.SqliteQueueStore;
 import dev.bakehouse.server.store.SqliteRunStore;
@@ -73,6 +75,8 @@ import org.slf4j.LoggerFactory;
 public final class BakehouseServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(BakehouseServer.class);
     private static final int STOP_WAIT_SECONDS = 10;
+    /** The SQLite database under the data dir: queue, history, runs, GACHAMAX loops. */
+    public static final String DATABASE_FILE = "bakehouse.db";
 
     private final ServerConfig config;
     private final DataDirs dirs;
@@ -93,9 +97,10 @@ public final class BakehouseServer implements AutoCloseable {
         this.dirs = dataDirs(config);
         this.models = new ModelCache(builder.models.device(), builder.models.maxCheckpoints());
         LiveTrainings live = new LiveTrainings();
+        this.database = SqliteDatabase.open(config.dataDir().resolve(DATABASE_FILE));
+        SqliteGachamaxStore gachamax = new SqliteGachamaxStore(database);
         NodeRegistry registry = builder.nodes != null ? builder.nodes.apply(dirs)
-                : NodeRegistry.of(AllNodes.all(dirs, builder.models, models, live));
-        this.database = SqliteDatabase.open(config.dataDir().resolve("bakehouse.db"));
+                : NodeRegistry.of(AllNodes.all(dirs, builder.models, models, live, gachamax));
         SqliteQueueStore queueStore = new SqliteQueueStore(database);
         this.history = builder.historyDecorator.apply(new SqliteHistoryStore(database, HistoryStore.DEFAULT_CAPACITY));
         SqliteRunStore runs = new SqliteRunStore(database);
@@ -124,6 +129,7 @@ public final class BakehouseServer implements AutoCloseable {
                 .register(router);
         new QueueRoutes(queue, id -> interrupt.request()).register(router);
         new HistoryRoutes(history).register(router);
+        new GachamaxRoutes(gachamax).register(router);
         new JobRoutes(queue, history).register(router);
         new TrainControlRoutes(queue, live).register(router);
         FileAreas areas = new FileAreas(dirs.input(), dirs.output(), dirs.temp());

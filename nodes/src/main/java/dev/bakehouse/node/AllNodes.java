@@ -1,5 +1,7 @@
 package dev.bakehouse.node;
 
+import dev.bakehouse.node.gachamax.GachamaxNodes;
+import dev.bakehouse.node.gachamax.GachamaxStore;
 import dev.bakehouse.node.sd.ModelCache;
 import dev.bakehouse.node.sd.ModelNodes;
 import dev.bakehouse.node.sd.ModelSettings;
@@ -12,8 +14,8 @@ import java.util.function.Supplier;
 
 /**
  * Every node type a Bakehouse server offers, in {@code /object_info} order: the basic nodes, the
- * Stable Diffusion nodes, then the training nodes. The one list the server and
- * {@code bakehouse run} register.
+ * Stable Diffusion nodes, the training nodes, then (given a store) the GACHAMAX nodes. The one
+ * list the server and {@code bakehouse run} register.
  */
 public final class AllNodes {
     private AllNodes() {}
@@ -34,6 +36,23 @@ public final class AllNodes {
         all.addAll(ModelNodes.all(dirs, settings, cache));
         all.addAll(TrainNodes.all(dirs, cache, live));
         all.add(ToyWorldScore::new);
+        return List.copyOf(all);
+    }
+
+    /**
+     * {@link #all(DataDirs, ModelSettings, ModelCache)} and the GACHAMAX nodes, whose loops keep
+     * their state in {@code gachamax}.
+     */
+    public static List<Supplier<? extends Node>> all(DataDirs dirs, ModelSettings settings, ModelCache cache,
+                                                     GachamaxStore gachamax) {
+        return all(dirs, settings, cache, new LiveTrainings(), gachamax);
+    }
+
+    /** Every node, with the server's live training controls and GACHAMAX store. */
+    public static List<Supplier<? extends Node>> all(DataDirs dirs, ModelSettings settings, ModelCache cache,
+                                                     LiveTrainings live, GachamaxStore gachamax) {
+        List<Supplier<? extends Node>> all = new ArrayList<>(all(dirs, settings, cache, live));
+        all.addAll(GachamaxNodes.all(dirs, cache, gachamax));
         return List.copyOf(all);
     }
 

@@ -15,7 +15,7 @@ import picocli.CommandLine.Command;
         subcommands = {ServeCommand.class, RunCommand.class, NodesCommand.class, InspectCommand.class,
                 ForwardCommand.class, TrainNetworkCommand.class, ExtractLoraCommand.class, MergeLoraCommand.class,
                 SvdMergeLoraCommand.class, ResizeLoraCommand.class, LbwAnalyzeCommand.class, PretrainToyCommand.class,
-                ScoreToyCommand.class,
+                ScoreToyCommand.class, GachamaxCommand.class,
                 CommandLine.HelpCommand.class})
 public final class BakehouseCommand implements Runnable {
 

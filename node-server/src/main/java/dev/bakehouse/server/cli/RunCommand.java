@@ -18,6 +18,8 @@ import dev.bakehouse.server.exec.PromptExecutor;
 import dev.bakehouse.server.exec.PromptValidator;
 import dev.bakehouse.server.exec.Validation;
 import dev.bakehouse.server.json.Json;
+import dev.bakehouse.server.store.SqliteDatabase;
+import dev.bakehouse.server.store.SqliteGachamaxStore;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -75,9 +77,11 @@ final class RunCommand implements Callable<Integer> {
                 .withExtraModelDirs(common.extraModelDirs);
         DataDirs dirs = BakehouseServer.dataDirs(config);
         ModelSettings settings = common.modelSettings();
-        try (ModelCache models = new ModelCache(settings.device(), settings.maxCheckpoints())) {
-            return HeadlessRun.execute(NodeRegistry.of(AllNodes.all(dirs, settings, models)), dirs, prompt, extraData,
-                    workflow.toString(), err, out);
+        // the server's database: a GACHAMAX loop run here continues in the editor and back
+        try (ModelCache models = new ModelCache(settings.device(), settings.maxCheckpoints());
+             SqliteDatabase database = SqliteDatabase.open(config.dataDir().resolve(BakehouseServer.DATABASE_FILE))) {
+            return HeadlessRun.execute(NodeRegistry.of(AllNodes.all(dirs, settings, models,
+                            new SqliteGachamaxStore(database))), dirs, prompt, extraData, workflow.toString(), err, out);
         }
     }
 

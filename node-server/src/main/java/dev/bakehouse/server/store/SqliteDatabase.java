@@ -10,8 +10,10 @@ import java.sql.SQLException;
 import java.sql.Statement;
 
 /**
- * The embedded database under the data dir ({@code bakehouse.db}) holding queue, history and
- * run records. One connection, used by one thread at a time: SQLite serializes writers anyway,
+ * The embedded database under the data dir ({@code bakehouse.db}) holding queue, history, run
+ * records and GACHAMAX loops. Tables are created when missing ({@code CREATE TABLE IF NOT
+ * EXISTS}), so a database from an older version gains the new tables on open. One connection,
+ * used by one thread at a time: SQLite serializes writers anyway,
  * and the server's write rate (a few rows per prompt and node) is far below what that allows.
  *
  * <p>WAL mode with {@code synchronous=NORMAL}: a committed transaction survives a process kill
@@ -46,6 +48,50 @@ public final class SqliteDatabase implements AutoCloseable {
                 current_node TEXT,
                 current_class TEXT,
                 executed TEXT NOT NULL DEFAULT '[]');
+            CREATE TABLE IF NOT EXISTS gachamax_loops (
+                name TEXT PRIMARY KEY,
+                source_folder TEXT NOT NULL,
+                created_at INTEGER NOT NULL);
+            CREATE TABLE IF NOT EXISTS gachamax_dataset_versions (
+                loop TEXT NOT NULL REFERENCES gachamax_loops (name),
+                version INTEGER NOT NULL,
+                folder TEXT NOT NULL,
+                parent INTEGER NOT NULL,
+                images TEXT NOT NULL,
+                added TEXT NOT NULL,
+                dropped TEXT NOT NULL,
+                PRIMARY KEY (loop, version));
+            CREATE TABLE IF NOT EXISTS gachamax_rounds (
+                loop TEXT NOT NULL REFERENCES gachamax_loops (name),
+                round INTEGER NOT NULL,
+                status TEXT NOT NULL CHECK (status IN ('training', 'awaiting_picks', 'picked')),
+                dataset_version INTEGER NOT NULL,
+                lora_file TEXT,
+                lora_hash TEXT,
+                parent_hash TEXT,
+                steps INTEGER NOT NULL,
+                total_steps INTEGER NOT NULL,
+                closeness REAL,
+                prompt_following REAL,
+                trigger_agreement REAL,
+                overfit REAL,
+                drops TEXT NOT NULL DEFAULT '[]',
+                started_at INTEGER NOT NULL,
+                finished_at INTEGER,
+                PRIMARY KEY (loop, round));
+            CREATE TABLE IF NOT EXISTS gachamax_candidates (
+                id INTEGER PRIMARY KEY AUTOINCREMENT,
+                loop TEXT NOT NULL REFERENCES gachamax_loops (name),
+                round INTEGER NOT NULL,
+                idx INTEGER NOT NULL,
+                prompt TEXT NOT NULL,
+                seed INTEGER NOT NULL,
+                file TEXT NOT NULL,
+                sha256 TEXT NOT NULL,
+                score REAL,
+                picked INTEGER NOT NULL DEFAULT 0,
+                caption TEXT,
+                UNIQUE (loop, round, idx));
             """;
 
     private final Path file;

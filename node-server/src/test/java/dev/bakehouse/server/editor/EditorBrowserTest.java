@@ -27,7 +27,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The served editor in headless Chromium (Playwright flows in
  * {@code frontend-bridge/src/test/browser/}): a graph built by UI actions on the tiny fixture model
- * runs to its preview image, and a loaded train-then-test prompt charts its training live. Screenshots land in
+ * runs to its preview image, a loaded train-then-test prompt charts its training live, and a GACHAMAX
+ * round is picked through the picker, which queues the next round. Screenshots land in
  * {@code node-server/target/editor-screenshots}. Skipped, with the reason printed, only outside CI
  * where Chromium or the editor's npm packages are missing; in CI (CI=true) that is a failure.
  */
@@ -100,6 +101,31 @@ class EditorBrowserTest {
         assertPng("extension-training-chart.png");
     }
 
+    @Test
+    @Timeout(value = 5, unit = TimeUnit.MINUTES)
+    void editor_gachamaxRound_picksThroughThePickerAndQueuesTheNextRound() throws Exception {
+        TinyDataDir.populate(dataDir);
+        TinyDataset.write(dataDir.resolve("datasets/one"), "1_kiki", 1);
+        Path prompt = dataDir.resolve("gachamax_api.json");
+        Files.writeString(prompt, GACHAMAX_MANUAL);
+        runFlow("gachamax-flow.mjs", Map.of("PROMPT_FILE", prompt.toString()));
+        assertPng("editor-gachamax-picker.png");
+        assertPng("editor-gachamax-timeline.png");
+    }
+
+    /** One GACHAMAX round per queue on the tiny model: one image, three candidates, manual picker. */
+    private static final String GACHAMAX_MANUAL = """
+            {"4": {"class_type": "CheckpointLoaderSimple", "inputs": {"ckpt_name": "tiny.safetensors"}},
+             "20": {"class_type": "LoadDataset", "inputs": {"dataset": "one", "caption_extension": ".txt",
+                    "resolution": "64", "enable_bucket": false}},
+             "30": {"class_type": "GachamaxRound", "inputs": {"model": ["4", 0], "clip": ["4", 1], "vae": ["4", 2],
+                    "dataset": ["20", 0], "loop": "browser", "picker": "manual", "scorer": "none", "candidates": 3,
+                    "picks": 0, "prompts": "kiki, ring, grey background\\nkiki, ring", "probe_prompts": "", "trigger": "kiki",
+                    "negative": "", "cfg": 6.0, "steps": 2, "sampler_name": "euler", "scheduler": "normal", "seed": 0,
+                    "max_train_epochs": 1, "network_dim": 4, "network_alpha": 2.0, "learning_rate": 0.001,
+                    "train_batch_size": 1, "kohya_args": ""}}}""";
+
+    /** Starts the default server on {@link #dataDir} and runs one Playwright flow against it. */
     private void runFlow(String script, Map<String, String> env) throws Exception {
         runFlow(script, env, config -> config);
     }

@@ -26,16 +26,16 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * Samples grid cells through the same nodes a hand-built graph would use (CLIPTextEncode,
+ * Samples grid cells (and GACHAMAX candidates and probes) through the same nodes a hand-built graph would use (CLIPTextEncode,
  * KSampler on an empty latent, VAEDecode), so a cell is exactly the image that graph gives. The
  * LoRA of a cell is added to the incoming MODEL and CLIP views like LoraLoader does, with its
  * block weights; a cell with no LoRA or both strengths 0 samples the incoming views themselves.
  * Encoded prompts are kept for the run, keyed by what changes them (LoRA, text strength, BASE
  * ratio, text), so cells that differ only in sampling settings encode once.
  */
-final class CellRenderer {
+public final class CellRenderer {
     /** One sampled cell: the latent as KSampler returns it and the decoded image (batch of one). */
-    record Cell(HostTensor latent, ImageBatch image) {}
+    public record Cell(HostTensor latent, ImageBatch image) {}
 
     private final ModelValue model;
     private final ClipValue clip;
@@ -50,7 +50,7 @@ final class CellRenderer {
      * @param ctx the grid node's context: interrupts reach every sampling step, but the steps'
      *            progress is not forwarded (the grid reports progress per cell)
      */
-    CellRenderer(ModelValue model, ClipValue clip, VaeValue vae, int width, int height, NodeContext ctx) {
+    public CellRenderer(ModelValue model, ClipValue clip, VaeValue vae, int width, int height, NodeContext ctx) {
         this.model = model;
         this.clip = clip;
         this.vae = vae;
@@ -67,13 +67,13 @@ final class CellRenderer {
      * Checks that a LoRA fits the model before any cell is sampled, so a wrong LoRA fails at once
      * naming its modules rather than after minutes of sampling.
      */
-    void checkFits(LoraValue lora) {
+    public void checkFits(LoraValue lora) {
         if (lora != null && checked.add(lora)) {
             model.checkpoint().checkFits(LoraApplication.of(lora.file().toString(), lora.network(), 1f));
         }
     }
 
-    Cell render(CellSettings s) {
+    public Cell render(CellSettings s) {
         checkFits(s.lora());
         ModelValue cellModel = model;
         ClipValue cellClip = clip;

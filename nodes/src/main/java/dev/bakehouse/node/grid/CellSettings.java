@@ -17,11 +17,11 @@ import java.util.Objects;
  * @param blockWeights  LoRA Block Weight ratios, or null for all 1
  * @param blockLabel    how the block weights were written (a preset name or the vector), or "" for none
  */
-record CellSettings(LoraValue lora, float unetStrength, float textStrength, LoraBlockWeights blockWeights,
+public record CellSettings(LoraValue lora, float unetStrength, float textStrength, LoraBlockWeights blockWeights,
         String blockLabel, String positive, String negative, Seed seed, int steps, double cfg,
         SamplerName sampler, SigmaScheduler scheduler) {
 
-    CellSettings {
+    public CellSettings {
         Objects.requireNonNull(blockLabel, "blockLabel");
         Objects.requireNonNull(positive, "positive");
         Objects.requireNonNull(negative, "negative");

@@ -70,7 +70,7 @@ public final class LoadDataset implements Node {
      *
      * @param node the node reading it, named in errors
      */
-    static NodeResult read(DataDirs dirs, String node, String name, String captionExtension, String resolution,
+    public static NodeResult read(DataDirs dirs, String node, String name, String captionExtension, String resolution,
                            boolean enableBucket) {
         Path folder = DatasetFolders.resolve(dirs, name);
         String fingerprint = DatasetFolders.fingerprint(folder);
