@@ -8,7 +8,10 @@ public final class Activations {
 
     /** x * sigmoid(x) (SiLU / swish). */
     public static NDArray silu(NDArray x) {
-        return x.mul(x.getNDArrayInternal().sigmoid());
+        // the sigmoid is as large as x; autograd keeps its own reference when it needs one
+        try (NDArray sigmoid = x.getNDArrayInternal().sigmoid()) {
+            return x.mul(sigmoid);
+        }
     }
 
     /** CLIP's quick GELU: x * sigmoid(1.702 x). */

@@ -36,9 +36,20 @@ public final class GroupNorm {
     public NDArray forward(NDArray x) {
         Shape s = x.getShape();
         long n = (channels / groups) * s.get(2) * s.get(3);
-        NDArray grouped = x.reshape(s.get(0), groups, n);
-        NDArray normed = ai.djl.nn.norm.LayerNorm.layerNorm(grouped, new Shape(n), constants.ones(n), constants.zeros(n), eps)
-                .singletonOrThrow();
-        return normed.reshape(s).mul(scale.get()).add(shift.get());
+        NDArray normed;
+        try (NDArray grouped = x.reshape(s.get(0), groups, n)) {
+            normed = ai.djl.nn.norm.LayerNorm.layerNorm(grouped, new Shape(n), constants.ones(n), constants.zeros(n), eps)
+                    .singletonOrThrow();
+        }
+        // each intermediate is as large as x (256 MiB in the VAE at 512x512): closing the handles
+        // at once keeps one alive instead of three until the caller's scope ends; autograd holds
+        // its own references to what backward needs
+        NDArray scaled;
+        try (NDArray n4 = normed; NDArray view = n4.reshape(s)) {
+            scaled = view.mul(scale.get());
+        }
+        try (scaled) {
+            return scaled.add(shift.get());
+        }
     }
 }

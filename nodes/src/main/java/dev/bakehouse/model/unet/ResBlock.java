@@ -36,12 +36,18 @@ final class ResBlock implements UNetLayer {
 
     @Override
     public NDArray forward(NDArray x, NDArray embSilu, NDArray context) {
+        // each intermediate is closed once the next exists (autograd keeps what backward needs)
         return Scope.run(x, in -> {
-            NDArray h = inConv.forward(Activations.silu(inNorm.forward(in)));
+            NDArray h = inNorm.forward(in);
+            h = Scope.advance(h, in, Activations::silu);
+            h = Scope.advance(h, in, inConv::forward);
             NDArray e = embProj.forward(embSilu); // (B, out)
-            h = h.add(e.reshape(e.getShape().get(0), out, 1, 1));
-            h = outConv.forward(Activations.silu(outNorm.forward(h)));
-            return (skip == null ? in : skip.forward(in)).add(h);
+            h = Scope.advance(h, in, a -> a.add(e.reshape(e.getShape().get(0), out, 1, 1)));
+            h = Scope.advance(h, in, outNorm::forward);
+            h = Scope.advance(h, in, Activations::silu);
+            h = Scope.advance(h, in, outConv::forward);
+            NDArray residual = h;
+            return Scope.advance(skip == null ? in : skip.forward(in), in, r -> r.add(residual));
         });
     }
 }
