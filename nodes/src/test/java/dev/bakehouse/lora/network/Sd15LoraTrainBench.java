@@ -39,6 +39,7 @@ import java.util.random.RandomGenerator;
  * <p>{@code -Dsd15.bench.phases=train|txt2img} (default both, training first) runs one phase:
  * with bench/run's malloc settings freed memory stays in the process for reuse, so a phase's peak
  * RSS includes what earlier phases left; run a phase alone for its own figure.
+ * {@code -Dsd15.bench.checkpointingOnly=true} times only the gradient_checkpointing step.
  */
 public final class Sd15LoraTrainBench {
     private static final int RANK = 32;
@@ -83,7 +84,8 @@ public final class Sd15LoraTrainBench {
                 RandomGenerator.of("L64X128MixRandom"), null)) {
             double flops = 2 * Sd15Bench.unetFlops(model.config().unet(), 64, 64, 77) + loraFlops(net);
             bench("sd15_lora_r32_step_tflop", flops / 1e12, "TFLOP");
-            for (boolean checkpointing : new boolean[] {true, false}) {
+            boolean[] modes = Boolean.getBoolean("sd15.bench.checkpointingOnly") ? new boolean[] {true} : new boolean[] {true, false};
+            for (boolean checkpointing : modes) {
                 String name = "sd15_lora_r32_step_512" + (checkpointing ? "_gradient_checkpointing" : "");
                 resetPeak();
                 ProcStat b = ProcStat.now();
