@@ -28,9 +28,6 @@ import java.util.function.Function;
  * tape's manager (the step's); each segment's own intermediates live only while it runs.
  */
 public final class CheckpointTape {
-    /** The nested tape of the segment this thread is recomputing, see {@link #nested()}. */
-    private static final ThreadLocal<CheckpointTape> RECOMPUTING = new ThreadLocal<>();
-
     private final NDManager manager;
     private final List<ReplayableState> states;
     private final Deque<Runnable> pending = new ArrayDeque<>();
@@ -42,23 +39,6 @@ public final class CheckpointTape {
     public CheckpointTape(NDManager manager, List<ReplayableState> states) {
         this.manager = manager;
         this.states = List.copyOf(states);
-    }
-
-    /**
-     * While a segment is recomputed with recording on: a tape for finer segments inside it, or
-     * null (in a plain forward, or in a segment's first, unrecorded run). The attention's query
-     * slices use it so that only one slice's score matrix is held for backward at a time (at
-     * 512x512 the first level's (8 heads, 4096, 4096) softmax would be 512 MiB). Its segments
-     * are recomputed right after the enclosing segment's backward; it replays no random state,
-     * so what runs in it must draw none.
-     */
-    public static CheckpointTape nested() {
-        return RECOMPUTING.get();
-    }
-
-    /** Where saved inputs and outputs live (the step's manager, or a recomputed segment's). */
-    NDManager manager() {
-        return manager;
     }
 
     /**
@@ -87,12 +67,8 @@ public final class CheckpointTape {
      * grad_fn query crashes the JVM on a tensor without one, so libtorch's own refusal decides.
      */
     private static void backwardIfRecorded(NDArray y, PtNDArray grad) {
-        backwardIfRecorded(y, grad, false);
-    }
-
-    private static void backwardIfRecorded(NDArray y, PtNDArray grad, boolean keepGraph) {
         try {
-            JniUtils.backward((PtNDArray) y, grad, keepGraph, false);
+            JniUtils.backward((PtNDArray) y, grad, false, false);
         } catch (EngineException e) {
             if (e.getMessage() == null || !e.getMessage().contains("does not require grad")) {
                 throw e;
@@ -150,19 +126,7 @@ public final class CheckpointTape {
         try (NDManager child = manager.newSubManager()) {
             upstream.attach(child);
             inputs.forEach(a -> a.tempAttach(child));
-            CheckpointTape inner = new CheckpointTape(child, List.of());
-            CheckpointTape outer = RECOMPUTING.get();
-            NDArray out;
-            RECOMPUTING.set(inner);
-            try {
-                out = body.apply(inputs);
-            } finally {
-                RECOMPUTING.set(outer);
-            }
-            // the inner segments' shared inputs are backpropagated afterwards through the part of
-            // this graph that produced them, which this pass may also cross: keep its buffers
-            backwardIfRecorded(out, upstream, !inner.pending.isEmpty());
-            inner.backward();
+            backwardIfRecorded(body.apply(inputs), upstream);
         }
     }
 

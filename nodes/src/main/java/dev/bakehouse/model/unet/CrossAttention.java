@@ -4,7 +4,6 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import dev.bakehouse.model.nn.Attention;
-import dev.bakehouse.model.nn.CheckpointTape;
 import dev.bakehouse.model.nn.Derived;
 import dev.bakehouse.model.nn.FusedProjection;
 import dev.bakehouse.model.nn.Linear;
@@ -55,15 +54,6 @@ final class CrossAttention {
         NDArray q;
         NDArray k;
         NDArray v;
-        CheckpointTape nested = CheckpointTape.nested();
-        long limit = Attention.scoreElementLimit();
-        if (self && nested != null && Attention.isSliced(new long[] {1, b, heads, l, d}, l, limit)) {
-            // recomputed for backward: the query slices are nested segments (see Attention)
-            NDArray projected = FusedProjection.withAdapters(linear(x, fusedQkv.get()), x, List.of(toQ, toK, toV));
-            NDArray o = Attention.attend(nested, projected,
-                    p -> p.reshape(b, l, 3, heads, d).transpose(2, 0, 3, 1, 4).split(3, 0), scale, limit);
-            return toOut.forward(o.transpose(0, 1, 3, 2, 4).reshape(b, l, channels));
-        }
         if (self) {
             NDList qkv = FusedProjection.withAdapters(linear(x, fusedQkv.get()), x, List.of(toQ, toK, toV)).reshape(b, l, 3, heads, d).transpose(2, 0, 3, 1, 4).split(3, 0);
             q = qkv.get(0); // (1, B, H, L, D)

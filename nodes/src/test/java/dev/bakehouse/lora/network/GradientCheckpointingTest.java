@@ -10,7 +10,6 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.training.GradientCollector;
 import dev.bakehouse.model.StableDiffusion;
-import dev.bakehouse.model.nn.Attention;
 import dev.bakehouse.model.nn.CheckpointTape;
 import dev.bakehouse.tensor.SafetensorsFile;
 import java.util.LinkedHashMap;
@@ -59,15 +58,6 @@ class GradientCheckpointingTest {
     }
 
     @Test
-    void slicedSelfAttention_nestedSliceSegmentsGiveThePlainGradients() throws Exception {
-        // batch 2, 2 heads, 64 query and key tokens on the tiny model's first level: 4 slices of 16 rows
-        long perQuery = 2L * 2 * 64;
-        try (AutoCloseable limit = Attention.limitScoreElements(16 * perQuery)) {
-            assertSameGradients(TrainCasesTest.fixtureOptions().withParts(true, false).withDropout(0.2f, 0.25f, 0.1f));
-        }
-    }
-
-    @Test
     void dropouts_recomputedSegmentsDrawTheSameMasks() {
         Map<String, float[]> withDropout = assertSameGradients(
                 TrainCasesTest.fixtureOptions().withParts(true, false).withDropout(0.2f, 0.25f, 0.1f));
@@ -77,10 +67,8 @@ class GradientCheckpointingTest {
     }
 
     @Test
-    void checkpointedSteps_keepTheModelsArrayCountConstant() throws Exception {
-        // with the attention's nested slice segments, whose inputs outlive their scopes
-        try (AutoCloseable limit = Attention.limitScoreElements(16L * 2 * 2 * 64);
-                TrainableLoraNetwork net = network(TrainCasesTest.fixtureOptions().withDropout(0.1f, null, null))) {
+    void checkpointedSteps_keepTheModelsArrayCountConstant() {
+        try (TrainableLoraNetwork net = network(TrainCasesTest.fixtureOptions().withDropout(0.1f, null, null))) {
             step(net, true, 1);
             int arrays = model.manager().getManagedArrays().size();
             for (int i = 0; i < 5; i++) {
