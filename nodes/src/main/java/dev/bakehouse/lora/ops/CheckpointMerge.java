@@ -8,6 +8,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import ai.djl.pytorch.jni.JniUtils;
 import dev.bakehouse.lora.format.KohyaModuleNames;
 import dev.bakehouse.lora.format.LoraKind;
 import dev.bakehouse.lora.format.LoraModule;
@@ -199,6 +200,8 @@ public final class CheckpointMerge {
         if (in == null || to == null) {
             return encode(out, patched(checkpoint, key, info, cs, manager));
         }
+        // runs on ComputeAhead's thread, where libtorch's per-thread grad mode starts on
+        JniUtils.setGradMode(false);
         try (NDManager step = manager.newSubManager()) {
             // patched tensors are (rows, cols) matrices here; a patch implies rows > 0
             long rows = cs.isEmpty() ? 0 : info.dim(0);
