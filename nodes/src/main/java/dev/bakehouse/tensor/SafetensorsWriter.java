@@ -169,6 +169,14 @@ public final class SafetensorsWriter {
         }
     }
 
+    /**
+     * Tensor names in the order {@link #writeTo} asks for their bytes (the file's order), so a
+     * caller can prepare lazily supplied tensors ahead of the writer.
+     */
+    public List<String> writeOrder() {
+        return ordered().stream().map(Map.Entry::getKey).toList();
+    }
+
     /** Header length in bytes (after padding): where the data section starts, minus 8. */
     public long headerLength() throws TensorFileException {
         return headerBytes(null).length;

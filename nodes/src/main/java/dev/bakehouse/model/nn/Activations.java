@@ -1,6 +1,7 @@
 package dev.bakehouse.model.nn;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.pytorch.jni.JniUtils;
 
 /** Activations DJL does not offer directly. */
 public final class Activations {
@@ -8,7 +9,13 @@ public final class Activations {
 
     /** x * sigmoid(x) (SiLU / swish). */
     public static NDArray silu(NDArray x) {
-        return x.mul(x.getNDArrayInternal().sigmoid());
+        if (JniUtils.isGradMode()) {
+            return x.mul(x.getNDArrayInternal().sigmoid()); // recording: see GroupNorm#forward
+        }
+        // the sigmoid is as large as x; autograd keeps its own reference when it needs one
+        try (NDArray sigmoid = x.getNDArrayInternal().sigmoid()) {
+            return x.mul(sigmoid);
+        }
     }
 
     /** CLIP's quick GELU: x * sigmoid(1.702 x). */

@@ -2,6 +2,7 @@ package dev.bakehouse.model.nn;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.Shape;
+import ai.djl.pytorch.jni.JniUtils;
 import java.util.List;
 
 /**
@@ -36,9 +37,27 @@ public final class GroupNorm {
     public NDArray forward(NDArray x) {
         Shape s = x.getShape();
         long n = (channels / groups) * s.get(2) * s.get(3);
-        NDArray grouped = x.reshape(s.get(0), groups, n);
-        NDArray normed = ai.djl.nn.norm.LayerNorm.layerNorm(grouped, new Shape(n), constants.ones(n), constants.zeros(n), eps)
-                .singletonOrThrow();
-        return normed.reshape(s).mul(scale.get()).add(shift.get());
+        if (JniUtils.isGradMode()) {
+            // recording: autograd holds the intermediates anyway, and closing them early measured
+            // a higher training peak (Sd15LoraTrainBench, 7.62 vs 7.02 GiB)
+            NDArray grouped = x.reshape(s.get(0), groups, n);
+            return ai.djl.nn.norm.LayerNorm.layerNorm(grouped, new Shape(n), constants.ones(n), constants.zeros(n), eps)
+                    .singletonOrThrow().reshape(s).mul(scale.get()).add(shift.get());
+        }
+        NDArray normed;
+        try (NDArray grouped = x.reshape(s.get(0), groups, n)) {
+            normed = ai.djl.nn.norm.LayerNorm.layerNorm(grouped, new Shape(n), constants.ones(n), constants.zeros(n), eps)
+                    .singletonOrThrow();
+        }
+        // each intermediate is as large as x (256 MiB in the VAE at 512x512): closing the handles
+        // at once keeps one alive instead of three until the caller's scope ends; autograd holds
+        // its own references to what backward needs
+        NDArray scaled;
+        try (NDArray n4 = normed; NDArray view = n4.reshape(s)) {
+            scaled = view.mul(scale.get());
+        }
+        try (scaled) {
+            return scaled.add(shift.get());
+        }
     }
 }

@@ -59,6 +59,10 @@ final class VaeDecoder {
                 h = Scope.advance(h, z, in -> Scope.run(in, x -> up.forward(Resample.nearest2x(x))));
             }
         }
-        return Scope.run(h, in -> convOut.forward(Activations.silu(normOut.forward(in))));
+        return Scope.run(h, in -> {
+            NDArray out = normOut.forward(in);
+            out = Scope.advance(out, in, Activations::silu);
+            return Scope.advance(out, in, convOut::forward);
+        });
     }
 }

@@ -25,10 +25,16 @@ final class VaeResnetBlock {
     }
 
     NDArray forward(NDArray x) {
+        // at 512x512 each activation is 128-256 MiB: every one is closed as soon as the next exists
         return Scope.run(x, in -> {
-            NDArray h = conv1.forward(Activations.silu(norm1.forward(in)));
-            h = conv2.forward(Activations.silu(norm2.forward(h)));
-            return (ninShortcut == null ? in : ninShortcut.forward(in)).add(h);
+            NDArray h = norm1.forward(in);
+            h = Scope.advance(h, in, Activations::silu);
+            h = Scope.advance(h, in, conv1::forward);
+            h = Scope.advance(h, in, norm2::forward);
+            h = Scope.advance(h, in, Activations::silu);
+            h = Scope.advance(h, in, conv2::forward);
+            NDArray residual = h;
+            return Scope.advance(ninShortcut == null ? in : ninShortcut.forward(in), in, r -> r.add(residual));
         });
     }
 }

@@ -39,6 +39,7 @@ import java.util.random.RandomGenerator;
  * <p>{@code -Dsd15.bench.phases=train|txt2img} (default both, training first) runs one phase:
  * with bench/run's malloc settings freed memory stays in the process for reuse, so a phase's peak
  * RSS includes what earlier phases left; run a phase alone for its own figure.
+ * {@code -Dsd15.bench.checkpointingOnly=true} times only the gradient_checkpointing step.
  */
 public final class Sd15LoraTrainBench {
     private static final int RANK = 32;
@@ -83,7 +84,8 @@ public final class Sd15LoraTrainBench {
                 RandomGenerator.of("L64X128MixRandom"), null)) {
             double flops = 2 * Sd15Bench.unetFlops(model.config().unet(), 64, 64, 77) + loraFlops(net);
             bench("sd15_lora_r32_step_tflop", flops / 1e12, "TFLOP");
-            for (boolean checkpointing : new boolean[] {true, false}) {
+            boolean[] modes = Boolean.getBoolean("sd15.bench.checkpointingOnly") ? new boolean[] {true} : new boolean[] {true, false};
+            for (boolean checkpointing : modes) {
                 String name = "sd15_lora_r32_step_512" + (checkpointing ? "_gradient_checkpointing" : "");
                 resetPeak();
                 ProcStat b = ProcStat.now();
@@ -111,9 +113,13 @@ public final class Sd15LoraTrainBench {
                 CheckpointTape tape = checkpointing ? new CheckpointTape(step, List.of(net)) : null;
                 NDArray pred = tape == null ? model.unet().forward(latents, t, context)
                         : model.unet().forward(latents, t, context, tape);
+                String phase = "train" + (checkpointing ? "_gradient_checkpointing" : "");
+                probe(phase + "_after_forward");
                 gc.backward(pred.sub(target).square().mean());
+                probe(phase + "_after_loss_backward");
                 if (tape != null) {
                     tape.backward();
+                    probe(phase + "_after_tape_backward");
                 }
             }
             NDArray grad = net.layers().get(0).down().getGradient();
@@ -135,6 +141,7 @@ public final class Sd15LoraTrainBench {
                 ids[i] = i % 77 == 0 ? 49406 : i % 77 < 9 ? 320 + i % 77 : 49407;
             }
             NDArray context = model.textEncoder().forward(run.create(ids, new Shape(2, 77))).lastHiddenState();
+            probe("txt2img_after_text_encoder");
             NDArray x = run.randomNormal(new Shape(1, 4, 64, 64));
             for (float t : new float[] {999, 499}) {
                 try (NDManager step = run.newSubManager()) {
@@ -145,8 +152,10 @@ public final class Sd15LoraTrainBench {
                     next.attach(run);
                     x = next;
                 }
+                probe("txt2img_after_unet_step_t" + (int) t);
             }
             model.vae().decode(x).toFloatArray();
+            probe("txt2img_after_vae_decode");
         }
     }
 
@@ -178,6 +187,19 @@ public final class Sd15LoraTrainBench {
         bench(name + "_sys_cpu", (to.sysTicks - from.sysTicks) / 100.0, "s");
         double cpu = (to.userTicks - from.userTicks) + (to.sysTicks - from.sysTicks);
         bench(name + "_sys_fraction", cpu == 0 ? 0 : (to.sysTicks - from.sysTicks) / cpu, "ratio");
+    }
+
+    /**
+     * Where a phase's memory goes: RSS now and the peak since the phase began, as a comment line
+     * (VmHWM is not reset here, so a later probe's peak includes the earlier ones).
+     */
+    private static void probe(String where) {
+        try {
+            System.out.printf("# rss %s: now %.2f GiB, peak %.2f GiB%n", where,
+                    ProcStat.now().rssKiB / 1024.0 / 1024.0, Sd15Bench.peakRssKiB() / 1024.0 / 1024.0);
+        } catch (IOException e) {
+            System.out.println("# cannot read RSS: " + e.getMessage());
+        }
     }
 
     private static void bench(String name, double value, String unit) {

@@ -1,13 +1,18 @@
 package dev.bakehouse.lora.ops;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
 import dev.bakehouse.lora.format.LoraNetwork;
 import dev.bakehouse.lora.format.LoraReader;
 import dev.bakehouse.tensor.DType;
+import dev.bakehouse.tensor.ElementCodec;
 import dev.bakehouse.tensor.SafetensorsFile;
 import dev.bakehouse.tensor.TensorFileException;
 import dev.bakehouse.tensor.TensorInfo;
@@ -103,6 +108,55 @@ class CheckpointMergeTest {
         assertFalse(Files.exists(out));
         try (Stream<Path> left = Files.list(dir)) {
             assertEquals(List.of(), left.toList(), "temp files left behind");
+        }
+    }
+
+    @Test
+    void merge_failureInAPatchedTensor_surfacesAndLeavesNoFile() throws Exception {
+        Path out = dir.resolve("broken.safetensors");
+        try (SafetensorsFile ckpt = SafetensorsFile.open(Fixtures.file("sd15-tiny/tiny.safetensors"))) {
+            // patched on the helper thread ahead of the writer: its failure must still reach the caller
+            TensorSource failing = new FailingSource(ckpt, "model.diffusion_model.input_blocks.1.1.proj_in.weight");
+            TensorFileException e = assertThrows(TensorFileException.class, () ->
+                    CheckpointMerge.merge(failing, List.of(lora(1f)), out, null, Map.of(), Progress.NONE));
+            assertTrue(e.getMessage().contains("simulated read failure"), e.getMessage());
+        }
+        assertFalse(Files.exists(out));
+        try (Stream<Path> left = Files.list(dir)) {
+            assertEquals(List.of(), left.toList(), "temp files left behind");
+        }
+    }
+
+    @Test
+    void merge_savedAsF16_roundsEveryTensorAsTheJavaEncoderDoes() throws Exception {
+        Path wide = dir.resolve("merged-f32.safetensors");
+        Path narrow = dir.resolve("merged-f16.safetensors");
+        try (SafetensorsFile ckpt = SafetensorsFile.open(Fixtures.file("sd15-tiny/tiny.safetensors"))) {
+            CheckpointMerge.merge(ckpt, List.of(lora(0.7f)), wide, null, Map.of(), Progress.NONE);
+            CheckpointMerge.merge(ckpt, List.of(lora(0.7f)), narrow, DType.F16, Map.of(), Progress.NONE);
+        }
+        // libtorch narrows patched and converted tensors; the result must be bit for bit the
+        // round-to-nearest-even of the float32 merge, as the Java codec computes it
+        try (SafetensorsFile a = SafetensorsFile.open(wide); SafetensorsFile b = SafetensorsFile.open(narrow)) {
+            for (String k : a.names()) {
+                if (a.info(k).dtype() != DType.F32) {
+                    continue;
+                }
+                assertEquals(DType.F16, b.info(k).dtype(), k);
+                assertEquals(ElementCodec.encodeFloats(DType.F16, a.readFloats(k)), b.view(k), k);
+            }
+        }
+    }
+
+    @Test
+    void addRows_patchesOnlyTheGivenRowRange() {
+        try (NDManager m = NDManager.newBaseManager()) {
+            NDArray w = m.create(new float[] {1, 2, 3, 4, 5, 6, 7, 8}, new Shape(4, 2));
+            NDArray delta = m.create(new float[] {10, 20, 30, 40}, new Shape(2, 2));
+            assertArrayEquals(new float[] {1, 2, 13, 24, 35, 46, 7, 8}, CheckpointMerge.addRows(w, delta, 1).toFloatArray());
+            assertArrayEquals(new float[] {11, 22, 33, 44, 5, 6, 7, 8}, CheckpointMerge.addRows(w, delta, 0).toFloatArray());
+            assertArrayEquals(new float[] {1, 2, 3, 4, 15, 26, 37, 48}, CheckpointMerge.addRows(w, delta, 2).toFloatArray());
+            assertArrayEquals(new float[] {1, 2, 3, 4, 5, 6, 7, 8}, w.toFloatArray(), "the weight itself is untouched");
         }
     }
 

@@ -173,37 +173,67 @@ public final class SurgeryBench {
         LoraWriter.write(randomLora(targets, shapes), lora, DType.F16, false);
         LoraNetwork network = LoraReader.read(lora);
 
-        resetPeakRss();
-        Path copy = dir.resolve("copy.safetensors");
-        start = System.nanoTime();
-        Files.copy(ckpt, copy);
-        double copySeconds = (System.nanoTime() - start) / 1e9;
-        try (FileChannel ch = FileChannel.open(copy, StandardOpenOption.WRITE)) {
-            ch.force(true); // the merge forces its file to disk before the move: the fair baseline does too
-        }
-        double syncedSeconds = (System.nanoTime() - start) / 1e9;
-        long copyRss = peakRssKiB();
-        Files.delete(copy);
-        bench("copy_2gb_fp16", bytes / 1e6 / copySeconds, "MB/s");
-        bench("copy_2gb_fp16_with_fsync", bytes / 1e6 / syncedSeconds, "MB/s");
-        bench("copy_2gb_fp16_peak_rss", copyRss / 1024.0, "MiB");
+        // copy and merge alternate, so load on the machine shifts both alike; medians are reported
+        int repeats = Integer.getInteger("bench.surgery.repeats", 3);
+        double[] copyRate = new double[repeats];
+        double[] syncedRate = new double[repeats];
+        double[] mergeRate = new double[repeats];
+        double[] fraction = new double[repeats];
+        double[] syncedFraction = new double[repeats];
+        long copyRss = 0;
+        long mergeRss = 0;
+        for (int i = 0; i < repeats; i++) {
+            resetPeakRss();
+            Path copy = dir.resolve("copy.safetensors");
+            start = System.nanoTime();
+            Files.copy(ckpt, copy);
+            double copySeconds = (System.nanoTime() - start) / 1e9;
+            try (FileChannel ch = FileChannel.open(copy, StandardOpenOption.WRITE)) {
+                ch.force(true); // the merge forces its file to disk before the move: the fair baseline does too
+            }
+            double syncedSeconds = (System.nanoTime() - start) / 1e9;
+            copyRss = Math.max(copyRss, peakRssKiB());
+            Files.delete(copy);
 
-        resetPeakRss();
-        Path merged = dir.resolve("merged.safetensors");
-        start = System.nanoTime();
-        try (SafetensorsFile in = SafetensorsFile.open(ckpt)) {
-            MergeProvenance.Pending metadata = MergeProvenance.start(ckpt, Family.SD1,
-                    List.of(new MergeProvenance.LoraFile(lora, 1f, null)), merged, true, Instant.now(), ZoneOffset.UTC);
-            CheckpointMerge.Result r = CheckpointMerge.merge(in, List.of(new CheckpointMerge.Source("lora", network, 1f, null)),
-                    merged, null, metadata.placeholders(), metadata.finalMetadata(), Progress.NONE);
-            bench("merge_modules", r.mergedModules(), "modules");
+            resetPeakRss();
+            Path merged = dir.resolve("merged.safetensors");
+            start = System.nanoTime();
+            try (SafetensorsFile in = SafetensorsFile.open(ckpt)) {
+                MergeProvenance.Pending metadata = MergeProvenance.start(ckpt, Family.SD1,
+                        List.of(new MergeProvenance.LoraFile(lora, 1f, null)), merged, true, Instant.now(), ZoneOffset.UTC);
+                CheckpointMerge.Result r = CheckpointMerge.merge(in, List.of(new CheckpointMerge.Source("lora", network, 1f, null)),
+                        merged, null, metadata.placeholders(), metadata.finalMetadata(), Progress.NONE);
+                if (i == 0) {
+                    bench("merge_modules", r.mergedModules(), "modules");
+                }
+            }
+            double mergeSeconds = (System.nanoTime() - start) / 1e9;
+            mergeRss = Math.max(mergeRss, peakRssKiB());
+            Files.delete(merged);
+            System.gc(); // unmaps the merge's views of the input before the next copy
+            copyRate[i] = bytes / 1e6 / copySeconds;
+            syncedRate[i] = bytes / 1e6 / syncedSeconds;
+            mergeRate[i] = bytes / 1e6 / mergeSeconds;
+            fraction[i] = copySeconds / mergeSeconds;
+            syncedFraction[i] = syncedSeconds / mergeSeconds;
+            System.out.printf("# run %d: copy %.1f MB/s (%.1f with fsync), merge %.1f MB/s, fraction %.3f (%.3f)%n",
+                    i + 1, copyRate[i], syncedRate[i], mergeRate[i], fraction[i], syncedFraction[i]);
         }
-        double mergeSeconds = (System.nanoTime() - start) / 1e9;
-        long mergeRss = peakRssKiB();
-        bench("merge_lora_into_2gb_fp16", bytes / 1e6 / mergeSeconds, "MB/s");
-        bench("merge_lora_into_2gb_fp16_fraction_of_copy", copySeconds / mergeSeconds, "ratio");
-        bench("merge_lora_into_2gb_fp16_fraction_of_copy_with_fsync", syncedSeconds / mergeSeconds, "ratio");
+        bench("copy_2gb_fp16", median(copyRate), "MB/s");
+        bench("copy_2gb_fp16_with_fsync", median(syncedRate), "MB/s");
+        bench("copy_2gb_fp16_peak_rss", copyRss / 1024.0, "MiB");
+        bench("merge_lora_into_2gb_fp16", median(mergeRate), "MB/s");
+        bench("merge_lora_into_2gb_fp16_fraction_of_copy", median(fraction), "ratio");
+        bench("merge_lora_into_2gb_fp16_fraction_of_copy_with_fsync", median(syncedFraction), "ratio");
         bench("merge_lora_into_2gb_fp16_peak_rss", mergeRss / 1024.0, "MiB");
+    }
+
+    /** The median (of the pair's mean for an even count). */
+    private static double median(double[] values) {
+        double[] sorted = values.clone();
+        java.util.Arrays.sort(sorted);
+        int n = sorted.length;
+        return n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
     }
 
     /** A rank-64 kohya LoRA over every module, small random factors, alpha 32. */
