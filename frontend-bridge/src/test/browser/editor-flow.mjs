@@ -129,6 +129,11 @@ await runFlow('editor-flow', async ({ page, shots, expect }) => {
   apiPrompt[String(sampler)].inputs.steps = 3;
   await page.setInputFiles('#load-input', { name: 'workflow_api.json', mimeType: 'application/json',
     buffer: Buffer.from(JSON.stringify(apiPrompt)) });
+  // the file is read and laid out asynchronously: wait for the edited value instead of racing it
+  await page.waitForFunction((id) => {
+    const node = window.bakehouse.editor.graph.getNodeById(id);
+    return node?.widgets?.find((w) => w.name === 'steps')?.value === 3;
+  }, sampler);
   const loaded = await page.evaluate((id) => {
     const g = window.bakehouse.editor.graph;
     return [g.nodes.length, g.links.size, g.getNodeById(id).widgets.find((w) => w.name === 'steps').value];

@@ -20,6 +20,7 @@ await runFlow('panels-flow', async ({ page, shots, expect }) => {
   await page.screenshot({ path: `${shots}/editor-dataset-view.png` });
 
   await page.setInputFiles('#load-input', process.env.PROMPT_FILE);
+  await page.waitForFunction(() => window.bakehouse.editor.graph.nodes.some((n) => n.type === 'SampleGrid'));
   await page.click('.panel-tab[data-panel="grid"]');
   await page.click('#queue-button');
   await page.waitForSelector('.grid-panel[data-grids="1"] img.grid-cell', { timeout: 120_000 });

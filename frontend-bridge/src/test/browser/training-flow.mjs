@@ -8,6 +8,8 @@ const steps = Number(process.env.TRAIN_STEPS);
 
 await runFlow('training-flow', async ({ page, shots, expect }) => {
   await page.setInputFiles('#load-input', process.env.PROMPT_FILE);
+  // the file is read and laid out asynchronously: wait for it instead of racing it
+  await page.waitForFunction(() => window.bakehouse.editor.graph.nodes.some((n) => n.type === 'TrainLoRA'));
   const types = await page.evaluate(() => window.bakehouse.editor.graph.nodes.map((n) => n.type).sort().join());
   expect(types.includes('TrainLoRA') && types.includes('SaveImage'), true, `train-then-test prompt loaded (${types})`);
   await page.click('.panel-tab[data-panel="training"]');
