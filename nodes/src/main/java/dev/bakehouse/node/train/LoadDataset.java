@@ -28,6 +28,10 @@ import java.nio.file.Path;
  */
 public final class LoadDataset implements Node {
     public static final String NAME = "LoadDataset";
+    /** The outputs of every node that makes a DATASET from a folder (this one, ToyWorldDataset). */
+    static final OutputSpec DATASET_OUTPUT = OutputSpec.of(DataType.DATASET).withTooltip("The dataset, for TrainLoRA.");
+    static final OutputSpec SUMMARY_OUTPUT = OutputSpec.of(DataType.STRING, "summary")
+            .withTooltip("Images, captions, repeats, buckets and problems found.");
 
     private final DataDirs dirs;
     private final NodeSpec spec;
@@ -47,9 +51,8 @@ public final class LoadDataset implements Node {
                                 .withTooltip("kohya's resolution: 512, or width,height such as 512,768."),
                         BooleanInput.of("enable_bucket", true)
                                 .withTooltip("kohya's enable_bucket: group images by aspect ratio instead of cropping."))
-                .output(OutputSpec.of(DataType.DATASET).withTooltip("The dataset, for TrainLoRA."))
-                .output(OutputSpec.of(DataType.STRING, "summary")
-                        .withTooltip("Images, captions, repeats, buckets and problems found."))
+                .output(LoadDataset.DATASET_OUTPUT)
+                .output(LoadDataset.SUMMARY_OUTPUT)
                 .build();
     }
 

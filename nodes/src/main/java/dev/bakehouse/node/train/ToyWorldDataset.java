@@ -1,7 +1,6 @@
 package dev.bakehouse.node.train;
 
 import dev.bakehouse.node.DataDirs;
-import dev.bakehouse.node.DataType;
 import dev.bakehouse.node.InputSpec.ComboInput;
 import dev.bakehouse.node.InputSpec.IntInput;
 import dev.bakehouse.node.Node;
@@ -9,7 +8,6 @@ import dev.bakehouse.node.NodeContext;
 import dev.bakehouse.node.NodeInputs;
 import dev.bakehouse.node.NodeResult;
 import dev.bakehouse.node.NodeSpec;
-import dev.bakehouse.node.OutputSpec;
 import dev.bakehouse.toy.world.Captions;
 import dev.bakehouse.toy.world.KohyaDatasetWriter;
 import dev.bakehouse.toy.world.SceneKind;
@@ -48,9 +46,8 @@ public final class ToyWorldDataset implements Node {
                         IntInput.of("count", 20, 1, 9999).withTooltip("Number of images."),
                         IntInput.of("repeats", 10, 1, 1000).withTooltip("kohya repeats: the N of the N_name folder."),
                         IntInput.of("seed", 0, 0, Integer.MAX_VALUE).withoutControlAfterGenerate().withTooltip("Image i is drawn from seed + i."))
-                .output(OutputSpec.of(DataType.DATASET).withTooltip("The dataset, for TrainLoRA."))
-                .output(OutputSpec.of(DataType.STRING, "summary")
-                        .withTooltip("Images, captions, repeats, buckets and problems found."))
+                .output(LoadDataset.DATASET_OUTPUT)
+                .output(LoadDataset.SUMMARY_OUTPUT)
                 .build();
     }
 
